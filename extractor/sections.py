@@ -1,0 +1,85 @@
+"""The Chinese heading hierarchy, found on the blocks of any backend.
+
+Levels by numbering style, the convention of government reports:
+0 for document parts (附件N, form and report titles), 1 for 一、, 2 for （一）,
+3 for 1、 / 1. / 1．, 4 for （1）. A numbered line is a heading only when it is
+short and does not read as a sentence; long numbered lines are list items.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractor.document import Document, Section
+
+_CN = "一二三四五六七八九十"
+_PATTERNS: list[tuple[int, re.Pattern[str]]] = [
+    (1, re.compile(rf"^(?P<num>[{_CN}]+)\s*[、.．]\s*(?P<title>.+)$")),
+    (2, re.compile(rf"^[（(](?P<num>[{_CN}]+)[）)]\s*(?P<title>.+)$")),
+    (4, re.compile(r"^[（(](?P<num>\d{1,2})[）)]\s*(?P<title>.+)$")),
+    (3, re.compile(r"^(?P<num>\d{1,2})\s*[、.．](?!\d)\s*(?P<title>.+)$")),
+]
+_ATTACHMENT = re.compile(r"^附件\s*(?P<num>\d+)\s*[:：]?\s*(?P<title>.*)$")
+_FORM_TITLE = re.compile(r"(绩效自评报告|自评报告|自评表|基础数据表|评分表|绩效评价报告)\s*$")
+_MAX_HEADING = 40
+
+
+def heading_of(text: str) -> tuple[int, str | None, str] | None:
+    """(level, number, title) when `text` reads as a heading, else None."""
+    line = text.strip()
+    if not line or len(line) > _MAX_HEADING + 8:
+        return None
+    m = _ATTACHMENT.match(line)
+    if m:
+        return 0, m["num"], line
+    if _FORM_TITLE.search(line) and len(line) <= _MAX_HEADING:
+        return 0, None, line
+    for level, pattern in _PATTERNS:
+        m = pattern.match(line)
+        if m:
+            title = m["title"].strip()
+            if len(title) > _MAX_HEADING or re.search(r"[。；;，,]", title.rstrip("。")):
+                return None
+            return level, m["num"], title.rstrip("。：:")
+    return None
+
+
+def assign_sections(doc: Document) -> None:
+    """Find headings among the text blocks and set every block's section."""
+    doc.sections = []
+    stack: list[Section] = []
+    for block in doc.blocks:
+        if block.kind != "table":
+            found = heading_of(block.text)
+            if found and (block.kind == "heading" or found[0] > 0 or len(block.text) <= _MAX_HEADING):
+                level, number, title = found
+                section = Section(
+                    id=f"s{len(doc.sections) + 1}",
+                    level=level,
+                    number=number,
+                    title=title,
+                    block=block.id,
+                    at=block.at.model_copy(),
+                )
+                doc.sections.append(section)
+                block.kind = "heading"
+                while stack and stack[-1].level >= level:
+                    stack.pop()
+                stack.append(section)
+        block.section = stack[-1].id if stack else None
+
+
+def title_tables(doc: Document) -> None:
+    """A table's title is the form title just above it (within three blocks), if any."""
+    for i, block in enumerate(doc.blocks):
+        if block.kind != "table" or block.table is None:
+            continue
+        table = doc.table(block.table)
+        if table.title:
+            continue
+        for prev in reversed(doc.blocks[max(0, i - 3) : i]):
+            if prev.kind == "table":
+                break
+            if _FORM_TITLE.search(prev.text) or prev.text.endswith("表"):
+                table.title = prev.text
+                break

@@ -1,0 +1,45 @@
+"""Text normalisation shared by every backend, so one report reads alike in every format.
+
+Decision (written down in README, "Text normalisation"): whitespace next to a
+CJK character or full-width punctuation is layout, not content — PDF
+extraction inserts it around digits ("达到 150 家") and wraps cells mid-word —
+so it is removed; other whitespace runs collapse to one space.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’、，。；：！？（）《》【】—…·"
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?=[{_CJK}])")
+_WS = re.compile(r"[ \t\u00a0\u3000]+")
+_BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(re.match(rf"[{_CJK}]", ch))
+
+
+def clean_line(text: str) -> str:
+    """One line of text: drop Word bookmark debris, layout spaces near CJK, collapse the rest."""
+    text = _BOOKMARK.sub("", text)
+    text = _SPACE_NEAR_CJK.sub("", text)
+    return _WS.sub(" ", text).strip()
+
+
+def clean_cell_text(text: str) -> str:
+    """A table cell: wrapped lines joined without spurious spaces between Chinese characters."""
+    lines = [clean_line(line) for line in text.replace("\r", "\n").split("\n")]
+    out = ""
+    for line in lines:
+        if not line:
+            continue
+        if out and not (is_cjk(out[-1]) or is_cjk(line[0])):
+            out += " "
+        out += line
+    return out
+
+
+def squash(text: str) -> str:
+    """All whitespace removed: for matching headers and labels, never for output."""
+    return re.sub(r"\s+", "", _BOOKMARK.sub("", text))
