@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 from extractor.text import clean_cell_text
 
@@ -36,8 +36,10 @@ class At(BaseModel):
     end: int | None = None
     confidence: float | None = Field(default=None, description="OCR reading confidence, 0-1")
 
-    def compact(self) -> dict:
-        return self.model_dump(exclude_none=True)
+    @model_serializer(mode="wrap")
+    def _drop_unset(self, handler):
+        # provenance is sparse: unset coordinates are noise in the JSON
+        return {k: v for k, v in handler(self).items() if v is not None}
 
 
 class Cell(BaseModel):

@@ -1,0 +1,96 @@
+"""The `extractor` command: argument handling only; the work lives in the pipeline."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from extractor.errors import ExtractionError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Extract and audit Chinese government performance reports.")
+err = Console(stderr=True)
+
+
+@app.command()
+def extract(
+    files: list[Path] = typer.Argument(..., help="report files (PDF, DOCX, HTML, XLSX, text dumps)"),
+    output: Path | None = typer.Option(None, "-o", "--output", help="output JSON file (one input) or folder (several)"),
+    fmt: str = typer.Option("json", "--format", help="json, or table for a readable list of indicators"),
+) -> None:
+    """Extract the output contract JSON from each file."""
+    from extractor.pipeline import extract as run
+
+    failed = 0
+    for path in files:
+        try:
+            result = run(path)
+        except ExtractionError as exc:
+            err.print(f"[red]error[/red] {exc}", highlight=False)
+            failed += 1
+            continue
+        if fmt == "table":
+            _print_table(result)
+            continue
+        text = result.to_json()
+        if output is None:
+            sys.stdout.write(text + "\n")
+        else:
+            target = output / (path.stem + ".json") if (len(files) > 1 or output.is_dir()) else output
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            err.print(f"wrote {target}", highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _print_table(result) -> None:
+    console = Console()
+    title = f"{result.department or '?'} {result.year or ''} — {Path(result.source.path).name}"
+    table = RichTable(title=title, show_lines=False)
+    for col in ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"):
+        table.add_column(col, overflow="fold")
+    for ind in result.indicators:
+        table.add_row(
+            ind.level1 or "", ind.level2 or "", ind.name,
+            ind.target.text if ind.target else "", ind.actual.text if ind.actual else "",
+            _num(ind.weight), _num(ind.score),
+        )
+    if result.totals is not None:
+        table.add_row("总分", "", "", "", "", _num(result.totals.weight), _num(result.totals.score), style="bold")
+    console.print(table)
+    if result.funds is not None:
+        f = result.funds
+        rate = f.execution_rate.text if f.execution_rate else "—"
+        console.print(
+            f"资金({f.unit}): 年初预算 {_num(f.initial_budget)}  全年预算 {_num(f.annual_budget)}  "
+            f"全年执行 {_num(f.executed)}  执行率 {rate}  分值 {_num(f.weight)}  得分 {_num(f.score)}"
+        )
+
+
+def _num(x) -> str:
+    return "" if x is None else (str(int(x)) if float(x).is_integer() else str(x))
+
+
+@app.command()
+def schema(output: Path | None = typer.Option(None, "-o", "--output")) -> None:
+    """Print (or write) the JSON Schema of the output contract."""
+    from extractor.schema import json_schema
+
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(text + "\n")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,139 @@
+"""The output contract (version 1) as pydantic models, and its JSON Schema.
+
+Names and meanings follow ../shared/output-contract.md; fields may be added,
+never renamed or dropped without bumping SCHEMA_VERSION. `schema/extraction.schema.json`
+is generated from these models (`extractor schema`), and a test checks that
+the models cover every field the contract lists.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from extractor.document import At, Section, Table
+from extractor.quantity import Quantity
+
+SCHEMA_VERSION = 1
+
+
+class SourceInfo(BaseModel):
+    path: str
+    sha256: str
+    format: str
+    pages: int | None = None
+    ocr: bool = False
+
+
+class Funds(BaseModel):
+    """The budget block of a self-evaluation form, in the form's unit (normally 万元)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    initial_budget: float | None = None
+    annual_budget: float | None = None
+    executed: float | None = None
+    execution_rate: Quantity | None = None
+    weight: float | None = None
+    score: float | None = None
+    by_source: dict[str, float | None] = Field(default_factory=dict)
+    by_type: dict[str, float | None] = Field(default_factory=dict)
+    unit: str | None = "万元"
+    income_total: float | None = Field(default=None, description="收入合计, where funds come from 收支 tables")
+    at: dict[str, At] = Field(default_factory=dict, description="where each field was read: field name -> cell")
+
+
+class Indicator(BaseModel):
+    level1: str | None = None
+    level2: str | None = None
+    name: str
+    target: Quantity | None = None
+    actual: Quantity | None = None
+    weight: float | None = None
+    score: float | None = None
+    note: str = ""
+    criteria: str | None = Field(default=None, description="评分标准 text of a scoring table, kept for the reconciler")
+    form: str | None = Field(default=None, description="which form the row comes from")
+    at: At = Field(default_factory=At)
+
+
+class LevelTotal(BaseModel):
+    weight: float | None = Field(default=None, description="sum of the rows' 分值")
+    score: float | None = Field(default=None, description="sum of the rows' 得分")
+    cap: float | None = Field(default=None, description="the (N分) written in the level cell")
+
+
+class Level1Total(LevelTotal):
+    by_level2: dict[str, LevelTotal] = Field(default_factory=dict)
+
+
+class Totals(BaseModel):
+    weight: float | None = Field(default=None, description="总分 row's 分值 as written")
+    score: float | None = Field(default=None, description="总分 row's 得分 as written")
+    by_level1: dict[str, Level1Total] = Field(default_factory=dict)
+    at: At | None = None
+
+
+class BasicDataRow(BaseModel):
+    name: str
+    key: str | None = Field(default=None, description="canonical name (三公经费, 公务接待 …) where recognised")
+    values: list[float | None]
+    at: At = Field(default_factory=At)
+
+
+class BasicData(BaseModel):
+    """绩效评价基础数据表: staffing and the 经费控制情况 rows with their year columns."""
+
+    staffing: dict[str, Quantity] = Field(default_factory=dict)
+    columns: list[str] = Field(default_factory=list)
+    rows: list[BasicDataRow] = Field(default_factory=list)
+    table: str | None = None
+
+
+class Claim(BaseModel):
+    metric: str | None
+    kind: Literal["actual", "target"]
+    value: Quantity
+    sentence: str
+    at: At
+    confidence: float | None = None
+
+
+class Evidence(BaseModel):
+    text: str
+    at: At
+
+
+class Finding(BaseModel):
+    id: str
+    rule: str
+    severity: Literal["error", "warning", "info"]
+    verdict: Literal["contradicted", "supported", "unverifiable"]
+    message: str
+    expected: str | None = None
+    found: str | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Extraction(BaseModel):
+    schema_version: int = SCHEMA_VERSION
+    source: SourceInfo
+    department: str | None = None
+    year: int | None = None
+    sections: list[Section] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    funds: Funds | None = None
+    indicators: list[Indicator] = Field(default_factory=list)
+    totals: Totals | None = None
+    basic_data: BasicData | None = None
+    claims: list[Claim] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)
+
+
+def json_schema() -> dict:
+    return Extraction.model_json_schema()
