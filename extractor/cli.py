@@ -26,6 +26,7 @@ def extract(
     from extractor.pipeline import extract as run
 
     failed = 0
+    files = _expand(files)
     for path in files:
         try:
             result = run(path)
@@ -40,12 +41,24 @@ def extract(
         if output is None:
             sys.stdout.write(text + "\n")
         else:
-            target = output / (path.stem + ".json") if (len(files) > 1 or output.is_dir()) else output
+            several = len(files) > 1 or output.is_dir() or output.suffix != ".json"
+            target = output / (path.name + ".json") if several else output
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
             err.print(f"wrote {target}", highlight=False)
     if failed:
         raise typer.Exit(1)
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    """Folders stand for the files inside them (sorted, hidden files skipped)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+        else:
+            out.append(p)
+    return out
 
 
 def _print_table(result) -> None:

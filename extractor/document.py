@@ -30,6 +30,7 @@ class At(BaseModel):
     table: str | None = None
     row: int | None = None
     col: int | None = None
+    sheet: str | None = None
     section: str | None = None
     block: str | None = None
     start: int | None = None
@@ -90,6 +91,7 @@ class Block(BaseModel):
     text: str = ""
     table: str | None = None
     section: str | None = None
+    level: int | None = Field(default=None, description="heading level the source format states (Word style, <hN>)")
     at: At = Field(default_factory=At)
 
 
@@ -144,11 +146,13 @@ class DocumentBuilder:
     def __init__(self, source: Source):
         self.doc = Document(source=source)
 
-    def add_text(self, text: str, at: At | None = None, kind: BlockKind = "paragraph") -> Block | None:
+    def add_text(
+        self, text: str, at: At | None = None, kind: BlockKind = "paragraph", level: int | None = None
+    ) -> Block | None:
         text = text.strip()
         if not text:
             return None
-        block = Block(id=f"b{len(self.doc.blocks) + 1}", kind=kind, text=text, at=at or At())
+        block = Block(id=f"b{len(self.doc.blocks) + 1}", kind=kind, text=text, at=at or At(), level=level)
         self.doc.blocks.append(block)
         return block
 
@@ -180,9 +184,9 @@ class DocumentBuilder:
         n_rows = max((c.row + c.rowspan for c in cells), default=0)
         table = Table(id=table_id, title=title, n_rows=n_rows, n_cols=n_cols, cells=cells)
         self.doc.tables.append(table)
-        self.doc.blocks.append(
-            Block(id=f"b{len(self.doc.blocks) + 1}", kind="table", table=table_id, at=at or At(table=table_id))
-        )
+        block_at = at.model_copy() if at else At()
+        block_at.table = table_id
+        self.doc.blocks.append(Block(id=f"b{len(self.doc.blocks) + 1}", kind="table", table=table_id, at=block_at))
         return table
 
     def build(self) -> Document:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from extractor.document import Document, Section
+from extractor.text import clean_cell_text
 
 _CN = "一二三四五六七八九十"
 _PATTERNS: list[tuple[int, re.Pattern[str]]] = [
@@ -26,7 +27,7 @@ _MAX_HEADING = 40
 
 def heading_of(text: str) -> tuple[int, str | None, str] | None:
     """(level, number, title) when `text` reads as a heading, else None."""
-    line = text.strip()
+    line = clean_cell_text(text)  # a title broken over lines is one title
     if not line or len(line) > _MAX_HEADING + 8:
         return None
     m = _ATTACHMENT.match(line)
@@ -51,8 +52,14 @@ def assign_sections(doc: Document) -> None:
     for block in doc.blocks:
         if block.kind != "table":
             found = heading_of(block.text)
+            if found is None and block.kind == "heading" and block.level is not None:
+                found = (block.level, None, clean_cell_text(block.text))
             if found and (block.kind == "heading" or found[0] > 0 or len(block.text) <= _MAX_HEADING):
                 level, number, title = found
+                if block.kind == "heading" and block.level is not None and level > 0:
+                    # the source's own heading level beats the numbering style, which
+                    # Word documents often get wrong (a Heading 1 numbered 1、)
+                    level = block.level
                 section = Section(
                     id=f"s{len(doc.sections) + 1}",
                     level=level,
@@ -80,6 +87,7 @@ def title_tables(doc: Document) -> None:
         for prev in reversed(doc.blocks[max(0, i - 3) : i]):
             if prev.kind == "table":
                 break
-            if _FORM_TITLE.search(prev.text) or prev.text.endswith("表"):
-                table.title = prev.text
+            text = clean_cell_text(prev.text)
+            if _FORM_TITLE.search(text) or text.endswith("表"):
+                table.title = text
                 break

@@ -19,7 +19,8 @@ def department(doc: Document, views: list[TableView]) -> str | None:
     for view in views:
         for r in range(view.n_rows):
             cells = view.row_cells(r)
-            if len(cells) >= 2 and squash(cells[0].text) in DEPARTMENT_LABELS and cells[1].text.strip():
+            label = squash(cells[0].text) if cells else ""
+            if len(cells) >= 2 and (label in DEPARTMENT_LABELS or label.endswith(("部门名称", "单位名称"))) and cells[1].text.strip():
                 return squash(cells[1].text)
     for block in doc.blocks:
         if block.kind == "table":

@@ -46,6 +46,8 @@ def sniff(path: Path, head: bytes) -> str:
         return "html"
     if suffix in (".doc", ".wps", ".xls", ".et", ".odt", ".ods", ".rtf"):
         return "legacy"
+    if suffix in (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"):
+        return "image"  # named as an image but unrecognised bytes: the image backend says it is damaged
     return "text"
 
 
@@ -68,9 +70,8 @@ def load(path: str | Path) -> Document:
     if not head:
         raise ExtractionError(str(path), "is empty (0 bytes)")
     fmt = sniff(path, head)
-    backend = _backend(fmt)
     try:
-        return backend(path)
+        return _backend(fmt)(path)
     except ExtractionError:
         raise
     except MemoryError:

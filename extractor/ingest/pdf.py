@@ -1,0 +1,687 @@
+"""PDF backend: its one job is to turn a PDF that has a text layer into a `Document`.
+
+It reads the text layer page by page with pdfplumber and produces, in reading
+order, paragraphs (wrapped lines joined) and ruled tables (merged cells kept,
+tables continued over a page break joined into one), each with provenance:
+`At(page, bbox, line)` for text, `At(page, bbox)` for every cell. It knows
+nothing about forms, metrics or rules.
+
+Decisions, so every reader of a `Document` from a PDF knows what it gets:
+
+- Tables are the ruled tables pdfplumber's table finder sees (line strategy).
+  A "table" of a single cell (a framed note) is read as text instead.
+  Cell text is the characters whose centre lies in the cell, lines joined by
+  "\\n"; `DocumentBuilder` then removes layout spaces and joins wrapped lines.
+- Text outside tables is read as lines (pdfplumber's `extract_text_lines`);
+  `At.line` is the 1-based number of the line among the page's text lines
+  outside tables, top to bottom. A line joins the paragraph above when the
+  line above runs to the right margin (within 1.5 em of the text column's
+  right edge), does not end a sentence (。；：！？) and the new line does not
+  start a heading or list item (一、 （一） 1、 1. （1） 附件 …) nor a
+  first-line indent. This rule holds across a page break too, so a sentence
+  cut by the page end stays whole; the paragraph's `at` is its first line's
+  page and line with the union bbox of its lines on that page. A wrapped
+  centred title (two centred lines of one size, tightly spaced) is one block.
+- Page numbers and running headers/footers (short lines in the top or bottom
+  band that look like page numbers or repeat on most pages) are dropped.
+- A table continues on the next page when the previous page ends with it
+  (no text after it, bottom in the lower part of the page), the next page
+  starts with a table (nothing before it but a running header), and the
+  column boundaries agree (same left/right edge within 3 pt, and one
+  boundary set a subset of the other). Its rows are appended; cells keep
+  their own page. An empty cell in the continuation's first row under a
+  merged (multi-row) cell is taken as that merged cell continuing over the
+  break and extends it; a repeated header row stays.
+- Pages are processed and released one at a time (`page.close()`); only the
+  small per-page results (text lines, cell texts and boxes) are kept, so a
+  long PDF stays bounded in memory.
+- Problems a user can cause raise `ExtractionError` naming the file:
+  encrypted (a user password is needed), damaged or truncated, no pages; a
+  PDF with no text layer on any page raises `NeedsOCR`. Pages without text
+  in an otherwise text PDF are reported in `Document.warnings`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pdfplumber
+from pdfplumber.utils import extract_text as chars_to_text
+
+from extractor.document import At, Document, DocumentBuilder, TableCellSpec
+from extractor.errors import ExtractionError, NeedsOCR
+from extractor.text import clean_cell_text, clean_line
+
+# Ruled tables only: these reports draw every cell border. pdfplumber's
+# defaults (snap/join/intersection tolerance 3 pt) find all fixture tables.
+TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+
+EDGE_MERGE = 1.5  # pt: cell edges closer than this are one grid boundary
+COLUMN_MATCH = 3.0  # pt: column boundaries of a continued table agree within this
+MARGIN_EM = 1.5  # a line "runs to the margin" when it ends within 1.5 em of the right edge
+TABLE_ENDS_LOW = 0.6  # a table that may continue ends below 60% of the page height
+TABLE_STARTS_HIGH = 0.3  # a continuation starts above 30% of the page height
+HEADER_BAND = 0.085  # top/bottom share of the page where running heads and page numbers live
+FOOTER_BAND = 0.915
+
+_SENTENCE_END = re.compile(r"[。；：！？;:!?][”’」』）)\]】]*$")
+_SOFT_END = re.compile(r"[；：;:]$")
+_ITEM_START = re.compile(
+    r"^\s*(?:附件|第[一二三四五六七八九十百\d]+[章节条部分]"
+    r"|[一二三四五六七八九十]+\s*[、.．]"
+    r"|[（(]\s*[一二三四五六七八九十]+\s*[）)]"
+    r"|\d{1,2}\s*[、．]"
+    r"|\d{1,2}\.(?!\d)"
+    r"|[（(]\s*\d{1,2}\s*[）)]"
+    r"|[●◆■□◇○•▲★√※])"
+)
+_PAGE_NUMBER = re.compile(
+    r"^[-—–_·\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*[,，]?\s*共\s*\d{1,4}\s*页)?[-—–_·\s]*$"
+    r"|^[-—–\s]*[IVXLCivxlc]{1,6}[-—–\s]*$"
+    r"|^page\s*\d+(\s*of\s*\d+)?$",
+    re.IGNORECASE,
+)
+
+
+def _compat_table() -> dict[int, str]:
+    """Kangxi radicals and compatibility ideographs some PDF fonts map to (⼯ for 工)."""
+    table: dict[int, str] = {}
+    for lo, hi in ((0x2E80, 0x2FDF), (0xF900, 0xFAFF)):
+        for cp in range(lo, hi + 1):
+            norm = unicodedata.normalize("NFKC", chr(cp))
+            if len(norm) == 1 and norm != chr(cp):
+                table[cp] = norm
+    return table
+
+
+_COMPAT = _compat_table()
+
+
+def _norm(text: str) -> str:
+    return text.translate(_COMPAT)
+
+
+# --------------------------------------------------------------------------
+# what one page leaves behind once it is released
+
+
+@dataclass
+class _Line:
+    page: int
+    number: int
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    lead: float = 0.0  # width of the first unbreakable run (a number, a Latin word, one CJK character)
+    running: bool = False
+
+
+@dataclass
+class _RawCell:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+
+
+@dataclass
+class _Part:
+    """The piece of a table found on one page."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    xs: list[float]
+    ys: list[float]
+    cells: list[_RawCell]
+
+
+@dataclass
+class _Page:
+    number: int
+    width: float
+    height: float
+    lines: list[_Line]
+    tables: list[_Part]
+    has_text: bool
+    has_images: bool
+
+
+@dataclass
+class _Para:
+    lines: list[_Line]
+
+
+@dataclass
+class _Table:
+    parts: list[_Part] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------
+# entry point
+
+
+def load(path: Path) -> Document:
+    """Read a text-layer PDF into a `Document` (paragraphs and ruled tables with provenance)."""
+    from extractor.ingest import source_for  # the package imports this module lazily
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ExtractionError(str(path), f"cannot be read ({exc.strerror})") from None
+    pages = _read_pages(path, data)
+    if not pages:
+        raise ExtractionError(str(path), "is a PDF with no pages")
+    if not any(p.has_text for p in pages):
+        n = len(pages)
+        raise NeedsOCR(
+            str(path), f"is a scanned PDF ({n} page{'s' if n != 1 else ''}, no text layer): OCR is not available yet"
+        )
+
+    builder = DocumentBuilder(source_for(path, data, "pdf", pages=len(pages)))
+    for p in pages:
+        if not p.has_text:
+            what = "a scanned image" if p.has_images else "blank"
+            builder.doc.warnings.append(
+                f"page {p.number} has no text layer ({what}); its content is not read until OCR is available"
+            )
+    _mark_running_lines(pages)
+    for item in _reading_order(pages):
+        if isinstance(item, _Para):
+            _emit_paragraph(builder, item)
+        else:
+            _emit_table(builder, item)
+    return builder.build()
+
+
+# --------------------------------------------------------------------------
+# opening and per-page reading
+
+
+def _read_pages(path: Path, data: bytes) -> list[_Page]:
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:  # pdfplumber wraps every pdfminer failure
+        raise _open_error(path, data, exc) from None
+    with pdf:
+        try:
+            page_objs = pdf.pages
+        except Exception as exc:
+            raise _damaged(path, data, exc) from None
+        out: list[_Page] = []
+        for index, page in enumerate(page_objs, start=1):
+            try:
+                out.append(_read_page(page, index))
+            except (ExtractionError, MemoryError):
+                raise
+            except Exception as exc:
+                raise _damaged(path, data, exc, page=index) from None
+            finally:
+                page.close()
+        return out
+
+
+def _inner(exc: BaseException) -> BaseException:
+    """The pdfminer exception inside pdfplumber's wrapper."""
+    if type(exc).__name__ == "PdfminerException" and exc.args and isinstance(exc.args[0], BaseException):
+        return exc.args[0]
+    return exc
+
+
+def _open_error(path: Path, data: bytes, exc: BaseException) -> ExtractionError:
+    inner = _inner(exc)
+    name = type(inner).__name__
+    if name in ("PDFPasswordIncorrect",) or (name == "PDFEncryptionError" and "password" in str(inner).lower()):
+        return ExtractionError(str(path), "is encrypted (password-protected); decrypt it first")
+    if name == "PDFEncryptionError":
+        return ExtractionError(str(path), f"is encrypted with a method that cannot be read ({inner}); decrypt it first")
+    return _damaged(path, data, exc)
+
+
+def _damaged(path: Path, data: bytes, exc: BaseException, page: int | None = None) -> ExtractionError:
+    inner = _inner(exc)
+    name = type(inner).__name__
+    text = str(inner).strip()
+    if name in ("PSEOF",) or "Unexpected EOF" in text:
+        reason = "unexpected end of file"
+    elif name == "PDFNoValidXRef":
+        reason = "no valid cross-reference table"
+    elif "No /Root object" in text:
+        reason = "no document catalog (/Root) found"
+    else:
+        reason = f"{name}: {text}" if text else name
+        if len(reason) > 100:
+            reason = reason[:97] + "…"
+    if b"%%EOF" not in data[-4096:]:
+        reason += "; the file has no %%EOF end marker, so it looks cut off"
+    if page is not None:
+        reason = f"page {page}: {reason}"
+    return ExtractionError(str(path), f"is a damaged or truncated PDF ({reason})")
+
+
+def _read_page(page, number: int) -> _Page:
+    has_images = bool(page.images)
+    work = _dedupe_chars(page)  # fake-bold overprinting would double every character
+    chars = work.chars
+    has_text = any(c["text"].strip() for c in chars)
+    if not has_text:
+        return _Page(number, float(page.width), float(page.height), [], [], False, has_images)
+
+    parts: list[_Part] = []
+    for table in work.find_tables(TABLE_SETTINGS):
+        if len(table.cells) < 2:
+            continue  # a framed paragraph, read as text
+        parts.append(_read_table(table, chars, number))
+
+    boxes = [p.bbox for p in parts]
+
+    def outside(obj) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        cx = (obj["x0"] + obj["x1"]) / 2
+        cy = (obj["top"] + obj["bottom"]) / 2
+        return not any(b[0] - 1 <= cx <= b[2] + 1 and b[1] - 1 <= cy <= b[3] + 1 for b in boxes)
+
+    text_page = work.filter(outside) if boxes else work
+    lines: list[_Line] = []
+    for raw in text_page.extract_text_lines(strip=True, return_chars=True):
+        text = clean_line(_norm(raw["text"]))
+        if not text:
+            continue
+        visible = [c for c in raw["chars"] if c["text"].strip()]
+        sizes = [c["size"] for c in visible]
+        size = statistics.median(sizes) if sizes else float(raw["bottom"] - raw["top"])
+        lines.append(
+            _Line(
+                page=number,
+                number=0,
+                text=text,
+                x0=float(raw["x0"]),
+                top=float(raw["top"]),
+                x1=float(raw["x1"]),
+                bottom=float(raw["bottom"]),
+                size=float(size),
+                lead=_lead_width(visible),
+            )
+        )
+    lines.sort(key=lambda ln: (round(ln.top, 1), ln.x0))
+    for i, ln in enumerate(lines, start=1):
+        ln.number = i
+    return _Page(number, float(page.width), float(page.height), lines, parts, True, has_images)
+
+
+def _dedupe_chars(page):
+    """The page without overprinted copies of a character (same text within 1 pt), as pdfplumber's
+    `dedupe_chars` does, but in linear time and only filtering when there is a copy."""
+    seen: dict[tuple[str, int, int], list[dict]] = {}
+    dupes: set[int] = set()
+    for c in page.chars:
+        x, y = int(c["x0"]), int(c["top"])
+        twin = False
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for other in seen.get((c["text"], x + dx, y + dy), ()):
+                    if abs(other["x0"] - c["x0"]) <= 1 and abs(other["top"] - c["top"]) <= 1:
+                        twin = True
+                        break
+        if twin:
+            dupes.add(id(c))
+        else:
+            seen.setdefault((c["text"], x, y), []).append(c)
+    if not dupes:
+        return page
+    return page.filter(lambda obj: id(obj) not in dupes)
+
+
+_UNBREAKABLE = re.compile(r"[0-9A-Za-z.,%/+\-_()（）]")
+
+
+def _lead_width(chars: list[dict]) -> float:
+    """Width of the run a line-breaker could not split: Word moves a whole number to the next line."""
+    if not chars:
+        return 0.0
+    end = 0
+    while end < len(chars) and len(chars[end]["text"]) == 1 and _UNBREAKABLE.match(chars[end]["text"]):
+        end += 1
+    end = max(end, 1)
+    return float(chars[end - 1]["x1"] - chars[0]["x0"])
+
+
+def _cluster(values: list[float], tol: float) -> list[float]:
+    """Sorted distinct values, those within `tol` of the previous one merged (mean)."""
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(group) / len(group) for group in out]
+
+
+def _nearest(bounds: list[float], v: float) -> int:
+    return min(range(len(bounds)), key=lambda i: abs(bounds[i] - v))
+
+
+def _read_table(table, chars: list[dict], page_number: int) -> _Part:
+    bx0, btop, bx1, bbottom = table.bbox
+    inside = [
+        c
+        for c in chars
+        if bx0 <= (c["x0"] + c["x1"]) / 2 <= bx1 and btop <= (c["top"] + c["bottom"]) / 2 <= bbottom
+    ]
+    cells: list[_RawCell] = []
+    for x0, top, x1, bottom in table.cells:
+        mine = [
+            c
+            for c in inside
+            if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom
+        ]
+        text = _norm(chars_to_text(mine, x_tolerance=3, y_tolerance=3)) if mine else ""
+        cells.append(_RawCell(float(x0), float(top), float(x1), float(bottom), text))
+    xs = _cluster([v for c in cells for v in (c.x0, c.x1)], EDGE_MERGE)
+    ys = _cluster([v for c in cells for v in (c.top, c.bottom)], EDGE_MERGE)
+    return _Part(page_number, tuple(float(v) for v in table.bbox), xs, ys, cells)
+
+
+# --------------------------------------------------------------------------
+# running heads and page numbers
+
+
+def _mark_running_lines(pages: list[_Page]) -> None:
+    """Drop page numbers and headers/footers repeated on most pages."""
+    banded: list[tuple[_Page, _Line]] = []
+    for p in pages:
+        for ln in p.lines:
+            if ln.bottom <= p.height * HEADER_BAND or ln.top >= p.height * FOOTER_BAND:
+                banded.append((p, ln))
+                if _PAGE_NUMBER.match(ln.text):
+                    ln.running = True
+    text_pages = sum(1 for p in pages if p.has_text)
+    if text_pages < 3:
+        return
+    counts: dict[str, set[int]] = {}
+    for p, ln in banded:
+        key = re.sub(r"\d+", "#", ln.text.replace(" ", ""))
+        counts.setdefault(key, set()).add(p.number)
+    for p, ln in banded:
+        key = re.sub(r"\d+", "#", ln.text.replace(" ", ""))
+        if len(counts[key]) >= max(3, text_pages // 2):
+            ln.running = True
+
+
+# --------------------------------------------------------------------------
+# reading order: paragraphs and (joined) tables
+
+
+@dataclass
+class _Geometry:
+    left: float
+    right: float
+    body_size: float
+    indents: bool  # paragraphs open with a first-line indent in this document
+
+
+def _column_geometry(pages: list[_Page]) -> dict[tuple[int, int], _Geometry]:
+    """Left and right edge of the text column for each page size, from all body lines."""
+    groups: dict[tuple[int, int], list[_Line]] = {}
+    sizes: dict[tuple[int, int], tuple[float, float]] = {}
+    for p in pages:
+        key = (round(p.width), round(p.height))
+        sizes[key] = (p.width, p.height)
+        groups.setdefault(key, []).extend(ln for ln in p.lines if not ln.running)
+    all_lines = [ln for lines in groups.values() for ln in lines]
+    weighted = sorted((ln.size, len(ln.text)) for ln in all_lines)
+    body_size = 12.0
+    if weighted:
+        half, seen = sum(n for _, n in weighted) / 2, 0
+        for size, n in weighted:
+            seen += n
+            if seen >= half:
+                body_size = size
+                break
+    out: dict[tuple[int, int], _Geometry] = {}
+    for key, lines in groups.items():
+        width = sizes[key][0]
+        rights = [ln.x1 for ln in lines if ln.x1 > width * 0.6]
+        lefts = [ln.x0 for ln in lines if ln.x0 < width * 0.4]
+        right = statistics.median(rights) if rights else width * 0.85
+        left = min(lefts, key=lambda v: (-sum(1 for u in lefts if abs(u - v) < 2), v)) if lefts else width * 0.12
+        indented = sum(1 for ln in lines if left + 1.5 * ln.size <= ln.x0 <= left + 3 * ln.size)
+        out[key] = _Geometry(left=left, right=right, body_size=body_size, indents=indented >= 0.1 * max(1, len(lines)))
+    return out
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text))
+
+
+def _continues(prev: _Line, nxt: _Line, geo: _Geometry, same_page: bool) -> bool:
+    """Does `nxt` carry on the paragraph whose last line is `prev`?"""
+    em = max(prev.size, 1.0)
+    full = prev.x1 >= geo.right - MARGIN_EM * em
+    # Word wraps a number or Latin word whole, leaving the line short of the margin
+    pushed = prev.x1 + nxt.lead >= geo.right - 0.25 * em
+    if not (full or pushed):
+        return False
+    if _ITEM_START.match(nxt.text):
+        return False
+    if _ends_sentence(prev.text):
+        # 。！？ end a paragraph; ；： only do when the document marks paragraphs by
+        # a first-line indent and this line is not indented ("…服务工业企业；" / "推进…")
+        if not (geo.indents and _SOFT_END.search(prev.text) and nxt.x0 < geo.left + 0.5 * em):
+            return False
+    if abs(nxt.size - prev.size) > 1.0:
+        return False
+    if same_page:
+        gap = nxt.top - prev.bottom
+        if gap > 1.5 * em or gap < -0.3 * em:
+            return False
+    # a first-line indent after a line that starts at the left edge opens a new paragraph
+    if nxt.x0 > geo.left + 1.5 * em and prev.x0 < geo.left + 0.5 * em:
+        return False
+    return True
+
+
+def _centred_title_continues(prev: _Line, nxt: _Line, geo: _Geometry) -> bool:
+    """Two centred lines of one title-sized font, tightly spaced: a title wrapped over two lines."""
+    em = max(prev.size, 1.0)
+    centre = (geo.left + geo.right) / 2
+
+    def centred(ln: _Line) -> bool:
+        return abs((ln.x0 + ln.x1) / 2 - centre) < 1.5 * em and ln.x0 > geo.left + em
+
+    return (
+        prev.size >= 1.15 * geo.body_size
+        and centred(prev)
+        and centred(nxt)
+        and abs(prev.size - nxt.size) <= 0.5
+        and 0 <= nxt.top - prev.bottom < 0.6 * em
+        and prev.x1 - prev.x0 >= 0.3 * (geo.right - geo.left)
+        and not _ends_sentence(prev.text)
+        and not _ITEM_START.match(nxt.text)
+    )
+
+
+def _columns_agree(a: list[float], b: list[float]) -> bool:
+    if len(a) < 2 or len(b) < 2:
+        return False
+    if abs(a[0] - b[0]) > COLUMN_MATCH or abs(a[-1] - b[-1]) > COLUMN_MATCH:
+        return False
+
+    def subset(small: list[float], big: list[float]) -> bool:
+        return all(any(abs(s - g) <= COLUMN_MATCH for g in big) for s in small)
+
+    return subset(b, a) or subset(a, b)
+
+
+def _reading_order(pages: list[_Page]) -> list[_Para | _Table]:
+    geometry = _column_geometry(pages)
+    out: list[_Para | _Table] = []
+    prev_page: _Page | None = None
+    for p in pages:
+        geo = geometry[(round(p.width), round(p.height))]
+        items: list[tuple[float, float, object]] = [(ln.top, ln.x0, ln) for ln in p.lines if not ln.running]
+        items += [(t.bbox[1], t.bbox[0], t) for t in p.tables]
+        items.sort(key=lambda it: (it[0], it[1]))
+        for position, (_, _, item) in enumerate(items):
+            last = out[-1] if out else None
+            if isinstance(item, _Part):
+                if (
+                    position == 0
+                    and isinstance(last, _Table)
+                    and prev_page is not None
+                    and last.parts[-1].page == prev_page.number
+                    and _ends_page(last.parts[-1], prev_page)
+                    and item.bbox[1] <= p.height * TABLE_STARTS_HIGH
+                    and _columns_agree(_table_xs(last), item.xs)
+                ):
+                    last.parts.append(item)
+                else:
+                    out.append(_Table(parts=[item]))
+                continue
+            line = item
+            if isinstance(last, _Para):
+                prev = last.lines[-1]
+                same_page = prev.page == line.page
+                # across a page break only when nothing else came in between
+                if same_page or (position == 0 and prev.page == line.page - 1):
+                    if _continues(prev, line, geo, same_page) or (
+                        same_page and _centred_title_continues(prev, line, geo)
+                    ):
+                        last.lines.append(line)
+                        continue
+            out.append(_Para(lines=[line]))
+        prev_page = p
+    return out
+
+
+def _ends_page(part: _Part, page: _Page) -> bool:
+    """The table is the last thing on its page and ends in its lower part."""
+    if part.bbox[3] < page.height * TABLE_ENDS_LOW:
+        return False
+    if any(not ln.running and ln.top >= part.bbox[3] - 1 for ln in page.lines):
+        return False
+    return not any(t is not part and t.bbox[1] >= part.bbox[3] - 1 for t in page.tables)
+
+
+def _table_xs(table: _Table) -> list[float]:
+    return _cluster([x for part in table.parts for x in part.xs], COLUMN_MATCH)
+
+
+# --------------------------------------------------------------------------
+# emitting blocks
+
+
+def _emit_paragraph(builder: DocumentBuilder, para: _Para) -> None:
+    first = para.lines[0]
+    on_first_page = [ln for ln in para.lines if ln.page == first.page]
+    bbox = [
+        round(min(ln.x0 for ln in on_first_page), 2),
+        round(min(ln.top for ln in on_first_page), 2),
+        round(max(ln.x1 for ln in on_first_page), 2),
+        round(max(ln.bottom for ln in on_first_page), 2),
+    ]
+    text = clean_cell_text("\n".join(ln.text for ln in para.lines))
+    builder.add_text(text, At(page=first.page, bbox=bbox, line=first.number))
+
+
+def _emit_table(builder: DocumentBuilder, table: _Table) -> None:
+    xs = _table_xs(table)
+    specs: list[TableCellSpec] = []
+    offset = 0
+    for index, part in enumerate(table.parts):
+        ys = part.ys
+        placed: list[TableCellSpec] = []
+        for cell in part.cells:
+            col = _nearest(xs, cell.x0)
+            col_end = _nearest(xs, cell.x1)
+            row = _nearest(ys, cell.top)
+            row_end = _nearest(ys, cell.bottom)
+            placed.append(
+                TableCellSpec(
+                    row=offset + row,
+                    col=col,
+                    rowspan=max(1, row_end - row),
+                    colspan=max(1, col_end - col),
+                    text=cell.text,
+                    at=At(page=part.page, bbox=[round(v, 2) for v in (cell.x0, cell.top, cell.x1, cell.bottom)]),
+                )
+            )
+        n_part_rows = max(1, len(ys) - 1)
+        if index > 0:
+            if _drop_empty_row(specs, offset - 1, first=False):
+                offset -= 1
+                for spec in placed:
+                    spec.row -= 1
+            if n_part_rows > 1 and _drop_empty_row(placed, offset, first=True):
+                n_part_rows -= 1
+            placed = _carry_merged_cells(specs, placed, offset)
+        specs.extend(placed)
+        offset += n_part_rows
+    rows: dict[int, list[TableCellSpec]] = {}
+    for spec in specs:
+        rows.setdefault(spec.row, []).append(spec)
+    ordered = [sorted(rows[r], key=lambda s: s.col) for r in sorted(rows)]
+    first = table.parts[0]
+    builder.add_table(ordered, at=At(page=first.page, bbox=[round(v, 2) for v in first.bbox]))
+
+
+def _drop_empty_row(specs: list[TableCellSpec], row: int, first: bool) -> bool:
+    """Remove `row` when every cell starting in it is empty: a sliver of a row split by the page break.
+
+    `first` says the row is the first of a continuation (cells may span down
+    from it) rather than the last before the break (cells may span into it).
+    """
+    if row < 0 or (not first and row == 0):
+        return False
+    starting = [s for s in specs if s.row == row]
+    if not starting or any(s.text.strip() for s in starting):
+        return False
+    keep: list[TableCellSpec] = []
+    for spec in specs:
+        if spec.row == row and spec.rowspan == 1:
+            continue  # the empty sliver itself
+        if spec.row == row:  # first=True: an empty cell spanning down from the sliver
+            spec.rowspan -= 1
+        elif spec.row < row < spec.row + spec.rowspan:
+            spec.rowspan -= 1  # a merged cell reaching into the sliver
+        if first and spec.row > row:
+            spec.row -= 1
+        keep.append(spec)
+    specs[:] = keep
+    return True
+
+
+def _carry_merged_cells(
+    before: list[TableCellSpec], placed: list[TableCellSpec], offset: int
+) -> list[TableCellSpec]:
+    """An empty cell at the top of a continuation that continues a merged cell is folded into it.
+
+    The cell above must end at the break with the same columns, and one of
+    the two must already span several rows: a vertically merged label column
+    (一级指标, 二级指标). A lone empty cell under a lone filled one (a score
+    left blank) stays its own cell.
+    """
+    ends_at_break = {(s.col, s.colspan): s for s in before if s.row + s.rowspan == offset}
+    kept: list[TableCellSpec] = []
+    for spec in placed:
+        above = ends_at_break.get((spec.col, spec.colspan))
+        if (
+            spec.row == offset
+            and above is not None
+            and not spec.text.strip()
+            and (above.rowspan > 1 or spec.rowspan > 1)
+        ):
+            above.rowspan += spec.rowspan
+            continue
+        kept.append(spec)
+    return kept
