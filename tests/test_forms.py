@@ -108,3 +108,27 @@ def test_indicator_provenance_points_at_the_name_cell():
     cell = next(c for c in table.cells if c.row == ind.at.row and c.col == ind.at.col)
     assert cell.text == ind.name
     assert ind.note.startswith("专项资金下达较晚")
+
+
+def test_project_form_with_source_rows():
+    """项目支出绩效自评表: sources are rows with amounts per column, not labelled text."""
+    doc = _doc([
+        ["项目名称", "乡村道路建设"],
+        ["主管部门", "某县交通运输局", "实施单位", "某县公路中心"],
+        ["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["", "年度资金总额", "500", "520", "468", "10", "90%", "9"],
+        ["", "其中：当年财政拨款", "400", "420", "380", "—", "", "—"],
+        ["", "上年结转资金", "100", "100", "88", "—", "", "—"],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        ["", "产出指标（50分）", "数量指标", "新建道路里程", "≥12公里", "12.6公里", "25", "25", ""],
+        ["", "", "质量指标", "验收合格率", "100%", "100%", "25", "25", ""],
+        ["总分", "100", "94"],
+    ])
+    forms = read_forms(doc)
+    f = forms.funds
+    assert (f.annual_budget, f.executed, f.score) == (520, 468, 9)
+    assert f.by_source == {"当年财政拨款": 420, "上年结转资金": 100}
+    assert forms.department == "某县交通运输局"
+    assert [i.name for i in forms.indicators] == ["新建道路里程", "验收合格率"]
+    assert forms.indicators[0].target.value == 12 and forms.indicators[0].target.comparator == ">="
+    assert (forms.totals.weight, forms.totals.score) == (100, 94)

@@ -47,6 +47,15 @@ def read_budget_block(view: TableView, header_row: int, cols: dict[str, int], st
         funds.at[key] = view.at(data_row, c)
     seen: set[int] = set()
     for r in range(data_row + 1, stop_row):
+        row_label = _source_row_label(view, r, cols)
+        if row_label is not None:
+            # 项目支出绩效自评表: each source is a row with amounts under the budget
+            # columns; by_source takes the 全年预算数 column, as the 部门整体 form's
+            # labelled sources add up to 全年预算数
+            c = cols.get("annual_budget", cols.get("initial_budget"))
+            funds.by_source[row_label] = number(view.text(r, c))
+            funds.at[row_label] = view.at(r, c)
+            continue
         for cell in view.row_cells(r):
             if id(cell) in seen:
                 continue
@@ -56,11 +65,24 @@ def read_budget_block(view: TableView, header_row: int, cols: dict[str, int], st
                 if m["label"] not in target or target[m["label"]] is None:
                     target[m["label"]] = number(m["amount"])
                     funds.at[m["label"]] = view.at(cell.row, cell.col)
-    for label in BY_SOURCE:
-        funds.by_source.setdefault(label, None)
+    if not any(k for k in funds.by_source if k not in BY_SOURCE):
+        for label in BY_SOURCE:
+            funds.by_source.setdefault(label, None)
     for label in BY_TYPE:
         funds.by_type.setdefault(label, None)
     return funds
+
+
+_SOURCE_ROW = re.compile(r"^(其中[:：])?(?P<label>当年财政拨款|财政拨款|上年结转资金|上年结转|其他资金|自筹资金|一般公共预算|政府性基金拨款)[:：]?$")
+
+
+def _source_row_label(view: TableView, r: int, cols: dict[str, int]) -> str | None:
+    """The label of a funding-source row that carries its own amounts, else None."""
+    for cell in view.row_cells(r):
+        m = _SOURCE_ROW.match(squash(cell.text))
+        if m and any(number(view.text(r, c)) is not None for c in cols.values()):
+            return m["label"]
+    return None
 
 
 def _unit(view: TableView, header_row: int) -> str:

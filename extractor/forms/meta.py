@@ -9,7 +9,7 @@ from extractor.document import Document
 from extractor.forms.view import TableView
 from extractor.text import squash
 
-DEPARTMENT_LABELS = ("预算部门名称", "预算部门", "预算部门、单位名称", "部门名称", "单位名称", "预算单位", "部门（单位）名称", "项目单位")
+DEPARTMENT_LABELS = ("预算部门名称", "预算部门", "预算部门、单位名称", "部门名称", "单位名称", "预算单位", "部门（单位）名称", "项目单位", "主管部门", "实施单位")
 _ORG = re.compile(r"(?:[\u4e00-\u9fff]{2,4}[省市县区])[\u4e00-\u9fff]{1,14}?(?:局|委员会|办公室|中心|厅|院)")
 _YEAR_TITLE = re.compile(r"(?P<y>20\d{2})\s*年度")
 _YEAR = re.compile(r"(?P<y>20\d{2})\s*年")
