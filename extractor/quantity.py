@@ -18,7 +18,10 @@ Numbers
 - Arabic digits, ASCII or full-width (１２３), decimal point `.` or `．`.
 - Thousands separators `,` / `，` only when every group after the first has
   exactly three digits and the first has one to three (`1,234.56`, `1，234`);
-  `1,2345` is not one number.
+  `1,2345` is not one number. In running text the full-width `，` is also
+  the clause comma, so there a single `，` group counts only with a decimal
+  part (`1，234.56`) or a second group (`1，234，567`): `得分为98，100分`
+  is two figures. A cell that is just the number (`1，234家`) is one.
 - Chinese numerals: 零〇一二两三四五六七八九 (and 壹贰叁…拾佰仟), 十百千万亿,
   decimals with 点 (`十五点七`), digit-by-digit forms (`二〇二四`) and the
   colloquial abbreviation (`一百二` = 120, `两万五` = 25000).
@@ -50,7 +53,8 @@ In the span (they are part of the figure's text):
                                 > ＞                         -> ">"
                                 < ＜                         -> "<"
                                 ≈ ~ ～                       -> "~"
-    between number and unit     余 多  (300余个, 52000多次)   -> ">"
+    between number and unit     余 多  (300余个, 52000多次,   -> ">"
+                                        5万余元, 1万多人)
     after the unit              以上                          -> ">="
                                 以下 以内                     -> "<="
                                 左右                          -> "~"
@@ -97,12 +101,15 @@ Years, months, dates and times (2024年, 12月, 6月30日, 1-12月, and a bare
 `任务1`), rank changes (`前移7位`), vague amounts (两位数, 数十家), codes and
 names (numbers touching Latin letters as in 5G, PM2.5; `12+1`; numbers with a
 leading zero as in 0603-226; anything inside “…”, "…", 《…》, 〔…〕, 【…】,
-[…] such as “1650”, “12345”, 〔2015〕), document numbers (`11号`), phone
+[…] such as “1650”, “12345”, 〔2015〕; fixed names such as 八项规定),
+document numbers (`11号`), phone
 numbers (after 电话/手机/传真/热线, or an 11-digit mobile number) and
 Chinese numerals without a unit (`一企一策`, `十大产业链`; a bare Chinese
 numeral is a figure only as a whole cell in `parse_quantity`).
 
-A bare Arabic number without a unit is a figure (`1787.82 3708.67`). In an
+A bare Arabic number without a unit is a figure (`1787.82 3708.67`), and so
+is a number whose measure word begins another word (`200 项目支出` in
+flattened PDF text: 200, no unit). A leading minus (`-3.2%`) is a sign. In an
 enumeration with 、 whose last item has a unit (`5.5 、10.8个百分点`) the bare
 items take that unit: Chinese writes the shared unit once, at the end.
 
@@ -111,6 +118,8 @@ spaces and at most one line break as PDF text has them (`150 家`, `4.25 亿元`
 `20\\n家`; a tab is a cell boundary and never inside a figure), 余/多, unit,
 trailing 以上/以下/以内/左右 (an inclusive mark （含） between unit and that
 word is kept inside). Offsets are Python indices into the text as given.
+A comparator word before a range applies to it too (`达到 10-15%` -> ">=",
+low 10, high 15).
 """
 
 from __future__ import annotations
@@ -149,6 +158,7 @@ _RAW_UNITS = (
 UNITS: tuple[str, ...] = tuple(sorted(set(_RAW_UNITS), key=lambda u: (-len(u), u)))
 
 _UNIT_RE = re.compile("|".join(re.escape(u) for u in UNITS))
+_UNIT_SET = frozenset(UNITS)
 
 # (factor, dimension). Bare 万/亿 share the money dimension: in these reports a
 # bare scale word is money (实现工业总产值1160亿), so 8亿 converts to 万元.
@@ -403,7 +413,6 @@ _INCL_RE = re.compile(r"[（(]含[）)]")
 # Spaces inside a figure as PDF text has them, and at most one line break (a
 # wrapped cell). A tab is a cell boundary in the Word dumps: never inside.
 _GAP = re.compile(r"[ \u3000\xa0]*(?:\r?\n[ \u3000\xa0]*)?")
-_HGAP = re.compile(r"[ \u3000\xa0]*")
 _RANGE_SEP = re.compile(r"[ \u3000\xa0]*([-－—–~～]|至|到)[ \u3000\xa0]*")
 _ENUM_SEP = re.compile(r"[ \u3000\xa0]*、[ \u3000\xa0]*")
 
@@ -444,18 +453,24 @@ _PREFIX_WORDS: tuple[tuple[str, str, str], ...] = tuple(
 _LEAD_WORD_RE = re.compile(
     "(?:" + "|".join(re.escape(w) for w, _, _ in _PREFIX_WORDS) + ")"
 )
+# A bare number right after these names an item (指标1, 附件2), it counts nothing.
 _LABELS = ("指标", "目标", "任务", "附件", "附表", "表", "图", "序号", "编号")
 _PHONE_WORDS = ("电话", "手机", "传真", "热线", "联系方式", "Tel", "TEL", "tel")
+# 前移7位 is a change of rank, which the guidelines never annotate; 10位市领导 counts people.
 _RANK_VERBS = ("前移", "后移", "上升", "下降", "提升", "前进", "后退", "跃升", "进位")
 _MARKER_NEXT = "、.．)）"
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CODE_TAIL = re.compile(r"[0-9０-９A-Za-zＡ-Ｚａ-ｚ.．\-－+_/:]*")
+# Quoted and bracketed short texts are names, titles and document numbers
+# (“12+1”, “1650”产业体系, “12345”热线, 《…2021年工作要点》, 〔2015〕), and a few
+# fixed political names read like counts (八项规定): numbers inside are not figures.
 _PROTECTED = re.compile(
     r"“[^“”\n]{0,30}”|‘[^‘’\n]{0,30}’|\"[^\"\n]{0,30}\"|「[^「」\n]{0,30}」|『[^『』\n]{0,30}』"
     r"|八项规定|两个维护|两个确立|四个意识|四个自信|三个代表|两个一百年"
     r"|《[^《》\n]{0,80}》|〈[^〈〉\n]{0,30}〉|〔[^〔〕\n]{0,12}〕|【[^【】\n]{0,30}】|\[[^\[\]\n]{0,12}\]"
 )
+# Where a figure can begin; everything else is skipped without a closer look.
 _CANDIDATE = re.compile(
     rf"[{_D}]|百分之|千分之|[{_CN_D}十拾]|[≥≤≧≦⩾⩽><＞＜≈~～]|[-－−](?=[{_D}])"
 )
@@ -488,12 +503,17 @@ class _Code(Exception):
         self.end = end
 
 
-def _read_number(text: str, q: int, pct: bool) -> _Num | None:
+def _read_number(text: str, q: int, pct: bool, cell: bool) -> _Num | None:
     """The number starting exactly at q; raises _Code for code-like tokens."""
     m = _AR.match(text, q)
     if m:
         raw = m.group()
         end = m.end()
+        if not cell and raw.count("，") == 1 and not re.search(r"[.．]", raw):
+            # In running text ， is the clause comma: 得分为98，100分为满分 is two
+            # numbers. Only a decimal part or a second group makes it a separator.
+            raw = raw[: raw.index("，")]
+            end = q + len(raw)
         int_part = re.split(r"[.．]", raw, maxsplit=1)[0]
         if len(int_part) > 1 and int_part[0] in "0０":
             raise _Code  # 0603-226, 0730-8721315: leading zeros name things
@@ -578,7 +598,15 @@ def _read_tail(text: str, e: int, pct: str | None, num: _Num) -> tuple[str | Non
         if num.chinese and (num.raw, unit) in (("十", "分"), ("一", "起")):
             raise _Code  # 十分 = "very", 一起 = "together"
         if not any(text.startswith(w, u_at) for w in _NOT_UNIT_WORDS):
-            return _norm_unit(unit), approx, m.end()
+            end = m.end()
+            if unit in ("万", "亿", "万亿") and not approx and end < len(text) and text[end] in "余多":
+                # 5万余元, 1万多人: the approximation word may follow the scale.
+                approx = ">"
+                m2 = _UNIT_RE.match(text, end + 1)
+                if m2 and unit + m2.group() in _UNIT_SET:
+                    return unit + m2.group(), approx, m2.end()
+                return unit, approx, end + 1
+            return _norm_unit(unit), approx, end
     if approx:
         return None, approx, u_at
     if e < len(text) and _LATIN.match(text[e]):
@@ -591,7 +619,7 @@ def _protected(spans: list[tuple[int, int]], starts: list[int], pos: int) -> boo
     return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
 
-def _figure_at(text: str, p: int, spans, starts) -> tuple[_Fig | None, int]:
+def _figure_at(text: str, p: int, spans, starts, cell: bool) -> tuple[_Fig | None, int]:
     """Try to read a figure starting at p: (figure or None, where to continue)."""
     comp_sym = None
     q = p
@@ -611,7 +639,7 @@ def _figure_at(text: str, p: int, spans, starts) -> tuple[_Fig | None, int]:
     elif text.startswith("千分之", q):
         pct, q = "‰", q + 3
     try:
-        n1 = _read_number(text, q, pct is not None)
+        n1 = _read_number(text, q, pct is not None, cell)
     except _Code as c:
         return None, c.end or _skip_code(text, q)
     if n1 is None:
@@ -638,7 +666,7 @@ def _figure_at(text: str, p: int, spans, starts) -> tuple[_Fig | None, int]:
         sep = ms.group(1)
         hyphen = sep not in ("至", "到")
         try:
-            n2 = _read_number(text, ms.end(), False)
+            n2 = _read_number(text, ms.end(), False, cell)
         except _Code:
             n2 = None
             if hyphen:
@@ -699,7 +727,7 @@ def _figure_at(text: str, p: int, spans, starts) -> tuple[_Fig | None, int]:
     return _Fig(start, end, value, unit, comparator, low, high, chinese_bare), end
 
 
-def _scan(text: str) -> list[_Fig]:
+def _scan(text: str, cell: bool = False) -> list[_Fig]:
     spans = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
     starts = [s for s, _ in spans]
     figs: list[_Fig] = []
@@ -710,7 +738,7 @@ def _scan(text: str) -> list[_Fig]:
         if not m:
             break
         p = m.start()
-        fig, nxt = _figure_at(text, p, spans, starts)
+        fig, nxt = _figure_at(text, p, spans, starts, cell)
         if fig is not None:
             figs.append(fig)
         i = max(nxt, p + 1)
@@ -789,17 +817,27 @@ def parse_quantity(text: str) -> Quantity:
     t = text.strip()
     try:
         figs = _scan(t)
+        if "，" in t:
+            # A cell that is nothing but one number may use ， as a thousands
+            # separator (1，234家); in a phrase it is the clause comma.
+            whole = [f for f in _scan(t, cell=True) if not f.chinese_bare]
+            if len(whole) == 1 and _whole_cell(t, whole[0]):
+                figs = whole
         real = [f for f in figs if not f.chinese_bare]
         if len(real) == 1:
             f = real[0]
             return Quantity(text=t, value=f.value, unit=f.unit, comparator=f.comparator, low=f.low, high=f.high)
         if len(real) > 1:
             return Quantity(text=t)
-        if len(figs) == 1:
+        if len(figs) == 1 and _whole_cell(t, figs[0]):
             f = figs[0]
-            head = t[: f.start]
-            if (not head or _LEAD_WORD_RE.fullmatch(head.rstrip())) and not t[f.end :].strip():
-                return Quantity(text=t, value=f.value, comparator=f.comparator)
+            return Quantity(text=t, value=f.value, comparator=f.comparator)
         return Quantity(text=t, comparator=_lead_comparator(t))
     except Exception:  # noqa: BLE001 - a malformed cell must never stop a batch
         return Quantity(text=t)
+
+
+def _whole_cell(t: str, f: _Fig) -> bool:
+    """The figure is all of the cell, but for a comparator word before it."""
+    head = t[: f.start].rstrip()
+    return (not head or _LEAD_WORD_RE.fullmatch(head) is not None) and not t[f.end :].strip()
