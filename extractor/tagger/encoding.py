@@ -1,0 +1,169 @@
+"""Spans <-> model inputs: the one place where characters, chunks and tokens meet.
+
+Training and inference both go through here, so a span the model is taught is
+decoded back the same way. Labels live on chunks (`pretokenize`): the first
+token of a chunk carries the chunk's BIO tag, the chunk's other tokens are
+ignored (-100) in training and read from the first token at inference.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.tagger.pretokenize import encode_words, pretokenize
+
+ENTITY_LABELS = ("METRIC", "VALUE", "TARGET")
+LABELS = ("O",) + tuple(f"{p}-{lab}" for lab in ENTITY_LABELS for p in ("B", "I"))
+LABEL2ID = {name: i for i, name in enumerate(LABELS)}
+IGNORE = -100
+
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
+
+
+@dataclass
+class Window:
+    """One model input: token ids, the chunk of each token (None for specials), labels if known."""
+
+    input_ids: list[int]
+    chunk_of: list[int | None]
+    labels: list[int] | None
+    text: str
+    offset: int  # where `text` starts in the caller's text
+
+
+def chunk_tags(text: str, spans) -> list[str | None]:
+    """BIO tag per chunk (None for whitespace chunks, which get no tokens)."""
+    chunks = pretokenize(text)
+    tags: list[str | None] = []
+    ordered = sorted(((s.start, s.end, s.label) if hasattr(s, "start") else (s["start"], s["end"], s["label"])) for s in spans)
+    j = 0
+    for cs, ce in chunks:
+        if text[cs:ce].isspace() or not text[cs:ce].strip():
+            tags.append(None)
+            continue
+        while j < len(ordered) and ordered[j][1] <= cs:
+            j += 1
+        if j < len(ordered) and ordered[j][0] <= cs < ordered[j][1]:
+            tags.append(("B-" if cs == ordered[j][0] else "I-") + ordered[j][2])
+        else:
+            tags.append("O")
+    return tags
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) that tile the text's content; offsets exact."""
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.end() > start:
+            out.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    return [(s, e) for s, e in out if text[s:e].strip()]
+
+
+def encode(tokenizer, text: str, spans=None, max_tokens: int = 256) -> list[Window]:
+    """Model windows for `text` (split at sentence ends, then at chunk boundaries if still too long)."""
+    windows: list[Window] = []
+    for s, e in _pieces(tokenizer, text, max_tokens):
+        piece = text[s:e]
+        piece_spans = None
+        if spans is not None:
+            piece_spans = [
+                {"start": a - s, "end": b - s, "label": lab}
+                for a, b, lab in _triples(spans)
+                if a >= s and b <= e
+            ]
+        windows.append(_encode_piece(tokenizer, piece, piece_spans, s))
+    return windows
+
+
+def _triples(spans):
+    for sp in spans:
+        if isinstance(sp, dict):
+            yield sp["start"], sp["end"], sp["label"]
+        else:
+            yield sp.start, sp.end, sp.label
+
+
+def _pieces(tokenizer, text: str, max_tokens: int) -> list[tuple[int, int]]:
+    """Whole text if it fits, else sentences, else runs of chunks that fit."""
+    ids, _, _ = encode_words(tokenizer, text)
+    if len(ids) <= max_tokens:
+        return [(0, len(text))] if text.strip() else []
+    out = []
+    for s, e in sentences(text):
+        ids, chunk_of, _ = encode_words(tokenizer, text[s:e])
+        if len(ids) <= max_tokens:
+            out.append((s, e))
+            continue
+        chunks = pretokenize(text[s:e])
+        budget = max_tokens - 2
+        start_chunk, count = 0, 0
+        per_chunk: dict[int, int] = {}
+        for c in chunk_of:
+            if c is not None:
+                per_chunk[c] = per_chunk.get(c, 0) + 1
+        for k in range(len(chunks)):
+            n = per_chunk.get(k, 0)
+            if count + n > budget and k > start_chunk:
+                out.append((s + chunks[start_chunk][0], s + chunks[k - 1][1]))
+                start_chunk, count = k, 0
+            count += n
+        out.append((s + chunks[start_chunk][0], s + chunks[-1][1]))
+    return out
+
+
+def _encode_piece(tokenizer, text: str, spans, offset: int) -> Window:
+    input_ids, chunk_of, _ = encode_words(tokenizer, text)
+    labels = None
+    if spans is not None:
+        tags = chunk_tags(text, spans)
+        labels, seen = [], set()
+        for c in chunk_of:
+            if c is None or c in seen or tags[c] is None:
+                labels.append(IGNORE)
+            else:
+                seen.add(c)
+                labels.append(LABEL2ID[tags[c]])
+    return Window(input_ids=input_ids, chunk_of=chunk_of, labels=labels, text=text, offset=offset)
+
+
+def decode(window: Window, probs) -> list[tuple[int, int, str, float]]:
+    """Spans (start, end, label, score) in the caller's text from per-token label probabilities.
+
+    A chunk takes the prediction of its first token; an I- with no open entity
+    of its label starts one (strict scoring would drop it otherwise). Score is
+    the mean probability of the chosen tags over the span's chunks.
+    """
+    chunks = pretokenize(window.text)
+    first: dict[int, int] = {}
+    for t, c in enumerate(window.chunk_of):
+        if c is not None and c not in first:
+            first[c] = t
+    spans: list[tuple[int, int, str, float]] = []
+    cur: list | None = None  # [start, end, label, [probs]]
+    for c in sorted(first):
+        p = probs[first[c]]
+        best = int(max(range(len(LABELS)), key=lambda i: p[i]))
+        tag = LABELS[best]
+        cs, ce = chunks[c]
+        if tag == "O":
+            cur = _close(cur, spans)
+            continue
+        prefix, label = tag.split("-", 1)
+        if prefix == "I" and cur is not None and cur[2] == label:
+            cur[1] = ce
+            cur[3].append(float(p[best]))
+        else:
+            _close(cur, spans)
+            cur = [cs, ce, label, [float(p[best])]]
+    _close(cur, spans)
+    return [(s + window.offset, e + window.offset, lab, sc) for s, e, lab, sc in spans]
+
+
+def _close(cur, spans):
+    if cur is not None:
+        spans.append((cur[0], cur[1], cur[2], sum(cur[3]) / len(cur[3])))
+    return None

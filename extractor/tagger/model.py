@@ -1,0 +1,82 @@
+"""The fine-tuned token classifier at run time: load once, predict spans with scores.
+
+`TokenTagger.load(path)` reads a directory written by `extractor train`
+(transformers weights, tokenizer, `tagger.json` with the label list);
+`predict(texts)` returns, per text, `Span`s with character offsets into that
+exact text and a confidence score. Long paragraphs are split into sentences
+(and further at chunk boundaries) with offsets kept exact.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from extractor.tagger.encoding import LABELS, Window, decode, encode
+from extractor.tagger.spans import Span
+
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent.parent / "models" / "tagger"
+
+
+class TokenTagger:
+    def __init__(self, model, tokenizer, meta: dict, max_tokens: int = 256):
+        self.model = model
+        self.tokenizer = tokenizer
+        self.meta = meta
+        self.max_tokens = max_tokens
+        if tuple(meta.get("labels", LABELS)) != LABELS:
+            raise ValueError(f"model labels {meta.get('labels')} do not match this code's {LABELS}")
+
+    @property
+    def version(self) -> str:
+        return self.meta.get("version", "unknown")
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, threads: int | None = None) -> "TokenTagger":
+        import torch
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        path = Path(path or DEFAULT_MODEL)
+        meta_file = path / "tagger.json"
+        if not meta_file.exists():
+            raise FileNotFoundError(f"{path}: not a tagger model directory (no tagger.json); train one with `extractor train`")
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        if threads:
+            torch.set_num_threads(threads)
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        model = AutoModelForTokenClassification.from_pretrained(path, torch_dtype=torch.float32)
+        if meta.get("int8"):
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        model.eval()
+        return cls(model, tokenizer, meta)
+
+    def predict(self, texts: list[str], batch_size: int = 32) -> list[list[Span]]:
+        import torch
+
+        windows: list[tuple[int, Window]] = []
+        for i, text in enumerate(texts):
+            for w in encode(self.tokenizer, text, max_tokens=self.max_tokens):
+                windows.append((i, w))
+        out: list[list[Span]] = [[] for _ in texts]
+        # sorting by length keeps padding (wasted compute) small
+        order = sorted(range(len(windows)), key=lambda k: len(windows[k][1].input_ids))
+        pad = self.tokenizer.pad_token_id or 0
+        with torch.inference_mode():
+            for b in range(0, len(order), batch_size):
+                batch = [windows[k] for k in order[b : b + batch_size]]
+                width = max(len(w.input_ids) for _, w in batch)
+                ids = torch.full((len(batch), width), pad, dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                for r, (_, w) in enumerate(batch):
+                    ids[r, : len(w.input_ids)] = torch.tensor(w.input_ids)
+                    mask[r, : len(w.input_ids)] = 1
+                probs = torch.softmax(self.model(input_ids=ids, attention_mask=mask).logits, dim=-1).tolist()
+                for r, (i, w) in enumerate(batch):
+                    for s, e, label, score in decode(w, probs[r][: len(w.input_ids)]):
+                        out[i].append(Span(start=s, end=e, label=label, score=round(score, 4)))
+        for spans in out:
+            spans.sort(key=lambda sp: sp.start)
+        return out
+
+    def predict_one(self, text: str) -> list[Span]:
+        return self.predict([text])[0]

@@ -1,0 +1,1 @@
+"""Offline model building and training code for the tagger (not needed by `extractor` users)."""

@@ -1,0 +1,234 @@
+"""Fine-tune the METRIC/VALUE/TARGET token classifier: datasets + transformers Trainer.
+
+    python -m training.train --out models/tagger [--base models/base/e5-small]
+        [--synth 4000] [--layers 12] [--epochs 8] [--seed 13]
+
+Train on annotations of the train split (annotations/README.md), select on
+dev strict micro F1 (seqeval, character-level BIO, as the guidelines score),
+stop early, and write the model with `tagger.json` and a model card. The test
+split is never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import shlex
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ANNOTATIONS = ROOT / "annotations"
+DEFAULT_BASE = ROOT / "models" / "base" / "e5-small"
+
+
+def split_files(split: str) -> list[Path]:
+    from extractor.tagger.corpus import read_split
+
+    table = read_split(ANNOTATIONS / "README.md")
+    return [ANNOTATIONS / name for name, s in sorted(table.items()) if s == split]
+
+
+def load_examples(files: list[Path]):
+    from extractor.tagger.corpus import read_jsonl
+
+    out = []
+    for f in files:
+        out.extend(read_jsonl(f))
+    return out
+
+
+def data_hash(examples) -> str:
+    h = hashlib.sha256()
+    for ex in examples:
+        h.update(json.dumps(ex.model_dump(mode="json"), ensure_ascii=False, sort_keys=True).encode())
+    return h.hexdigest()[:16]
+
+
+def to_dataset(tokenizer, examples, max_tokens: int):
+    from datasets import Dataset
+
+    from extractor.tagger.encoding import encode
+
+    rows = {"input_ids": [], "labels": []}
+    for ex in examples:
+        for w in encode(tokenizer, ex.text, [e.model_dump() for e in ex.entities], max_tokens=max_tokens):
+            rows["input_ids"].append(w.input_ids)
+            rows["labels"].append(w.labels)
+    return Dataset.from_dict(rows)
+
+
+def dev_scorer(tokenizer, examples, max_tokens: int):
+    """compute_metrics for Trainer: strict character-level scores on whole dev examples."""
+    import numpy as np
+
+    from extractor.tagger.encoding import decode, encode
+    from extractor.tagger.spans import Span, score
+
+    windows = []
+    for i, ex in enumerate(examples):
+        for w in encode(tokenizer, ex.text, [e.model_dump() for e in ex.entities], max_tokens=max_tokens):
+            windows.append((i, w))
+
+    def compute(pred) -> dict:
+        logits = pred.predictions
+        exp = np.exp(logits - logits.max(-1, keepdims=True))
+        probs = exp / exp.sum(-1, keepdims=True)
+        predicted = [[] for _ in examples]
+        for k, (i, w) in enumerate(windows):
+            for s, e, lab, sc in decode(w, probs[k][: len(w.input_ids)]):
+                predicted[i].append(Span(start=s, end=e, label=lab, score=sc))
+        scores = score(examples, predicted)
+        out = {"f1": scores["micro"]["f1"], "precision": scores["micro"]["precision"], "recall": scores["micro"]["recall"]}
+        for lab in ("METRIC", "VALUE", "TARGET"):
+            out[f"f1_{lab}"] = scores[lab]["f1"]
+        return out
+
+    return compute
+
+
+def train(
+    out: Path,
+    base: str | Path = DEFAULT_BASE,
+    synth: int = 4000,
+    synth_seed: int = 13,
+    silver: Path | None = None,
+    layers: int | None = None,
+    epochs: float = 8,
+    lr: float = 8e-5,
+    batch_size: int = 16,
+    seed: int = 13,
+    max_tokens: int = 160,
+    patience: int = 2,
+    use_gold: bool = True,
+    command: str = "",
+) -> dict:
+    import torch
+    from transformers import (
+        AutoModelForTokenClassification,
+        AutoTokenizer,
+        DataCollatorForTokenClassification,
+        EarlyStoppingCallback,
+        Trainer,
+        TrainingArguments,
+        set_seed,
+    )
+
+    from extractor.tagger.corpus import read_jsonl
+    from extractor.tagger.encoding import LABELS
+
+    set_seed(seed)
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    gold_train = load_examples(split_files("train")) if use_gold else []
+    dev = load_examples(split_files("dev"))
+    extra = []
+    if synth:
+        from training.synth import generate
+
+        extra += generate(synth, seed=synth_seed)
+    if silver:
+        extra += read_jsonl(silver)
+    train_examples = gold_train + extra
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    model = AutoModelForTokenClassification.from_pretrained(
+        base,
+        num_labels=len(LABELS),
+        id2label=dict(enumerate(LABELS)),
+        label2id={n: i for i, n in enumerate(LABELS)},
+    )
+    if layers:
+        encoder = model.base_model.encoder
+        encoder.layer = encoder.layer[:layers]
+        model.config.num_hidden_layers = layers
+    train_ds = to_dataset(tokenizer, train_examples, max_tokens).shuffle(seed=seed)
+    dev_ds = to_dataset(tokenizer, dev, max_tokens)
+    work = out.parent / (out.name + ".work")
+    args = TrainingArguments(
+        output_dir=str(work),
+        num_train_epochs=epochs,
+        learning_rate=lr,
+        per_device_train_batch_size=batch_size,
+        per_device_eval_batch_size=64,
+        warmup_steps=0.06,
+        weight_decay=0.01,
+        eval_strategy="epoch",
+        save_strategy="epoch",
+        save_total_limit=2,
+        load_best_model_at_end=True,
+        metric_for_best_model="f1",
+        greater_is_better=True,
+        train_sampling_strategy="group_by_length",
+        logging_steps=50,
+        report_to=[],
+        seed=seed,
+        data_seed=seed,
+        use_cpu=True,
+        dataloader_num_workers=0,
+    )
+    trainer = Trainer(
+        model=model,
+        args=args,
+        train_dataset=train_ds,
+        eval_dataset=dev_ds,
+        data_collator=DataCollatorForTokenClassification(tokenizer),
+        compute_metrics=dev_scorer(tokenizer, dev, max_tokens),
+        callbacks=[EarlyStoppingCallback(early_stopping_patience=patience)],
+    )
+    t0 = time.time()
+    trainer.train()
+    seconds = time.time() - t0
+    metrics = trainer.evaluate()
+    out.mkdir(parents=True, exist_ok=True)
+    trainer.save_model(str(out))
+    tokenizer.save_pretrained(str(out))
+    meta = {
+        "labels": list(LABELS),
+        "version": f"{out.name}-{dt.date.today().isoformat()}-{data_hash(train_examples)[:8]}",
+        "base": str(base),
+        "layers": model.config.num_hidden_layers,
+        "train": {
+            "gold_files": [p.name for p in split_files("train")] if use_gold else [],
+            "gold_examples": len(gold_train),
+            "synth_examples": synth,
+            "synth_seed": synth_seed,
+            "silver": str(silver) if silver else None,
+            "data_sha256_16": data_hash(train_examples),
+        },
+        "dev": {"files": [p.name for p in split_files("dev")], **{k.removeprefix("eval_"): v for k, v in metrics.items()}},
+        "train_seconds": round(seconds, 1),
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "command": command,
+        "seed": seed,
+    }
+    (out / "tagger.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    return meta
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=ROOT / "models" / "tagger")
+    ap.add_argument("--base", default=str(DEFAULT_BASE), help="a local model directory or hub id")
+    ap.add_argument("--synth", type=int, default=4000, help="generated sentences added to the gold (0 = none)")
+    ap.add_argument("--synth-seed", type=int, default=13)
+    ap.add_argument("--silver", type=Path, default=None, help="JSONL of rule-tagger (silver) labels to add")
+    ap.add_argument("--no-gold", action="store_true", help="train without the gold train split (ablation)")
+    ap.add_argument("--layers", type=int, default=None, help="keep only the first N encoder layers")
+    ap.add_argument("--epochs", type=float, default=8)
+    ap.add_argument("--lr", type=float, default=8e-5)
+    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--seed", type=int, default=13)
+    args = ap.parse_args(argv)
+    meta = train(
+        out=args.out, base=args.base, synth=args.synth, synth_seed=args.synth_seed, silver=args.silver,
+        layers=args.layers, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
+        use_gold=not args.no_gold, command="python -m training.train " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:])),
+    )
+    print(json.dumps({"dev": meta["dev"], "train_seconds": meta["train_seconds"]}, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
