@@ -90,6 +90,57 @@ def _num(x) -> str:
 
 
 @app.command()
+def tag(
+    input: Path = typer.Argument(..., help="JSONL, one {\"id\", \"text\"} per line"),
+    output: Path | None = typer.Option(None, "-o", "--output", help="output JSONL (default: stdout)"),
+    model: Path | None = typer.Option(None, "--model", help="a model directory (default: the shipped models/tagger)"),
+    rules: bool = typer.Option(False, "--rules", help="use the rule baseline instead of the model"),
+    html: Path | None = typer.Option(None, "--html", help="also write the tagged texts as highlighted HTML (displaCy)"),
+) -> None:
+    """Tag METRIC, VALUE and TARGET in each line's text; entities get start, end, label and score."""
+    from extractor.tagger import load_tagger
+    from extractor.tagger.tagging import TagReport, read_lines, tag_records
+
+    if not input.is_file():
+        err.print(f"[red]error[/red] {input}: no such file", highlight=False)
+        raise typer.Exit(2)
+    try:
+        tagger = load_tagger(model, rules=rules)
+    except (FileNotFoundError, OSError, ValueError) as exc:
+        err.print(f"[red]error[/red] {exc}", highlight=False)
+        raise typer.Exit(2)
+    report = TagReport()
+    records = list(read_lines(input, report))
+    sink = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        tag_records(tagger, records, sink, report)
+    finally:
+        if output:
+            sink.close()
+    if html:
+        from extractor.tagger.display import render_html
+
+        parts = [render_html(r["text"], r["entities"], page=False) for r in records]
+        html.write_text("<!doctype html><meta charset=utf-8><body>" + "<hr>".join(parts) + "</body>", encoding="utf-8")
+    for line in report.errors:
+        err.print(f"[red]error[/red] {line}", highlight=False)
+    err.print(f"tagged {report.tagged} of {report.lines} lines ({len(report.errors)} bad)", highlight=False)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def train(ctx: typer.Context) -> None:
+    """Fine-tune the tagger (all options of `python -m training.train --help`)."""
+    try:
+        from training.train import main as train_main
+    except ImportError:
+        err.print("[red]error[/red] training needs the repository checkout and `EXTRACTOR_EXTRAS=test,ml bash setup.sh`", highlight=False)
+        raise typer.Exit(2)
+    raise typer.Exit(train_main(list(ctx.args)))
+
+
+@app.command()
 def schema(output: Path | None = typer.Option(None, "-o", "--output")) -> None:
     """Print (or write) the JSON Schema of the output contract."""
     from extractor.schema import json_schema

@@ -8,37 +8,55 @@ nothing about forms, metrics or rules.
 
 Decisions, so every reader of a `Document` from a PDF knows what it gets:
 
-- Tables are the ruled tables pdfplumber's table finder sees (line strategy).
-  A "table" of a single cell (a framed note) is read as text instead.
-  Cell text is the characters whose centre lies in the cell, lines joined by
-  "\\n"; `DocumentBuilder` then removes layout spaces and joins wrapped lines.
+- Characters: overprinted copies (fake bold) are dropped; Kangxi radicals and
+  compatibility ideographs that some fonts map to (⼯ for 工) are read as the
+  ordinary character. Glyphs with no Unicode mapping ("(cid:NN)") are kept
+  and counted in `Document.warnings`.
+- Tables are the ruled tables pdfplumber's table finder sees (line strategy,
+  default tolerances: they find every fixture table). A "table" of a single
+  cell (a framed note or heading) is read as text instead. The grid comes
+  from the cell boxes (edges within 1.5 pt are one boundary); a cell's span
+  is the boundaries it covers. Cell text is the characters whose centre lies
+  in the cell, lines joined by "\\n"; `DocumentBuilder` then removes layout
+  spaces and joins wrapped lines.
 - Text outside tables is read as lines (pdfplumber's `extract_text_lines`);
   `At.line` is the 1-based number of the line among the page's text lines
-  outside tables, top to bottom. A line joins the paragraph above when the
-  line above runs to the right margin (within 1.5 em of the text column's
-  right edge), does not end a sentence (。；：！？) and the new line does not
-  start a heading or list item (一、 （一） 1、 1. （1） 附件 …) nor a
-  first-line indent. This rule holds across a page break too, so a sentence
-  cut by the page end stays whole; the paragraph's `at` is its first line's
-  page and line with the union bbox of its lines on that page. A wrapped
-  centred title (two centred lines of one size, tightly spaced) is one block.
-- Page numbers and running headers/footers (short lines in the top or bottom
-  band that look like page numbers or repeat on most pages) are dropped.
+  outside tables (running heads included), top to bottom. A line joins the
+  paragraph above when the line above runs to the right margin (ends within
+  1.5 em of the text column's right edge, or the number or word that opens
+  the new line would not have fitted after it: Word wraps "300.77万元" whole
+  and drags a character along with a closing bracket), the line above does
+  not end a sentence (。！？, and ；： unless the document marks paragraphs
+  by a first-line indent and the new line has none), and the new line does
+  not start a heading or list item (一、 （一） 1、 1. （1） 附件 …) nor a
+  first-line indent. The rule holds across a page break, so a sentence cut
+  by the page end stays whole; a paragraph's `at` is its first line's page
+  and line with the union bbox of its lines on that page. A title wrapped
+  over two centred lines of a title-sized font is one block.
+- Page numbers (- 3 -, 第3页, 3/10 …) in the top or bottom band of a page, and
+  lines in those bands repeated on most pages (running heads), are dropped.
 - A table continues on the next page when the previous page ends with it
-  (no text after it, bottom in the lower part of the page), the next page
-  starts with a table (nothing before it but a running header), and the
-  column boundaries agree (same left/right edge within 3 pt, and one
-  boundary set a subset of the other). Its rows are appended; cells keep
-  their own page. An empty cell in the continuation's first row under a
-  merged (multi-row) cell is taken as that merged cell continuing over the
-  break and extends it; a repeated header row stays.
+  (no text after it, its bottom in the lower 40% of the page), the next page
+  starts with a table (nothing before it but a running head or a 续表 / （续）
+  marker, which is then dropped) in its top 30%,
+  and the column boundaries agree (left and right edge within 3 pt, one
+  boundary set a subset of the other). Its rows are appended on the union of
+  the boundaries; cells keep their own page and bbox. At the break:
+  an all-empty sliver row (what Word draws when a row starts at the page
+  foot) is dropped; a row Word split over the break (its cut-off cells run
+  to the cell bottom, end mid-sentence, and continue after the break) is one
+  row again, texts joined; otherwise an empty cell at the top of the
+  continuation under a cell of the same columns, where one of the two spans
+  several rows, extends that merged cell (一级指标 labels). A repeated
+  header row stays. Two tables drawn apart on one page stay two tables.
 - Pages are processed and released one at a time (`page.close()`); only the
   small per-page results (text lines, cell texts and boxes) are kept, so a
-  long PDF stays bounded in memory.
+  long PDF stays bounded in memory (200 pages: about +25 MB).
 - Problems a user can cause raise `ExtractionError` naming the file:
-  encrypted (a user password is needed), damaged or truncated, no pages; a
-  PDF with no text layer on any page raises `NeedsOCR`. Pages without text
-  in an otherwise text PDF are reported in `Document.warnings`.
+  encrypted (a user password is needed; permission-only encryption is read),
+  damaged or truncated (with the parser's reason), no pages; a PDF with no
+  text layer on any page raises `NeedsOCR`. Pages without text in an
+  otherwise text PDF are reported in `Document.warnings`.
 """
 
 from __future__ import annotations
@@ -47,6 +65,7 @@ import io
 import re
 import statistics
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,7 +74,7 @@ from pdfplumber.utils import extract_text as chars_to_text
 
 from extractor.document import At, Document, DocumentBuilder, TableCellSpec
 from extractor.errors import ExtractionError, NeedsOCR
-from extractor.text import clean_cell_text, clean_line
+from extractor.text import clean_cell_text, clean_line, squash
 
 # Ruled tables only: these reports draw every cell border. pdfplumber's
 # defaults (snap/join/intersection tolerance 3 pt) find all fixture tables.
@@ -70,6 +89,8 @@ HEADER_BAND = 0.085  # top/bottom share of the page where running heads and page
 FOOTER_BAND = 0.915
 
 _SENTENCE_END = re.compile(r"[。；：！？;:!?][”’」』）)\]】]*$")
+_SENTENCE_END_HARD = re.compile(r"[。！？!?…][”’」』）)\]】]*$")
+_CONTINUED = re.compile(r"^[（(]?(?:续表|续上表|接上表|续)\s*[\d一二三四五六七八九十]*[）)]?\s*[:：]?$")
 _SOFT_END = re.compile(r"[；：;:]$")
 _ITEM_START = re.compile(
     r"^\s*(?:附件|第[一二三四五六七八九十百\d]+[章节条部分]"
@@ -120,7 +141,8 @@ class _Line:
     x1: float
     bottom: float
     size: float
-    lead: float = 0.0  # width of the first unbreakable run (a number, a Latin word, one CJK character)
+    lead: float = 0.0  # width of what had to move to this line whole: a number, a Latin word, or one
+    # CJK character, with the closing punctuation that may not start a line
     running: bool = False
 
 
@@ -131,6 +153,8 @@ class _RawCell:
     x1: float
     bottom: float
     text: str
+    slack: float = float("inf")  # space between the text's last line and the cell's bottom edge
+    size: float = 0.0  # median character size of the text
 
 
 @dataclass
@@ -149,10 +173,17 @@ class _Page:
     number: int
     width: float
     height: float
+    top0: float  # the page's top edge in pdfplumber's coordinates (non-zero for some crop boxes)
+    left0: float
     lines: list[_Line]
     tables: list[_Part]
     has_text: bool
     has_images: bool
+    unmapped: int = 0  # characters without a Unicode mapping, "(cid:NN)"
+
+    def at_fraction(self, y: float) -> float:
+        """How far down the page `y` lies, 0 at the top edge and 1 at the bottom."""
+        return (y - self.top0) / self.height if self.height else 0.0
 
 
 @dataclass
@@ -182,9 +213,11 @@ def load(path: Path) -> Document:
     if not pages:
         raise ExtractionError(str(path), "is a PDF with no pages")
     if not any(p.has_text for p in pages):
-        n = len(pages)
+        counted = f"{len(pages)} page{'s' if len(pages) != 1 else ''}"
+        if any(p.has_images for p in pages):
+            raise NeedsOCR(str(path), f"is a scanned PDF ({counted}, no text layer): OCR is not available yet")
         raise NeedsOCR(
-            str(path), f"is a scanned PDF ({n} page{'s' if n != 1 else ''}, no text layer): OCR is not available yet"
+            str(path), f"has no text layer ({counted}, blank or text drawn as outlines): OCR is not available yet"
         )
 
     builder = DocumentBuilder(source_for(path, data, "pdf", pages=len(pages)))
@@ -194,6 +227,12 @@ def load(path: Path) -> Document:
             builder.doc.warnings.append(
                 f"page {p.number} has no text layer ({what}); its content is not read until OCR is available"
             )
+    unmapped = sum(p.unmapped for p in pages)
+    if unmapped:
+        builder.doc.warnings.append(
+            f"{unmapped} characters have no Unicode mapping in their font and read as (cid:NN); "
+            "text near them is unreliable"
+        )
     _mark_running_lines(pages)
     for item in _reading_order(pages):
         if isinstance(item, _Para):
@@ -220,13 +259,15 @@ def _read_pages(path: Path, data: bytes) -> list[_Page]:
         out: list[_Page] = []
         for index, page in enumerate(page_objs, start=1):
             try:
+                try:
+                    page.objects  # parse the content stream: a broken page fails here
+                except MemoryError:
+                    raise
+                except Exception as exc:
+                    raise _damaged(path, data, exc, page=index) from None
                 out.append(_read_page(page, index))
-            except (ExtractionError, MemoryError):
-                raise
-            except Exception as exc:
-                raise _damaged(path, data, exc, page=index) from None
             finally:
-                page.close()
+                page.close()  # drop the page's parsed objects: memory stays one page deep
         return out
 
 
@@ -273,8 +314,10 @@ def _read_page(page, number: int) -> _Page:
     work = _dedupe_chars(page)  # fake-bold overprinting would double every character
     chars = work.chars
     has_text = any(c["text"].strip() for c in chars)
+    top0, left0 = float(page.bbox[1]), float(page.bbox[0])
     if not has_text:
-        return _Page(number, float(page.width), float(page.height), [], [], False, has_images)
+        return _Page(number, float(page.width), float(page.height), top0, left0, [], [], False, has_images)
+    unmapped = sum(1 for c in chars if c["text"].startswith("(cid:"))
 
     parts: list[_Part] = []
     for table in work.find_tables(TABLE_SETTINGS):
@@ -316,7 +359,7 @@ def _read_page(page, number: int) -> _Page:
     lines.sort(key=lambda ln: (round(ln.top, 1), ln.x0))
     for i, ln in enumerate(lines, start=1):
         ln.number = i
-    return _Page(number, float(page.width), float(page.height), lines, parts, True, has_images)
+    return _Page(number, float(page.width), float(page.height), top0, left0, lines, parts, True, has_images, unmapped)
 
 
 def _dedupe_chars(page):
@@ -326,13 +369,12 @@ def _dedupe_chars(page):
     dupes: set[int] = set()
     for c in page.chars:
         x, y = int(c["x0"]), int(c["top"])
-        twin = False
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for other in seen.get((c["text"], x + dx, y + dy), ()):
-                    if abs(other["x0"] - c["x0"]) <= 1 and abs(other["top"] - c["top"]) <= 1:
-                        twin = True
-                        break
+        twin = any(
+            abs(other["x0"] - c["x0"]) <= 1 and abs(other["top"] - c["top"]) <= 1
+            for dx in (-1, 0, 1)
+            for dy in (-1, 0, 1)
+            for other in seen.get((c["text"], x + dx, y + dy), ())
+        )
         if twin:
             dupes.add(id(c))
         else:
@@ -342,6 +384,7 @@ def _dedupe_chars(page):
     return page.filter(lambda obj: id(obj) not in dupes)
 
 
+_NO_LINE_START = set("）》」』】〕〉”’，。、；：！？%％…·)]},.;:!?")
 _UNBREAKABLE = re.compile(r"[0-9A-Za-z.,%/+\-_()（）]")
 
 
@@ -353,6 +396,9 @@ def _lead_width(chars: list[dict]) -> float:
     while end < len(chars) and len(chars[end]["text"]) == 1 and _UNBREAKABLE.match(chars[end]["text"]):
         end += 1
     end = max(end, 1)
+    # closing punctuation may not start a line, so it drags the character before it along
+    while end < len(chars) and chars[end]["text"] in _NO_LINE_START:
+        end += 1
     return float(chars[end - 1]["x1"] - chars[0]["x0"])
 
 
@@ -385,8 +431,15 @@ def _read_table(table, chars: list[dict], page_number: int) -> _Part:
             for c in inside
             if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom
         ]
-        text = _norm(chars_to_text(mine, x_tolerance=3, y_tolerance=3)) if mine else ""
-        cells.append(_RawCell(float(x0), float(top), float(x1), float(bottom), text))
+        visible = [c for c in mine if c["text"].strip()]
+        if not visible and (x1 - x0 < 2 * EDGE_MERGE or bottom - top < 2 * EDGE_MERGE):
+            continue  # the gap between double rules, not a cell
+        text = _norm(chars_to_text(mine, x_tolerance=3, y_tolerance=3)) if visible else ""
+        cell = _RawCell(float(x0), float(top), float(x1), float(bottom), text)
+        if visible:
+            cell.slack = float(bottom) - max(float(c["bottom"]) for c in visible)
+            cell.size = float(statistics.median(c["size"] for c in visible))
+        cells.append(cell)
     xs = _cluster([v for c in cells for v in (c.x0, c.x1)], EDGE_MERGE)
     ys = _cluster([v for c in cells for v in (c.top, c.bottom)], EDGE_MERGE)
     return _Part(page_number, tuple(float(v) for v in table.bbox), xs, ys, cells)
@@ -401,7 +454,7 @@ def _mark_running_lines(pages: list[_Page]) -> None:
     banded: list[tuple[_Page, _Line]] = []
     for p in pages:
         for ln in p.lines:
-            if ln.bottom <= p.height * HEADER_BAND or ln.top >= p.height * FOOTER_BAND:
+            if p.at_fraction(ln.bottom) <= HEADER_BAND or p.at_fraction(ln.top) >= FOOTER_BAND:
                 banded.append((p, ln))
                 if _PAGE_NUMBER.match(ln.text):
                     ln.running = True
@@ -430,13 +483,17 @@ class _Geometry:
     indents: bool  # paragraphs open with a first-line indent in this document
 
 
-def _column_geometry(pages: list[_Page]) -> dict[tuple[int, int], _Geometry]:
+def _page_key(p: _Page) -> tuple[int, int, int, int]:
+    return (round(p.width), round(p.height), round(p.left0), round(p.top0))
+
+
+def _column_geometry(pages: list[_Page]) -> dict[tuple[int, int, int, int], _Geometry]:
     """Left and right edge of the text column for each page size, from all body lines."""
-    groups: dict[tuple[int, int], list[_Line]] = {}
-    sizes: dict[tuple[int, int], tuple[float, float]] = {}
+    groups: dict[tuple[int, int, int, int], list[_Line]] = {}
+    origin: dict[tuple[int, int, int, int], tuple[float, float]] = {}
     for p in pages:
-        key = (round(p.width), round(p.height))
-        sizes[key] = (p.width, p.height)
+        key = _page_key(p)
+        origin[key] = (p.left0, p.width)
         groups.setdefault(key, []).extend(ln for ln in p.lines if not ln.running)
     all_lines = [ln for lines in groups.values() for ln in lines]
     weighted = sorted((ln.size, len(ln.text)) for ln in all_lines)
@@ -448,13 +505,17 @@ def _column_geometry(pages: list[_Page]) -> dict[tuple[int, int], _Geometry]:
             if seen >= half:
                 body_size = size
                 break
-    out: dict[tuple[int, int], _Geometry] = {}
+    out: dict[tuple[int, int, int, int], _Geometry] = {}
     for key, lines in groups.items():
-        width = sizes[key][0]
-        rights = [ln.x1 for ln in lines if ln.x1 > width * 0.6]
-        lefts = [ln.x0 for ln in lines if ln.x0 < width * 0.4]
-        right = statistics.median(rights) if rights else width * 0.85
-        left = min(lefts, key=lambda v: (-sum(1 for u in lefts if abs(u - v) < 2), v)) if lefts else width * 0.12
+        left0, width = origin[key]
+        rights = [ln.x1 for ln in lines if ln.x1 - left0 > width * 0.6]
+        lefts = [round(ln.x0) for ln in lines if ln.x0 - left0 < width * 0.4]
+        right = statistics.median(rights) if rights else left0 + width * 0.85
+        if lefts:  # the most common start of a line (the smallest of equals): the column's left edge
+            counts = Counter(lefts)
+            left = float(min(counts, key=lambda v: (-(counts[v - 1] + counts[v] + counts[v + 1]), v)))
+        else:
+            left = left0 + width * 0.12
         indented = sum(1 for ln in lines if left + 1.5 * ln.size <= ln.x0 <= left + 3 * ln.size)
         out[key] = _Geometry(left=left, right=right, body_size=body_size, indents=indented >= 0.1 * max(1, len(lines)))
     return out
@@ -528,11 +589,21 @@ def _reading_order(pages: list[_Page]) -> list[_Para | _Table]:
     out: list[_Para | _Table] = []
     prev_page: _Page | None = None
     for p in pages:
-        geo = geometry[(round(p.width), round(p.height))]
+        geo = geometry[_page_key(p)]
         items: list[tuple[float, float, object]] = [(ln.top, ln.x0, ln) for ln in p.lines if not ln.running]
         items += [(t.bbox[1], t.bbox[0], t) for t in p.tables]
         items.sort(key=lambda it: (it[0], it[1]))
+        # "续表" above the first table marks it as a continuation; it is not content
+        markers = 0
+        while markers < len(items) and isinstance(items[markers][2], _Line) and _CONTINUED.match(items[markers][2].text):
+            markers += 1
+        if markers and not (markers < len(items) and isinstance(items[markers][2], _Part)):
+            markers = 0
         for position, (_, _, item) in enumerate(items):
+            if position < markers:
+                continue
+            if markers and position == markers:
+                position = 0
             last = out[-1] if out else None
             if isinstance(item, _Part):
                 if (
@@ -541,11 +612,12 @@ def _reading_order(pages: list[_Page]) -> list[_Para | _Table]:
                     and prev_page is not None
                     and last.parts[-1].page == prev_page.number
                     and _ends_page(last.parts[-1], prev_page)
-                    and item.bbox[1] <= p.height * TABLE_STARTS_HIGH
+                    and p.at_fraction(item.bbox[1]) <= TABLE_STARTS_HIGH
                     and _columns_agree(_table_xs(last), item.xs)
                 ):
                     last.parts.append(item)
                 else:
+                    out.extend(_Para(lines=[it[2]]) for it in items[:markers] if position == 0)
                     out.append(_Table(parts=[item]))
                 continue
             line = item
@@ -566,7 +638,7 @@ def _reading_order(pages: list[_Page]) -> list[_Para | _Table]:
 
 def _ends_page(part: _Part, page: _Page) -> bool:
     """The table is the last thing on its page and ends in its lower part."""
-    if part.bbox[3] < page.height * TABLE_ENDS_LOW:
+    if page.at_fraction(part.bbox[3]) < TABLE_ENDS_LOW:
         return False
     if any(not ln.running and ln.top >= part.bbox[3] - 1 for ln in page.lines):
         return False
@@ -597,6 +669,7 @@ def _emit_paragraph(builder: DocumentBuilder, para: _Para) -> None:
 def _emit_table(builder: DocumentBuilder, table: _Table) -> None:
     xs = _table_xs(table)
     specs: list[TableCellSpec] = []
+    fill: dict[int, tuple[float, float]] = {}  # id(spec) -> (slack below its text, text size)
     offset = 0
     for index, part in enumerate(table.parts):
         ys = part.ys
@@ -606,16 +679,16 @@ def _emit_table(builder: DocumentBuilder, table: _Table) -> None:
             col_end = _nearest(xs, cell.x1)
             row = _nearest(ys, cell.top)
             row_end = _nearest(ys, cell.bottom)
-            placed.append(
-                TableCellSpec(
+            spec = TableCellSpec(
                     row=offset + row,
                     col=col,
                     rowspan=max(1, row_end - row),
                     colspan=max(1, col_end - col),
                     text=cell.text,
-                    at=At(page=part.page, bbox=[round(v, 2) for v in (cell.x0, cell.top, cell.x1, cell.bottom)]),
-                )
+                at=At(page=part.page, bbox=[round(v, 2) for v in (cell.x0, cell.top, cell.x1, cell.bottom)]),
             )
+            fill[id(spec)] = (cell.slack, cell.size)
+            placed.append(spec)
         n_part_rows = max(1, len(ys) - 1)
         if index > 0:
             if _drop_empty_row(specs, offset - 1, first=False):
@@ -624,7 +697,10 @@ def _emit_table(builder: DocumentBuilder, table: _Table) -> None:
                     spec.row -= 1
             if n_part_rows > 1 and _drop_empty_row(placed, offset, first=True):
                 n_part_rows -= 1
-            placed = _carry_merged_cells(specs, placed, offset)
+            if _merge_split_row(specs, placed, offset, len(xs) - 1, fill):
+                n_part_rows -= 1
+            else:
+                placed = _carry_merged_cells(specs, placed, offset)
         specs.extend(placed)
         offset += n_part_rows
     rows: dict[int, list[TableCellSpec]] = {}
@@ -658,6 +734,60 @@ def _drop_empty_row(specs: list[TableCellSpec], row: int, first: bool) -> bool:
             spec.row -= 1
         keep.append(spec)
     specs[:] = keep
+    return True
+
+
+def _merge_split_row(
+    before: list[TableCellSpec],
+    placed: list[TableCellSpec],
+    offset: int,
+    n_cols: int,
+    fill: dict[int, tuple[float, float]],
+) -> bool:
+    """Join the row cut by the page break (Word's "allow row to break across pages") into one row.
+
+    The last row before the break and the first after it are one row when
+    they are divided into the same cells, and every cell with text after the
+    break continues a cell of the last row that was cut off: its text fills
+    the cell down to its bottom edge, runs over several lines (not a value or
+    a label), and neither ends a sentence (。！？) nor is followed by a new
+    item (1、 （二） …). A new row of a form has
+    its own values (分值 5 under 5) or starts a new item, so it stays a row.
+    """
+    last, first = offset - 1, offset
+    if last < 0:
+        return False
+    above = {(r, c): s for s in before for r in range(s.row, s.row + s.rowspan) for c in range(s.col, s.col + s.colspan)}
+    below = {(r, c): s for s in placed for r in range(s.row, s.row + s.rowspan) for c in range(s.col, s.col + s.colspan)}
+    pairs: list[tuple[TableCellSpec, TableCellSpec]] = []
+    for col in range(n_cols):
+        a, b = above.get((last, col)), below.get((first, col))
+        if a is None or b is None or (a.col, a.colspan) != (b.col, b.colspan) or b.row != first:
+            return False
+        if not pairs or pairs[-1][0] is not a:
+            pairs.append((a, b))
+    continued = [(a, b) for a, b in pairs if b.text.strip()]
+    if not continued:
+        return False
+    for a, b in continued:
+        slack, size = fill.get(id(a), (float("inf"), 0.0))
+        if (
+            a.row != last
+            or a.text.count("\n") < 1
+            or len(squash(a.text)) < 10
+            or slack > 1.5 * max(size, 6.0)
+            or _SENTENCE_END_HARD.search(a.text.strip())
+            or _ITEM_START.match(b.text)
+        ):
+            return False
+    for a, b in pairs:
+        a.rowspan += b.rowspan - 1
+        if b.text.strip():
+            a.text = f"{a.text}\n{b.text}"
+    gone = {id(b) for _, b in pairs}
+    placed[:] = [s for s in placed if id(s) not in gone]
+    for spec in placed:
+        spec.row -= 1
     return True
 
 

@@ -35,7 +35,10 @@ class TokenTagger:
     def load(cls, path: str | Path | None = None, threads: int | None = None) -> "TokenTagger":
         import torch
         from transformers import AutoModelForTokenClassification, AutoTokenizer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
         path = Path(path or DEFAULT_MODEL)
         meta_file = path / "tagger.json"
         if not meta_file.exists():
@@ -44,7 +47,7 @@ class TokenTagger:
         if threads:
             torch.set_num_threads(threads)
         tokenizer = AutoTokenizer.from_pretrained(path)
-        model = AutoModelForTokenClassification.from_pretrained(path, torch_dtype=torch.float32)
+        model = AutoModelForTokenClassification.from_pretrained(path, dtype=torch.float32)
         if meta.get("int8"):
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
         model.eval()
