@@ -56,6 +56,7 @@ class Indicator(BaseModel):
     criteria: str | None = Field(default=None, description="评分标准 text of a scoring table, kept for the reconciler")
     form: str | None = Field(default=None, description="which form the row comes from")
     at: At = Field(default_factory=At)
+    cells: dict[str, At] = Field(default_factory=dict, description="where each field was read: field name -> cell")
 
 
 class LevelTotal(BaseModel):
@@ -73,6 +74,7 @@ class Totals(BaseModel):
     score: float | None = Field(default=None, description="总分 row's 得分 as written")
     by_level1: dict[str, Level1Total] = Field(default_factory=dict)
     at: At | None = None
+    cells: dict[str, At] = Field(default_factory=dict, description="the 总分 row's weight and score cells")
 
 
 class BasicDataRow(BaseModel):

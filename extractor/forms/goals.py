@@ -56,6 +56,7 @@ def read_goal_rows(view: TableView, header_row: int) -> list[Indicator]:
                 actual=parse_quantity(done.text) if done.text and done is not goal else None,
                 form=FORM,
                 at=view.at(r, goal.col),
+                cells={"target": view.at(r, goal.col), "actual": view.at(r, done.col)},
             )
         )
     return out

@@ -72,6 +72,7 @@ def read_indicators(view: TableView, header_row: int, cols: dict[str, int], stop
                     criteria=values["criteria"] if "criteria" in cols else None,
                     form=form,
                     at=view.at(r, cols["name"]),
+                    cells={k: view.at(r, c) for k, c in cols.items() if k != "name"},
                 )
             )
         r += 1
@@ -87,12 +88,13 @@ def read_total_row(view: TableView, r: int, cols: dict[str, int]) -> Totals:
         return number(cell.text) if cell is not None and cell.col == c else None
 
     weight, score = at_col("weight"), at_col("score")
+    cells = {k: view.at(r, cols[k]) for k in ("weight", "score") if k in cols}
     if weight is None or score is None:
-        nums = [number(c.text) for c in view.row_cells(r)[1:]]
-        nums = [n for n in nums if n is not None]
-        if len(nums) >= 2:
-            weight, score = nums[0], nums[1]
-    return Totals(weight=weight, score=score, at=view.at(r, 0))
+        numbered = [c for c in view.row_cells(r)[1:] if number(c.text) is not None]
+        if len(numbered) >= 2:
+            weight, score = number(numbered[0].text), number(numbered[1].text)
+            cells = {"weight": view.at(r, numbered[0].col), "score": view.at(r, numbered[1].col)}
+    return Totals(weight=weight, score=score, at=view.at(r, 0), cells=cells)
 
 
 def level_totals(view: TableView, header_row: int, end_row: int, cols: dict[str, int], indicators: list[Indicator]) -> dict[str, Level1Total]:

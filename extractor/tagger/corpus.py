@@ -20,7 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 LABELS: tuple[str, ...] = ("METRIC", "VALUE", "TARGET")
-SPLITS: tuple[str, ...] = ("train", "dev", "test")
+SPLITS: tuple[str, ...] = ("train", "dev", "test", "ood")
 
 
 class Entity(BaseModel):
