@@ -41,6 +41,7 @@ class Funds(BaseModel):
     by_type: dict[str, float | None] = Field(default_factory=dict)
     unit: str | None = "万元"
     income_total: float | None = Field(default=None, description="收入合计, where funds come from 收支 tables")
+    balance: float | None = Field(default=None, description="当年结余, where the 支出 table states it")
     at: dict[str, At] = Field(default_factory=dict, description="where each field was read: field name -> cell")
 
 

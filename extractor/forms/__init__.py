@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from extractor.document import Document
 from extractor.forms import meta
-from extractor.forms.basic_data import find_basic_data
+from extractor.forms.basic_data import find_basic_data, find_staffing_pairs
 from extractor.forms.funds import find_budget_header, read_budget_block, read_income_expense
 from extractor.forms.goals import find_goal_headers, read_goal_rows
 from extractor.forms.indicators import find_indicator_headers, is_total_row, level_totals, read_indicators, read_total_row
@@ -60,6 +60,13 @@ def read_forms(doc: Document) -> FormsResult:
     result.indicators = [ind for _, _, ind in ordered]
     if result.funds is None:
         result.funds = read_income_expense(views)
+    if result.basic_data is None or not result.basic_data.staffing:
+        for view in views:
+            staffing = find_staffing_pairs(view)
+            if len(staffing) == 2:
+                result.basic_data = result.basic_data or BasicData()
+                result.basic_data.staffing = staffing
+                break
     if scored:
         result.totals = result.totals or Totals()
         result.totals.by_level1 = by_level1

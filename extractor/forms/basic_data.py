@@ -7,7 +7,7 @@ import re
 
 from extractor.forms.values import number
 from extractor.forms.view import TableView
-from extractor.quantity import parse_quantity
+from extractor.quantity import Quantity, parse_quantity
 from extractor.schema import BasicData, BasicDataRow
 from extractor.text import squash
 
@@ -28,6 +28,8 @@ ROW_KEYS: list[tuple[str, re.Pattern[str]]] = [
     ("部门基本支出预算调整", re.compile(r"基本支出预算调整")),
 ]
 _STAFF = {"编制数": "编制数", "实际在职人数": "实际在职人数", "实有人数": "实际在职人数", "控制率": "控制率"}
+# label -> value pairs in one row (基本概况 tables: 人员编制 | 90 | 实有人数 | 82)
+_STAFF_PAIRS = {"人员编制": "编制数", "编制人数": "编制数", "编制数": "编制数", "实有人数": "实际在职人数", "在职人数": "实际在职人数", "实际在职人数": "实际在职人数"}
 _STOP = ("楼堂馆所", "厉行节约")
 
 
@@ -62,6 +64,18 @@ def find_basic_data(view: TableView) -> BasicData | None:
         values = [number(view.own_text(r, c.col)) for c in year_cells]
         data.rows.append(BasicDataRow(name=label, key=_key(label), values=values, at=view.at(r, cells[0].col)))
     return data
+
+
+def find_staffing_pairs(view: TableView) -> dict[str, Quantity]:
+    """Staffing written as label, value, label, value in one row (no 基础数据表)."""
+    found: dict[str, Quantity] = {}
+    for r in range(view.n_rows):
+        cells = view.row_cells(r)
+        for a, b in zip(cells, cells[1:]):
+            key = _STAFF_PAIRS.get(squash(a.text))
+            if key and key not in found and number(b.text) is not None:
+                found[key] = parse_quantity(b.text)
+    return found
 
 
 def _key(label: str) -> str | None:

@@ -129,6 +129,9 @@ def read_income_expense(views: list[TableView]) -> Funds | None:
                 if label in BY_TYPE:
                     funds.by_type[label] = number(view.text(data, col))
                     funds.at[label] = view.at(data, col)
+                elif label == "当年结余":
+                    funds.balance = number(view.text(data, col))
+                    funds.at["balance"] = view.at(data, col)
     return funds
 
 
