@@ -88,7 +88,7 @@ def _tokenizer():
     tk = jieba.Tokenizer()
     words = {
         *L.METRIC_NAMES, *L.METRIC_HEADS, *L.REGION_PREFIXES, *L.TIME_WORDS, *L.CHANGE_WORDS,
-        *L.STATUS_WORDS, *L.LIGHT_VERBS, *L.DEFINING_VERBS, *L.ADVERB_BARRIERS, *L.QUOTA_WORDS,
+        *L.STATUS_WORDS, *L.LIGHT_VERBS, *L.DEFINING_VERBS, *L.ADVERB_BARRIERS,
         *L.COUNT_SUFFIXES, *L.LINK_WORDS,
     }
     for w in sorted(words):
@@ -116,7 +116,7 @@ def _tok_spans(text: str, a: int, b: int) -> list[tuple[int, int, str, str]]:
 _NAME_SET = frozenset(L.METRIC_NAMES)
 _NAME_RE = re.compile("|".join(re.escape(n) for n in L.METRIC_NAMES))
 _RIGHT_STRIP = frozenset(
-    {*L.CHANGE_WORDS, *L.LINK_WORDS, *L.COUNT_SUFFIXES, *L.STATUS_WORDS, *L.TIME_WORDS, "等于", "达成",
+    {"年度", *L.CHANGE_WORDS, *L.LINK_WORDS, *L.COUNT_SUFFIXES, *L.STATUS_WORDS, *L.TIME_WORDS, "等于", "达成",
      "实现", "完成", "了", "的", "以上", "以下", "以内", "每", "各", "再次", "已有", "已经", "逐步",
      "保持", "稳定", "维持", "持续", "继续", "约占", "仅", "只", "就", "还", "也", "都", "又", "高达", "多达",
      "增至", "升至", "下降了", "增长了", "达到了", "为了"}
@@ -140,8 +140,8 @@ _POST_STOP = frozenset(
 )
 _LIGHT_PREFIXES = tuple(sorted((v for v in L.LIGHT_VERBS if len(v) >= 2), key=len, reverse=True))
 _CUT_VERBS = (
-    "新增", "净增", "新认定", "新签约", "新开工", "新投产", "新申报认定", "新申报", "发布", "推送",
-    "收集交办", "协调解决", "走访", "察看", "腾退", "盘活", "回复", "受理", "推介", "签约",
+    "新增", "净增", "新认定", "新签约", "新开工", "新投产", "新竣工", "新申报认定", "新申报", "发布", "推送",
+    "收集交办", "协调解决", "走访", "察看", "腾退", "盘活", "回复", "受理", "推介",
 )
 
 
@@ -174,24 +174,31 @@ class RuleTagger:
 
     labels = ("METRIC", "VALUE", "TARGET")
 
-    def __init__(self, metric_names: Iterable[str] | None = None):
-        names = set(L.METRIC_NAMES) | set(metric_names or ())
+    def __init__(self, metric_names: Iterable[str] | None = None, exclude_names: Iterable[str] | None = None):
+        """`metric_names` are added to the lexicon, `exclude_names` taken out (for ablations)."""
+        names = (set(L.METRIC_NAMES) | set(metric_names or ())) - set(exclude_names or ())
         self._names = frozenset(names)
         self._name_re = (
-            _NAME_RE if metric_names is None
+            _NAME_RE if metric_names is None and exclude_names is None
             else re.compile("|".join(re.escape(n) for n in sorted(names, key=lambda s: (-len(s), s))))
         )
 
     # -- public API ---------------------------------------------------------
 
-    def predict(self, text: str, goal: bool = False) -> list[Span]:
+    def predict(self, text, goal: bool = False, batch_size: int | None = None):
         """Spans of one text, sorted by start and never overlapping.
+
+        Given a list of texts instead of one, returns one span list per text,
+        like `TokenTagger.predict(texts)` (so `load_tagger(rules=True)` is a
+        drop-in replacement; `batch_size` is accepted and ignored).
 
         `goal=True` says the text is a goal cell (预期目标): figures without a
         cue of their own are TARGET instead of VALUE. The text alone cannot
         tell a goal cell from a result cell (`规模工业增加值增长7.5%`), so a
         caller that knows the column should say so.
         """
+        if isinstance(text, (list, tuple)):
+            return self.predict_many(text, goal=goal)
         if not isinstance(text, str) or not text.strip():
             return []
         try:
@@ -199,8 +206,13 @@ class RuleTagger:
         except Exception:  # noqa: BLE001 - one odd sentence must not stop a batch
             return []
 
-    def predict_many(self, texts: Iterable[str], goal: bool = False) -> list[list[Span]]:
-        return [self.predict(t, goal=goal) for t in texts]
+    def predict_one(self, text: str, goal: bool = False) -> list[Span]:
+        """Same as `predict(text)` for one text (the name `TokenTagger` uses)."""
+        return self.predict(text, goal=goal) if isinstance(text, str) else []
+
+    def predict_many(self, texts: Iterable[str], goal: bool = False, batch_size: int | None = None) -> list[list[Span]]:
+        """One span list per text."""
+        return [self.predict_one(t, goal=goal) for t in texts]
 
     # -- pipeline -----------------------------------------------------------
 
@@ -222,12 +234,13 @@ class RuleTagger:
         if not figs:
             return []
         extra_metrics: list[tuple[int, int, float]] = []
+        all_figs = list(figs)
         self._metrics(text, figs, delims, bounds, extra_metrics)
         self._labels(text, figs, delims, scoring, goal, bool(row))
         if row:
             self._row_name_metric(text, figs, bounds, extra_metrics)
         else:
-            self._row_label_metric(text, figs, delims, extra_metrics)
+            self._row_label_metric(text, figs, delims, extra_metrics, all_figs)
 
         spans: list[Span] = []
         for f in figs:
@@ -248,25 +261,25 @@ class RuleTagger:
     def _figures(self, text: str) -> list[_Fig]:
         out = []
         for s, e, q in find_quantities(text):
-            # measure words the parser does not know: 38.6万头, 18.6万标箱
+            # measure words the parser does not know: 38.6万头 (read as 38.6万), 18.6万标箱
             if q.unit in (None, "万", "亿"):
+                scale_at = e - len(q.unit or "")
+                extended = False
                 for u in _EXTRA_UNITS:
-                    if text.startswith(u, e) or (q.unit and text.startswith(u, e - len(q.unit)) and u.startswith(q.unit)):
-                        if text.startswith(u, e):
-                            e = e + len(u)
-                        else:
-                            e = e - len(q.unit) + len(u)
+                    if text.startswith(u, e):
+                        e, extended = e + len(u), True
                         break
-                else:
-                    pass
-                m = re.match(r"(以上|以下|以内|左右)", text[e:])
-                if m and q.unit is None:
+                    if q.unit and u.startswith(q.unit) and text.startswith(u, scale_at):
+                        e, extended = scale_at + len(u), True
+                        break
+                m = re.match(r"(?:以上|以下|以内|左右)", text[e:])
+                if extended and m:
                     e += m.end()
             # a bare = glued to the number is a comparator (N9: 预算调整率=0)
             if s > 0 and text[s - 1] in "=＝" and (s < 2 or text[s - 2] not in "<>＜＞≤≥"):
                 s -= 1
             # 最大一次, 首个: "the biggest one", not a count
-            if re.match(r"[一]", text[s : s + 1]) and re.search(r"(?:最大|最高|最多|最好|唯一|首)\s*$", text[max(0, s - 3) : s]):
+            if text.startswith("一", s) and re.search(r"(?:最大|最高|最多|最好|唯一|首)\s*$", text[max(0, s - 3) : s]):
                 continue
             out.append(_Fig(s, e, q))
         return out
@@ -360,6 +373,10 @@ class RuleTagger:
             if m and m.end() == b and m.start() > a:
                 b = m.start()
                 continue
+            # a linking character jieba glued to the head (准点率为 -> 准点率)
+            if b - a > 2 and text[b - 1] in "为达是至到" and text[a : b - 1].endswith(L.METRIC_HEADS):
+                b -= 1
+                continue
             # left strip: numbering, time, region/owner, light verbs, adverbs
             m = _NUMBERING_RE.match(text, a)
             if m and a < m.end() <= b:
@@ -372,6 +389,8 @@ class RuleTagger:
             s, e, w, fl = toks[0]
             inside = any(ps <= s and e < pe for ps, pe in protected)
             if not inside and (w in _LEFT_STRIP or _is_region_token(w, fl) or w in "”）)、，,：:"):
+                if len(_HAN.findall(text[e:b])) == 1 and text[e:b].strip() in L.METRIC_HEADS:
+                    break  # 拨付率 must not become 率
                 a = e
                 continue
             # a light verb jieba glued to the noun (开展调研 -> 调研)
@@ -386,14 +405,17 @@ class RuleTagger:
         toks = _tok_spans(text, a, b)
         protected = self._lex_spans(text, a, b)
         # internal cuts: after the last light verb / adverb / preposition / 的 / 等 / region / time
-        cut = a
+        cuts = []
         for s, e, w, fl in toks[:-1]:
             if any(ps <= s and e <= pe and (pe - ps) > (e - s) for ps, pe in protected):
                 continue
             if w in _CUT_AFTER or _is_region_token(w, fl) or L.TIME_RE.fullmatch(w):
-                cut = e
-        if cut > a:
-            return self._clean_metric(text, cut, b, depth + 1) if cut < b else None
+                cuts.append(e)
+        # the last cut that leaves a real word (及时率 must not become 率)
+        for cut in reversed(cuts):
+            rest = text[cut:b].strip()
+            if len(_HAN.findall(rest)) >= 2 and rest not in L.METRIC_HEADS[:4]:
+                return self._clean_metric(text, cut, b, depth + 1)
         # a verb that defines what is counted starts the METRIC when a subject
         # stands before it (局门户网站发布信息 -> 发布信息; 全市工业项目新签约 -> 新签约)
         for s, e, w, fl in toks[1:]:
@@ -408,11 +430,17 @@ class RuleTagger:
                 head = text[a:ps]
                 if (
                     name.startswith(L.DEFINING_VERBS) or name.endswith(("得分", "结果"))
-                    or head.endswith(("行业", "产业", "领域", "部门", "方面", "平台", "媒体", "机构", "单位"))
-                    or "、" in head or head.endswith("企业")
+                    or len(name) >= 5 and (
+                        head.endswith(("行业", "产业", "领域", "部门", "方面", "平台", "媒体", "机构", "单位", "企业"))
+                        or "、" in head
+                    )
                 ):
                     a = ps
                 break
+        # a project's investment: the METRIC is 投资 / 总投资 (D21, N11)
+        m = re.search(r"(?:总投资额|总投资|投资额)$", text[a:b])
+        if m and a + m.start() > a and not text[a:b] in self._names:
+            a = a + m.start()
         if b - a > 30 or not _HAN.search(text[a:b]):
             return None
         w = text[a:b]
@@ -431,7 +459,7 @@ class RuleTagger:
         if text[a:b] in self._names or any(pe == b for ps, pe in self._lex_spans(text, a, b)):
             return False
         w, fl = _tokens(text[a:b])[-1]
-        return fl == "v" and w not in L.DEFINING_VERBS and w not in L.METRIC_HEADS
+        return fl == "v" and w not in L.DEFINING_VERBS and w not in L.METRIC_HEADS and w not in L.NOMINAL_VERBS
 
     def _post_noun(self, text: str, f: _Fig, limit: int) -> tuple[int, int] | None:
         """The counted noun right after a figure (`47个工作组`, `15家关停类化工生产企业`)."""
@@ -439,6 +467,8 @@ class RuleTagger:
         if a >= limit or not (_HAN.match(text[a]) or text[a] == "“"):
             return None
         toks = _tok_spans(text, a, limit)
+        if toks and toks[0][2] in ("和", "及", "以及", "与", "或"):
+            return None  # 8座和港口吞吐量…: the next item, not a counted noun
         last_noun_end = None
         first_verb_after_noun = None
         quote = False
@@ -471,7 +501,10 @@ class RuleTagger:
                 break
             if fl == "v" and last_noun_end is not None and first_verb_after_noun is None:
                 first_verb_after_noun = s
-            if fl.startswith(("n", "j", "vn", "nz", "eng")) or w in L.METRIC_HEADS or w in self._names:
+            if (
+                fl.startswith(("n", "j", "vn", "nz", "eng", "zg")) or w in L.METRIC_HEADS or w in self._names
+                or (fl == "l" and last_noun_end is None)
+            ):
                 last_noun_end = e
         if last_noun_end is None:
             return None
@@ -507,12 +540,13 @@ class RuleTagger:
             clause_end = self._clause_end(delims, f.end, n)
             nxt_start = figs[i + 1].start if i + 1 < len(figs) else n
             post = self._post_noun(text, f, min(clause_end, nxt_start))
-            # pool: 全市51家“僵尸企业”中, 37个大类行业中
-            if post and re.match(r"\s*中\s*(?:[，,、：:]|$)", text[post[1] :]):
+            # pool: 全市51家“僵尸企业”中, 37个大类行业中 (D28)
+            pool = re.match(r"([^，。；,;、\s\d]{1,16}?)中\s*(?:[，,、：:]|$)", text[f.end : clause_end + 1])
+            if pool and f.end < clause_end:
                 f.notes.append("pool")
-                f.metric = post
+                f.metric = (f.end, f.end + len(pool.group(1).rstrip("的")))
                 f.metric_score = 0.5
-                prev_end = post[1]
+                prev_end = f.end + pool.end(1) + 1
                 continue
             # ratio / difference: no METRIC of its own
             lead = re.sub(r"^(?:分别|均|都|双双)", "", stripped)
@@ -576,7 +610,6 @@ class RuleTagger:
         if k > 0 and "、" in ctx[:k]:
             items_text = ctx[:k]
             # strip prefixes of the whole list on the first item
-            start = a
             first = self._clean_metric(text, a, a + items_text.find("、"))
             pieces = []
             p = a
@@ -599,7 +632,6 @@ class RuleTagger:
                     pe -= 1
                 if pe > ps and _HAN.search(text[ps:pe]):
                     extra.append((ps, pe, 0.7))
-            del start
             return "list"
         m = re.search(r"占[^，。；,;]*?(?:比重|比例)", ctx)
         if m and ctx[m.end() :].strip() in ("", "为", "达到", "达", "是", "提高到", "提高至", "约为"):
@@ -610,13 +642,13 @@ class RuleTagger:
             return s, a + m.end()
         return None
 
-    def _row_label_metric(self, text, figs, delims, extra):
+    def _row_label_metric(self, text, figs, delims, extra, all_figs):
         """Table rows `label，header N，header N` (D10): the label is the METRIC of status-only figures."""
         bare = [f for f in figs if not f.metric and not f.no_metric and "holders" not in f.notes]
         if not bare:
             return
         first_end = self._clause_end(delims, 0, len(text))
-        if first_end >= len(text) or any(f.start < first_end for f in figs):
+        if first_end >= len(text) or any(f.start < first_end for f in all_figs):
             return
         # only when the figures sit under column headers: every later clause is `<header><figure>`
         clauses = re.split(r"[，,]", text[first_end + 1 :])
