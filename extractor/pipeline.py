@@ -1,4 +1,4 @@
-"""One file in, one `Extraction` out: ingest -> forms (-> tagger -> claims -> reconcile)."""
+"""One file in, one `Extraction` out: ingest -> forms -> tagger -> claims (-> reconcile)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,23 @@ from extractor.ingest import load
 from extractor.schema import Extraction, SourceInfo
 
 
-def extract(path: str | Path) -> Extraction:
-    """Read a report file; raises `ExtractionError` with a one-line reason on bad input."""
-    return extract_document(load(path))
+def extract(path: str | Path, tagger: str | object = "auto") -> Extraction:
+    """Read a report file; raises `ExtractionError` with a one-line reason on bad input.
+
+    `tagger`: "auto" (the shipped model, else the rule baseline), "model",
+    "rules", "none" (no claims), a model directory, or a tagger object.
+    """
+    return extract_document(load(path), tagger=tagger)
 
 
-def extract_document(doc: Document) -> Extraction:
+def extract_document(doc: Document, tagger: str | object = "auto") -> Extraction:
+    from extractor.narrative import get_tagger, narrative_claims
+
     forms = read_forms(doc)
+    claims = []
+    if tagger != "none":
+        tagger_obj = get_tagger(str(tagger)) if isinstance(tagger, (str, Path)) else tagger
+        claims = narrative_claims(doc, forms.indicators, tagger_obj)
     src = doc.source
     return Extraction(
         source=SourceInfo(path=src.path, sha256=src.sha256, format=src.format, pages=src.pages, ocr=src.ocr),
@@ -28,5 +38,6 @@ def extract_document(doc: Document) -> Extraction:
         indicators=forms.indicators,
         totals=forms.totals,
         basic_data=forms.basic_data,
+        claims=claims,
         warnings=doc.warnings + forms.warnings,
     )

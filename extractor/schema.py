@@ -100,7 +100,11 @@ class Claim(BaseModel):
     value: Quantity
     sentence: str
     at: At
-    confidence: float | None = None
+    confidence: float | None = Field(default=None, description="the tagger's score for the figure (and its metric)")
+    measure: Literal["growth", "share", "difference", "amount", "count", "score", "level"] | None = None
+    direction: int = Field(default=1, description="-1 when the sentence says the quantity fell (下降, 减少)")
+    period: str | None = None
+    metric_at: list[int] | None = Field(default=None, description="the metric's [start, end] in the same block")
 
 
 class Evidence(BaseModel):

@@ -15,10 +15,11 @@ def fixtures() -> Path:
 _cache: dict[str, object] = {}
 
 
-def extracted(name: str):
-    """Extraction of a fixture file, computed once per test session."""
+def extracted(name: str, tagger: str = "none"):
+    """Extraction of a fixture file, computed once per test session (forms only unless a tagger is named)."""
     from extractor.pipeline import extract
 
-    if name not in _cache:
-        _cache[name] = extract(FIXTURES / name)
-    return _cache[name]
+    key = f"{name}|{tagger}"
+    if key not in _cache:
+        _cache[key] = extract(FIXTURES / name, tagger=tagger)
+    return _cache[key]

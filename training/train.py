@@ -73,13 +73,23 @@ def dev_scorer(tokenizer, examples, max_tokens: int):
         for w in encode(tokenizer, ex.text, [e.model_dump() for e in ex.entities], max_tokens=max_tokens):
             windows.append((i, w))
 
+    # Trainer may evaluate in length-grouped order (transformers 5 does under
+    # group_by_length), so rows are matched to windows by their token ids
+    by_ids: dict[tuple[int, ...], list[int]] = {}
+    for k, (_, w) in enumerate(windows):
+        by_ids.setdefault(tuple(w.input_ids), []).append(k)
+    pad = tokenizer.pad_token_id
+
     def compute(pred) -> dict:
         logits = pred.predictions
         exp = np.exp(logits - logits.max(-1, keepdims=True))
         probs = exp / exp.sum(-1, keepdims=True)
         predicted = [[] for _ in examples]
-        for k, (i, w) in enumerate(windows):
-            for s, e, lab, sc in decode(w, probs[k][: len(w.input_ids)]):
+        queues = {key: list(ks) for key, ks in by_ids.items()}
+        for row, ids in enumerate(pred.inputs):
+            key = tuple(int(x) for x in ids if x != pad and x != -100)
+            i, w = windows[queues[key].pop(0)]
+            for s, e, lab, sc in decode(w, probs[row][: len(w.input_ids)]):
                 predicted[i].append(Span(start=s, end=e, label=lab, score=sc))
         scores = score(examples, predicted)
         out = {"f1": scores["micro"]["f1"], "precision": scores["micro"]["precision"], "recall": scores["micro"]["recall"]}
@@ -167,6 +177,7 @@ def train(
         data_seed=seed,
         use_cpu=True,
         dataloader_num_workers=0,
+        include_for_metrics=["inputs"],
     )
     trainer = Trainer(
         model=model,

@@ -1,0 +1,96 @@
+"""The narrative of a report and its claims: which texts are free text, tagged, then paired.
+
+Free text is every paragraph block and every long table cell that is not form
+data (indicator names, values and 评分标准 are read by `extractor.forms`; the
+定量目标 table's 完成情况 paragraphs are narrative). A cell under a goal header
+(预期目标, 绩效目标, 年度主要工作内容) states targets, one under 实际完成 / 完成情况
+states results: that column decides a claim's kind over the tagger's label.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from extractor.claims import build_claims
+from extractor.document import At, Document
+from extractor.schema import Claim, Indicator
+from extractor.text import squash
+
+_GOAL_HEADERS = re.compile(r"(预期目标|绩效目标|年度主要工作内容|年度目标|总体目标)")
+_RESULT_HEADERS = re.compile(r"(实际完成|完成情况|总体运行情况|取得的成绩)")
+_FIGURE = re.compile(r"[0-9０-９]")
+_MIN_CELL = 20
+
+
+@lru_cache(maxsize=4)
+def get_tagger(kind: str = "auto"):
+    """The tagger by name: model (the shipped one), rules, or auto (model if shipped, else rules)."""
+    from extractor.tagger import load_tagger
+    from extractor.tagger.model import DEFAULT_MODEL
+
+    if kind == "rules" or (kind == "auto" and not (Path(DEFAULT_MODEL) / "tagger.json").exists()):
+        return load_tagger(rules=True)
+    return load_tagger(None if kind in ("auto", "model") else kind)
+
+
+def narrative_texts(doc: Document, indicators: list[Indicator]) -> list[tuple[str, At, str | None]]:
+    """(text, provenance, kind forced by its column or None) for every free-text unit."""
+    out: list[tuple[str, At, str | None]] = []
+    for block in doc.blocks:
+        if block.kind == "paragraph" and _FIGURE.search(block.text):
+            at = block.at.model_copy()
+            at.block, at.section = block.id, block.section
+            out.append((block.text, at, None))
+    form_cells = set()
+    for ind in indicators:
+        keys = ("name", "target", "criteria") if ind.form == "定量目标" else ("name", "target", "actual", "note", "criteria")
+        for key in keys:
+            cell = ind.at if key == "name" else ind.cells.get(key)
+            if cell is not None and cell.table is not None:
+                form_cells.add((cell.table, cell.row, cell.col))
+    for table in doc.tables:
+        grid = table.grid()
+        for cell in table.cells:
+            if len(cell.text) < _MIN_CELL or not _FIGURE.search(cell.text):
+                continue
+            if (table.id, cell.row, cell.col) in form_cells:
+                continue
+            out.append((cell.text, cell.at or At(table=table.id, row=cell.row, col=cell.col), _column_kind(grid, cell)))
+    return out
+
+
+def _column_kind(grid, cell) -> str | None:
+    """target / actual from the header above the cell (or to its left), if it has one."""
+    for r in range(cell.row - 1, max(-1, cell.row - 4), -1):
+        above = grid[r][cell.col]
+        if above is None or above is cell:
+            continue
+        head = squash(above.text)
+        if len(head) <= 30:
+            if _GOAL_HEADERS.search(head):
+                return "target"
+            if _RESULT_HEADERS.search(head):
+                return "actual"
+    if cell.col > 0 and grid[cell.row][cell.col - 1] is not None:
+        head = squash(grid[cell.row][cell.col - 1].text)
+        if len(head) <= 30:
+            if _GOAL_HEADERS.search(head):
+                return "target"
+            if _RESULT_HEADERS.search(head):
+                return "actual"
+    return None
+
+
+def narrative_claims(doc: Document, indicators: list[Indicator], tagger) -> list[Claim]:
+    units = narrative_texts(doc, indicators)
+    if not units:
+        return []
+    claims: list[Claim] = []
+    for (text, at, kind), spans in zip(units, tagger.predict([u[0] for u in units])):
+        for claim in build_claims(text, spans, at):
+            if kind is not None:
+                claim.kind = kind
+            claims.append(claim)
+    return claims
