@@ -7,19 +7,20 @@ from pathlib import Path
 from extractor.document import Document
 from extractor.forms import read_forms
 from extractor.ingest import load
+from extractor.reconcile import reconcile
 from extractor.schema import Extraction, SourceInfo
 
 
-def extract(path: str | Path, tagger: str | object = "auto") -> Extraction:
+def extract(path: str | Path, tagger: str | object = "auto", all_verdicts: bool = False) -> Extraction:
     """Read a report file; raises `ExtractionError` with a one-line reason on bad input.
 
     `tagger`: "auto" (the shipped model, else the rule baseline), "model",
     "rules", "none" (no claims), a model directory, or a tagger object.
     """
-    return extract_document(load(path), tagger=tagger)
+    return extract_document(load(path), tagger=tagger, all_verdicts=all_verdicts)
 
 
-def extract_document(doc: Document, tagger: str | object = "auto") -> Extraction:
+def extract_document(doc: Document, tagger: str | object = "auto", all_verdicts: bool = False) -> Extraction:
     from extractor.narrative import get_tagger, narrative_claims
 
     forms = read_forms(doc)
@@ -28,7 +29,7 @@ def extract_document(doc: Document, tagger: str | object = "auto") -> Extraction
         tagger_obj = get_tagger(str(tagger)) if isinstance(tagger, (str, Path)) else tagger
         claims = narrative_claims(doc, forms.indicators, tagger_obj)
     src = doc.source
-    return Extraction(
+    result = Extraction(
         source=SourceInfo(path=src.path, sha256=src.sha256, format=src.format, pages=src.pages, ocr=src.ocr),
         department=forms.department,
         year=forms.year,
@@ -41,3 +42,5 @@ def extract_document(doc: Document, tagger: str | object = "auto") -> Extraction
         claims=claims,
         warnings=doc.warnings + forms.warnings,
     )
+    result.findings = reconcile(result, all_verdicts=all_verdicts)
+    return result

@@ -83,12 +83,14 @@ class BasicDataRow(BaseModel):
     key: str | None = Field(default=None, description="canonical name (三公经费, 公务接待 …) where recognised")
     values: list[float | None]
     at: At = Field(default_factory=At)
+    cells: list[At | None] = Field(default_factory=list, description="where each year column's value stands")
 
 
 class BasicData(BaseModel):
     """绩效评价基础数据表: staffing and the 经费控制情况 rows with their year columns."""
 
     staffing: dict[str, Quantity] = Field(default_factory=dict)
+    staffing_at: dict[str, At] = Field(default_factory=dict)
     columns: list[str] = Field(default_factory=list)
     rows: list[BasicDataRow] = Field(default_factory=list)
     table: str | None = None

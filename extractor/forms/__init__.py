@@ -62,10 +62,10 @@ def read_forms(doc: Document) -> FormsResult:
         result.funds = read_income_expense(views)
     if result.basic_data is None or not result.basic_data.staffing:
         for view in views:
-            staffing = find_staffing_pairs(view)
+            staffing, where = find_staffing_pairs(view)
             if len(staffing) == 2:
                 result.basic_data = result.basic_data or BasicData()
-                result.basic_data.staffing = staffing
+                result.basic_data.staffing, result.basic_data.staffing_at = staffing, where
                 break
     if scored:
         result.totals = result.totals or Totals()

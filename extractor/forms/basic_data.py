@@ -7,6 +7,7 @@ import re
 
 from extractor.forms.values import number
 from extractor.forms.view import TableView
+from extractor.document import At
 from extractor.quantity import Quantity, parse_quantity
 from extractor.schema import BasicData, BasicDataRow
 from extractor.text import squash
@@ -39,7 +40,8 @@ def find_basic_data(view: TableView) -> BasicData | None:
         texts = view.row_squashed(r)
         if staff_row is None and any(t == "编制数" for t in texts):
             staff_row = r
-        if money_row is None and sum(1 for t in texts if re.search(r"(决算数|预算数)$", t)) >= 2:
+        # year columns (2021年决算数 …): a budget block's 年初预算数/全年预算数 is not one
+        if money_row is None and sum(1 for t in texts if re.search(r"^\d{4}年.*(决算数|预算数)$", t)) >= 2:
             money_row = r
     if money_row is None:
         return None
@@ -52,7 +54,8 @@ def find_basic_data(view: TableView) -> BasicData | None:
                 value = view.text(staff_row + 1, cell.col)
                 if value:
                     data.staffing[key] = parse_quantity(value)
-    year_cells = [c for c in view.row_cells(money_row) if re.search(r"(决算数|预算数)$", squash(c.text))]
+                    data.staffing_at[key] = view.at(staff_row + 1, cell.col)
+    year_cells = [c for c in view.row_cells(money_row) if re.search(r"^\d{4}年.*(决算数|预算数)$", squash(c.text))]
     data.columns = [squash(c.text) for c in year_cells]
     for r in range(money_row + 1, view.n_rows):
         cells = view.row_cells(r)
@@ -62,20 +65,27 @@ def find_basic_data(view: TableView) -> BasicData | None:
         if any(s in squash(label) for s in _STOP):
             break
         values = [number(view.own_text(r, c.col)) for c in year_cells]
-        data.rows.append(BasicDataRow(name=label, key=_key(label), values=values, at=view.at(r, cells[0].col)))
+        data.rows.append(
+            BasicDataRow(
+                name=label, key=_key(label), values=values, at=view.at(r, cells[0].col),
+                cells=[view.at(r, c.col) for c in year_cells],
+            )
+        )
     return data
 
 
-def find_staffing_pairs(view: TableView) -> dict[str, Quantity]:
+def find_staffing_pairs(view: TableView) -> tuple[dict[str, Quantity], dict[str, At]]:
     """Staffing written as label, value, label, value in one row (no 基础数据表)."""
     found: dict[str, Quantity] = {}
+    where: dict[str, At] = {}
     for r in range(view.n_rows):
         cells = view.row_cells(r)
         for a, b in zip(cells, cells[1:]):
             key = _STAFF_PAIRS.get(squash(a.text))
             if key and key not in found and number(b.text) is not None:
                 found[key] = parse_quantity(b.text)
-    return found
+                where[key] = view.at(r, b.col)
+    return found, where
 
 
 def _key(label: str) -> str | None:
