@@ -22,6 +22,7 @@ def extract(
     output: Path | None = typer.Option(None, "-o", "--output", help="output JSON file (one input) or folder (several)"),
     fmt: str = typer.Option("json", "--format", help="json, or table for a readable list of indicators"),
     tagger: str = typer.Option("auto", "--tagger", help="auto, model, rules, none, or a model directory"),
+    all_verdicts: bool = typer.Option(False, "--all-verdicts", help="also write supported and unverifiable findings"),
 ) -> None:
     """Extract the output contract JSON from each file."""
     from extractor.pipeline import extract as run
@@ -30,7 +31,7 @@ def extract(
     files = _expand(files)
     for path in files:
         try:
-            result = run(path, tagger=tagger)
+            result = run(path, tagger=tagger, all_verdicts=all_verdicts)
         except ExtractionError as exc:
             err.print(f"[red]error[/red] {exc}", highlight=False)
             failed += 1
@@ -49,6 +50,61 @@ def extract(
             err.print(f"wrote {target}", highlight=False)
     if failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def check(
+    files: list[Path] = typer.Argument(..., help="report files or folders"),
+    as_json: bool = typer.Option(False, "--json", help="print the findings as JSON (one object per file)"),
+    all_verdicts: bool = typer.Option(False, "--all-verdicts", help="also list supported and unverifiable checks"),
+    tagger: str = typer.Option("auto", "--tagger", help="auto, model, rules, none, or a model directory"),
+) -> None:
+    """Check each report against itself: the forms' arithmetic and the narrative against the forms."""
+    from extractor.pipeline import extract as run
+
+    console = Console()
+    failed = 0
+    for path in _expand(files):
+        try:
+            result = run(path, tagger=tagger, all_verdicts=all_verdicts)
+        except ExtractionError as exc:
+            err.print(f"[red]error[/red] {exc}", highlight=False)
+            failed += 1
+            continue
+        if as_json:
+            payload = {"path": str(path), "findings": [f.model_dump(mode="json") for f in result.findings]}
+            sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+            continue
+        _print_findings(console, path, result)
+    if failed:
+        raise typer.Exit(1)
+
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+
+
+def _where(at) -> str:
+    parts = []
+    if at.page is not None:
+        parts.append(f"第{at.page}页")
+    if at.table is not None:
+        parts.append(f"表{at.table} 行{at.row} 列{at.col}")
+    elif at.block is not None:
+        parts.append(f"段{at.block}[{at.start}:{at.end}]")
+    if at.line is not None and at.page is None:
+        parts.append(f"第{at.line}行")
+    return " ".join(parts)
+
+
+def _print_findings(console: Console, path: Path, result) -> None:
+    title = f"{path.name} — {result.department or '?'} {result.year or ''}: {len(result.findings)} 项"
+    table = RichTable(title=title, show_lines=True, expand=True)
+    for col, kw in (("规则", {}), ("级别", {}), ("说明", {"ratio": 3}), ("应为", {}), ("填报", {}), ("出处", {"ratio": 2})):
+        table.add_column(col, overflow="fold", **kw)
+    for f in result.findings:
+        where = "\n".join(f"{e.text}: {_where(e.at)}" for e in f.evidence)
+        table.add_row(f.rule, f"[{_SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.message, f.expected or "", f.found or "", where)
+    console.print(table)
 
 
 def _expand(paths: list[Path]) -> list[Path]:
