@@ -157,9 +157,14 @@ def _leading_run(text: str, figures: list[_Span], k: int) -> list[_Span]:
     return run
 
 
+_CHANGE = re.compile(r"(增加|减少|下降|增长|节约|压减|降低|超支|超出|追加|调减|调增|多|少)了?$")
+
+
 def _measure(unit: str | None, before: str, metric: str) -> str:
     if unit == "个百分点" or unit == "百分点":
         return "difference"
+    if unit in _MONEY_UNITS + _COUNT_UNITS and _CHANGE.search(before.rstrip()):
+        return "change"  # 较预算减少5.59万元: a change, never to be compared with a level
     if unit in ("%", "‰"):
         if _GROWTH.search(before) or re.search(r"(增速|增长率|增幅)$", metric):
             return "growth"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from extractor.claims import build_claims
 from extractor.document import At, Document
-from extractor.schema import Claim, Indicator
+from extractor.schema import Claim, Indicator, Rating
 from extractor.text import squash
 
 _GOAL_HEADERS = re.compile(r"(预期目标|绩效目标|年度主要工作内容|年度目标|总体目标)")
@@ -94,3 +94,28 @@ def narrative_claims(doc: Document, indicators: list[Indicator], tagger) -> list
                 claim.kind = kind
             claims.append(claim)
     return claims
+
+
+_GRADES = "优秀|良好|不合格|合格|优|良|中|差"
+_RATING_TEXT = re.compile(rf"(评价等次|等次|等级|评价结果)[为是：:\s]*[“\"]?(?P<g>{_GRADES})[”\"]?|为[“\"](?P<g2>{_GRADES})[”\"]等级?")
+
+
+def find_ratings(doc: Document) -> list[Rating]:
+    """评价等次 as stated in paragraphs (评价等次为优, 为“优”等级) and in a 评价等次 table row."""
+    out: list[Rating] = []
+    for block in doc.blocks:
+        if block.kind == "table":
+            continue
+        for m in _RATING_TEXT.finditer(block.text):
+            at = block.at.model_copy()
+            at.block, at.section, at.start, at.end = block.id, block.section, m.start(), m.end()
+            out.append(Rating(text=m.group(0), grade=m["g"] or m["g2"], at=at))
+    for table in doc.tables:
+        grid = table.grid()
+        for r, row in enumerate(grid):
+            for c, cell in enumerate(row[:-1]):
+                if cell is not None and cell.row == r and cell.col == c and squash(cell.text) in ("评价等次", "评价等级", "自评等级"):
+                    nxt = next((x for x in row[c + 1 :] if x is not None and x is not cell), None)
+                    if nxt is not None and re.fullmatch(_GRADES, squash(nxt.text)):
+                        out.append(Rating(text=nxt.text, grade=squash(nxt.text), at=nxt.at or At(table=table.id, row=r)))
+    return out

@@ -21,7 +21,7 @@ def extract(path: str | Path, tagger: str | object = "auto", all_verdicts: bool 
 
 
 def extract_document(doc: Document, tagger: str | object = "auto", all_verdicts: bool = False) -> Extraction:
-    from extractor.narrative import get_tagger, narrative_claims
+    from extractor.narrative import find_ratings, get_tagger, narrative_claims
 
     forms = read_forms(doc)
     claims = []
@@ -40,6 +40,7 @@ def extract_document(doc: Document, tagger: str | object = "auto", all_verdicts:
         totals=forms.totals,
         basic_data=forms.basic_data,
         claims=claims,
+        ratings=find_ratings(doc),
         warnings=doc.warnings + forms.warnings,
     )
     result.findings = reconcile(result, all_verdicts=all_verdicts)

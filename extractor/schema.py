@@ -103,10 +103,18 @@ class Claim(BaseModel):
     sentence: str
     at: At
     confidence: float | None = Field(default=None, description="the tagger's score for the figure (and its metric)")
-    measure: Literal["growth", "share", "difference", "amount", "count", "score", "level"] | None = None
+    measure: Literal["growth", "share", "difference", "change", "amount", "count", "score", "level"] | None = None
     direction: int = Field(default=1, description="-1 when the sentence says the quantity fell (下降, 减少)")
     period: str | None = None
     metric_at: list[int] | None = Field(default=None, description="the metric's [start, end] in the same block")
+
+
+class Rating(BaseModel):
+    """A stated 评价等次 (优/良/中/差, 优秀/良好/合格 …)."""
+
+    text: str
+    grade: str
+    at: At
 
 
 class Evidence(BaseModel):
@@ -137,6 +145,7 @@ class Extraction(BaseModel):
     totals: Totals | None = None
     basic_data: BasicData | None = None
     claims: list[Claim] = Field(default_factory=list)
+    ratings: list[Rating] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
 

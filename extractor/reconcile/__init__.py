@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 from extractor.reconcile import basic_data as _basic_data  # noqa: F401  (registers rules)
 from extractor.reconcile import funds as _funds  # noqa: F401
+from extractor.reconcile import narrative as _narrative  # noqa: F401
 from extractor.reconcile import scores as _scores  # noqa: F401
 from extractor.reconcile.core import RULES, rule
 from extractor.schema import Extraction, Finding
@@ -27,7 +28,7 @@ from extractor.schema import Extraction, Finding
 __all__ = ["RULES", "reconcile", "rule"]
 
 # Report order: money first, then scores, then the basic-data table.
-_ORDER = ("funds.", "scores.", "basic_data.")
+_ORDER = ("funds.", "scores.", "basic_data.", "narrative.")
 
 
 def _ordered(names: Iterable[str]) -> list[str]:

@@ -1,0 +1,204 @@
+"""Linking a narrative claim to the form figure it restates.
+
+Candidates are the forms' figures: indicators with a numeric target or
+actual, funds fields (基本支出, 项目支出, 全年执行数 …), the 基础数据表 rows per
+year column (预算数 = target, 决算数 = actual), and the scores (总分, each
+一级指标's sum, the budget row's 得分). A claim links to the candidate whose
+canonical name is most similar (character 1-3-gram TF-IDF cosine, scikit-learn),
+among candidates of a compatible kind and measure, above a threshold
+calibrated on the seeds (`eval/reconcile.py` prints linking precision/recall).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.document import At
+from extractor.quantity import Quantity
+from extractor.schema import Claim, Extraction
+
+THRESHOLD = 0.62
+
+_NUMBERING = re.compile(r"^(指标\d+[:：]|\d+[、.．]|[（(]?[一二三四五六七八九十\d]+[）)、])\s*")
+_PREFIX = re.compile(r"^(全市|我市|全县|我县|全区|全省|本部门|我局|市|县|20\d{2}年(度)?|全年|本年|当年)+")
+_GROWTH = re.compile(r"(同比)?(增速|增长率|增幅|增长|提高|平均增长)$")
+_COUNT_TAIL = re.compile(r"(家数|个数|总数|数量|人数)$")
+# the same quantity under the names reports use for it
+SYNONYMS = {
+    "三公经费": ("“三公”经费", "三公经费支出", "“三公”经费支出", "三公经费总额"),
+    "公务接待": ("公务接待费",),
+    "公车运行维护": ("公务用车运行维护费", "公务用车运行费用", "公车运行费"),
+    "公车购置": ("公务用车购置费",),
+    "出国经费": ("因公出国（境）费用", "因公出国费", "因公出国（境）费"),
+    "基本支出": ("基本支出",),
+    "公共财政拨款": ("一般公共预算财政拨款收入", "一般公共预算财政拨款", "财政拨款收入", "公共财政拨款收入"),
+    # not 一般公共预算收入: reports use it for the total including other income
+    "一般公共预算": ("一般公共预算财政拨款收入", "一般公共预算财政拨款", "财政拨款收入"),
+    "项目支出": ("项目支出",),
+    "executed": ("支出", "全年支出", "支出合计", "一般公共预算支出", "整体支出"),
+    "income_total": ("收入", "全年收入", "收入合计", "一般公共预算收入"),
+    "总分": ("自评综合得分", "综合得分", "总分", "打分结果", "自评得分", "绩效自评综合得分", "得分"),
+    "预算执行率得分": ("预算执行率得分", "预算执行得分"),
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A form figure a claim may restate."""
+
+    key: str  # canonical name
+    label: str  # for messages
+    kind: str  # actual | target | any
+    measure: str  # growth | share | amount | count | score | level | any
+    value: Quantity
+    at: At | None
+    ref: str  # which form field: indicator:<i>:actual, funds:基本支出, basic:三公经费:1, totals:score …
+
+
+def canonical(name: str) -> str:
+    s = re.sub(r"\s+", "", name or "")
+    s = _NUMBERING.sub("", s)
+    s = _PREFIX.sub("", s)
+    s = _GROWTH.sub("", s)
+    s = _COUNT_TAIL.sub("", s)
+    return s.strip("“”\"")
+
+
+def _measure_of(q: Quantity, name: str) -> str:
+    unit = q.unit or ""
+    if unit in ("%", "‰"):
+        return "growth" if _GROWTH.search(re.sub(r"\s+", "", name)) else "share"
+    if unit in ("元", "万元", "亿元", "亿", "万", "千元"):
+        return "amount"
+    if unit == "分":
+        return "score"
+    return "count" if unit else "any"
+
+
+def candidates(ex: Extraction) -> list[Candidate]:
+    out: list[Candidate] = []
+    for i, ind in enumerate(ex.indicators):
+        if ind.form == "定量目标":
+            continue  # its texts are narrative themselves
+        for kind in ("actual", "target"):
+            q = getattr(ind, kind)
+            if q is not None and q.value is not None:
+                out.append(Candidate(canonical(ind.name), ind.name, kind, _measure_of(q, ind.name), q,
+                                     ind.cells.get(kind), f"indicator:{i}:{kind}"))
+    f = ex.funds
+    if f is not None:
+        unit = f.unit or "万元"
+        for key, value in list(f.by_type.items()):
+            if value is not None:
+                out.append(_money(key, key, "actual", value, unit, f.at.get(key), f"funds:{key}"))
+        for key, value in list(f.by_source.items()):
+            if value is not None:
+                # budget-block sources add up to the budget, 收支-table ones are receipts;
+                # reports call either 收入, so either kind may restate them
+                out.append(_money(key, key, "any", value, unit, f.at.get(key), f"funds:{key}"))
+        for key, kind in (("executed", "actual"), ("income_total", "actual"), ("annual_budget", "target")):
+            value = getattr(f, key)
+            if value is not None:
+                out.append(_money(key, {"executed": "全年支出", "income_total": "全年收入", "annual_budget": "全年预算数"}[key],
+                                  kind, value, unit, f.at.get(key), f"funds:{key}"))
+        if f.score is not None:
+            out.append(Candidate("预算执行率得分", "预算执行得分", "actual", "score",
+                                 Quantity(text=_plain(f.score), value=f.score, unit="分"), f.at.get("score"), "funds:score"))
+    bd = ex.basic_data
+    if bd is not None and ex.year:
+        for row in bd.rows:
+            if not row.key:
+                continue
+            for j, col in enumerate(bd.columns):
+                if j >= len(row.values) or row.values[j] is None or not col.startswith(str(ex.year)):
+                    continue
+                kind = "target" if col.endswith("预算数") else "actual"
+                at = row.cells[j] if j < len(row.cells) else row.at
+                out.append(_money(row.key, f"{row.name}（{col}）", kind, row.values[j], "万元", at, f"basic:{row.key}:{j}"))
+    t = ex.totals
+    if t is not None:
+        if t.score is not None:
+            out.append(Candidate("总分", "总分", "actual", "score", Quantity(text=_plain(t.score), value=t.score, unit="分"),
+                                 t.cells.get("score"), "totals:score"))
+        for name, lt in t.by_level1.items():
+            if lt.score is not None:
+                out.append(Candidate(f"{name}得分", f"{name}得分合计", "actual", "score",
+                                     Quantity(text=_plain(lt.score), value=lt.score, unit="分"), None, f"level1:{name}"))
+    return out
+
+
+def _money(key, label, kind, value, unit, at, ref) -> Candidate:
+    return Candidate(key, label, kind, "amount", Quantity(text=_plain(value), value=value, unit=unit), at, ref)
+
+
+def _plain(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _synonym_key(metric: str) -> str | None:
+    s = canonical(metric)
+    for key, names in SYNONYMS.items():
+        if s == key or s in (canonical(n) for n in names):
+            return key
+    return None
+
+
+def link(claims: list[Claim], cands: list[Candidate]) -> list[tuple[Claim, Candidate | None, float]]:
+    """Each claim with its best compatible candidate (or None) and the similarity."""
+    if not claims:
+        return []
+    names = [canonical(c.metric or "") for c in claims]
+    keys = [c.key for c in cands]
+    sims = _similarity(names, keys) if cands else None
+    out = []
+    for i, claim in enumerate(claims):
+        if not claim.metric or claim.value.value is None:
+            out.append((claim, None, 0.0))
+            continue
+        syn = _synonym_key(claim.metric)
+        best, best_sim = None, 0.0
+        for j, cand in enumerate(cands):
+            if not _compatible(claim, cand):
+                continue
+            if cand.measure == "score":
+                # scores link by their names only (总分, 产出指标类得分, 预算执行率得分)
+                if syn is not None and syn == cand.key:
+                    sim = 1.0
+                elif syn is None and _names_level(claim.metric, cand.key):
+                    sim = 0.95
+                else:
+                    continue
+            else:
+                sim = 1.0 if syn is not None and syn == cand.key else float(sims[i, j])
+            if sim > best_sim:
+                best, best_sim = cand, sim
+        out.append((claim, best, best_sim) if best_sim >= THRESHOLD else (claim, None, best_sim))
+    return out
+
+
+def _names_level(metric: str, key: str) -> bool:
+    level = key.removesuffix("得分")
+    return level[:2] in metric and "得分" in metric
+
+
+def _compatible(claim: Claim, cand: Candidate) -> bool:
+    if cand.kind != "any" and cand.kind != claim.kind:
+        return False
+    if claim.value.unit and claim.value.unit == cand.value.unit:
+        return claim.measure in (cand.measure, "level") or cand.measure == "any"
+    measure = claim.measure or "any"
+    if cand.measure == "any" or measure in ("any", "level"):
+        return cand.value.unit is None or claim.value.unit is None or claim.value.scaled(cand.value.unit) is not None
+    if measure != cand.measure:
+        return False
+    return claim.value.scaled(cand.value.unit) is not None if cand.value.unit else True
+
+
+def _similarity(a: list[str], b: list[str]):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3))
+    vec.fit([s or "·" for s in a + b])
+    return cosine_similarity(vec.transform([s or "·" for s in a]), vec.transform([s or "·" for s in b]))

@@ -1,0 +1,167 @@
+"""Narrative rules: what the text says against what the forms say, and against itself.
+
+- `narrative.claim_vs_table`: a claim linked to a form figure (linking.py) must
+  agree with it within displayed precision;
+- `narrative.self_score`: the scores the text states (自评综合得分, 产出指标类得分,
+  预算执行率得分) against the form's 总分, level sums and budget-row score;
+- `narrative.restated`: one metric stated twice, same kind and measure and
+  period, with different figures;
+- `narrative.unit_outlier`: an amount in 元 among amounts in 万元 in the same
+  sentence (a lost 万 changes the figure ten-thousandfold);
+- `narrative.rating_band`: the stated 评价等次 against the score bands;
+- `narrative.unverifiable`: claims with nothing to check against (all_verdicts only).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from extractor.reconcile.core import finding, rule
+from extractor.reconcile.linking import Candidate, candidates, canonical, link
+from extractor.reconcile.tolerance import decimals, half_unit
+from extractor.schema import Claim, Evidence, Extraction
+
+COMPARABLE = ("growth", "share", "amount", "count", "score", "level")
+BANDS = (("优", 90.0), ("良", 80.0), ("中", 60.0), ("差", 0.0))
+GRADE_OF = {"优秀": "优", "优": "优", "良好": "良", "良": "良", "中": "中", "合格": "中", "一般": "中", "差": "差", "不合格": "差"}
+
+
+def _agree(claim: Claim, cand: Candidate) -> tuple[bool, float | None]:
+    """(agrees, claim value in the candidate's unit)."""
+    q = claim.value
+    if cand.value.unit and q.unit and q.unit != cand.value.unit:
+        value = q.scaled(cand.value.unit)
+        factor = value / q.value if value is not None and q.value else 1.0
+    else:
+        value, factor = q.value, 1.0
+    if value is None or cand.value.value is None:
+        return True, value
+    tol = max(half_unit(decimals(q.text)) * abs(factor), half_unit(decimals(cand.value.text))) + 1e-9
+    return abs(value - cand.value.value) <= tol, value
+
+
+def _claim_evidence(claim: Claim) -> Evidence:
+    return Evidence(text=claim.value.text, at=claim.at)
+
+
+def _linked(ex: Extraction):
+    claims = [c for c in ex.claims if c.measure in COMPARABLE and c.value.value is not None]
+    return link(claims, candidates(ex))
+
+
+def _check(ex: Extraction, scores: bool):
+    for claim, cand, sim in _linked(ex):
+        if cand is None or (cand.measure == "score") != scores:
+            continue
+        ok, value = _agree(claim, cand)
+        what = "表中" + cand.label
+        if ok:
+            yield finding("info", "supported", f"正文“{claim.metric}”{claim.value.text}与{what}{cand.value.text}一致",
+                          expected=cand.value.text, found=claim.value.text,
+                          evidence=[_claim_evidence(claim), Evidence(text=cand.value.text, at=cand.at or claim.at)])
+            continue
+        unit = cand.value.unit or ""
+        yield finding(
+            "error", "contradicted",
+            f"正文称“{claim.metric}”为{claim.value.text}，{what}填报为{cand.value.text}{'' if cand.value.text.endswith(unit) else unit}"
+            f"（相似度{sim:.2f}）：“{claim.sentence[:60]}”",
+            expected=cand.value.text, found=claim.value.text,
+            evidence=[_claim_evidence(claim), Evidence(text=cand.value.text, at=cand.at or claim.at)],
+        )
+
+
+@rule("narrative.claim_vs_table")
+def claim_vs_table(ex: Extraction):
+    yield from _check(ex, scores=False)
+
+
+@rule("narrative.self_score")
+def self_score(ex: Extraction):
+    yield from _check(ex, scores=True)
+
+
+_BREAKDOWN = re.compile(r"(其中|分别|按.{1,8}(划分|分)|各项|明细|包括)")
+_GENERIC = {"企业", "项目", "投资", "资金", "支出", "收入", "人数", "次数"}
+
+
+@rule("narrative.restated")
+def restated(ex: Extraction):
+    """Conservative on purpose: the same words before the same metric in two places
+    (so the same subject), outside breakdown sentences, with different figures."""
+    groups: dict[tuple, list[Claim]] = defaultdict(list)
+    for c in ex.claims:
+        if not c.metric or c.measure not in COMPARABLE or c.value.value is None or c.value.comparator is not None:
+            continue
+        name = canonical(c.metric)
+        context = _context(c)
+        if len(name) < 4 or name in _GENERIC or _BREAKDOWN.search(c.sentence) or len(context) < 2:
+            continue  # no subject words before the metric: cannot tell whose figure it is
+        groups[(name, context, c.kind, c.measure, c.period, c.value.unit)].append(c)
+    for (name, _, kind, measure, period, unit), items in groups.items():
+        places = {(c.at.block, c.at.table, c.at.row, c.at.col): c for c in items}
+        values: dict[float, Claim] = {}
+        for c in places.values():
+            values.setdefault(c.value.value, c)
+        if len(values) < 2:
+            continue
+        first, *others = list(values.values())
+        texts = "、".join(c.value.text for c in values.values())
+        yield finding(
+            "warning", "contradicted",
+            f"正文多处给出“{first.metric}”的不同数值：{texts}（{'目标' if kind == 'target' else '实际'}，同一表述）",
+            expected=first.value.text, found=others[0].value.text,
+            evidence=[_claim_evidence(c) for c in values.values()],
+        )
+
+
+def _context(c: Claim) -> str:
+    """The words right before the metric in its sentence (the subject), numbering removed."""
+    if c.metric_at is None:
+        return ""
+    start = c.sentence.find(c.metric)
+    before = c.sentence[max(0, start - 6) : start] if start >= 0 else ""
+    return re.sub(r"[\d、，,.．（）()\s]|^[一二三四五六七八九十]+", "", before)
+
+
+@rule("narrative.unit_outlier")
+def unit_outlier(ex: Extraction):
+    by_sentence: dict[tuple, list[Claim]] = defaultdict(list)
+    for c in ex.claims:
+        if c.value.unit in ("元", "万元", "亿元"):
+            by_sentence[(c.at.block, c.at.table, c.at.row, c.at.col, c.sentence)].append(c)
+    for items in by_sentence.values():
+        units = [c.value.unit for c in items]
+        if units.count("元") == 1 and units.count("万元") >= 2:
+            odd = next(c for c in items if c.value.unit == "元")
+            yield finding(
+                "warning", "contradicted",
+                f"同一句中其他金额以万元计，唯独{odd.value.text}以元计，疑为漏写“万”：“{odd.sentence[:60]}”",
+                expected=f"{odd.value.text[:-1]}万元", found=odd.value.text, evidence=[_claim_evidence(odd)],
+            )
+
+
+@rule("narrative.rating_band")
+def rating_band(ex: Extraction):
+    total = ex.totals.score if ex.totals else None
+    for rating in ex.ratings:
+        grade = GRADE_OF.get(rating.grade)
+        if grade is None or total is None:
+            continue
+        band = next(name for name, low in BANDS if total >= low)
+        if band != grade:
+            yield finding("error", "contradicted",
+                          f"评价等次为“{rating.grade}”，但总分{total:g}分对应“{band}”（优≥90，良80–90，中60–80，差<60）",
+                          expected=band, found=rating.grade, evidence=[Evidence(text=rating.text, at=rating.at)])
+        else:
+            yield finding("info", "supported", f"评价等次“{rating.grade}”与总分{total:g}分相符", expected=band,
+                          found=rating.grade, evidence=[Evidence(text=rating.text, at=rating.at)])
+
+
+@rule("narrative.unverifiable")
+def unverifiable(ex: Extraction):
+    for claim, cand, _ in _linked(ex):
+        if cand is None:
+            yield finding("info", "unverifiable",
+                          f"正文“{claim.metric or '（无指标）'}”{claim.value.text}：表中没有可核对的对应数据",
+                          found=claim.value.text, evidence=[_claim_evidence(claim)])
