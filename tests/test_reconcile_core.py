@@ -121,10 +121,12 @@ def test_two_decimal_amounts_do_not_absorb_a_difference():
     assert sum_agrees(1786.77, 2, [(539.43, 2), (1247.34, 2)])
 
 
-def test_sum_tolerance_is_that_of_the_least_precise_operand():
-    # 735 (no decimals) may hide up to half a unit
+def test_sum_tolerance_is_that_of_the_written_total():
     assert sum_agrees(7167.12, 2, [(6341.72, 2), (735, 0), (90.40, 2)])
-    assert sum_agrees(7167.5, 2, [(6341.72, 2), (735, 0), (90.40, 2)])
+    # entered amounts are exact: a part written `735` does not loosen the sum to ±0.5
+    assert not sum_agrees(7167.5, 2, [(6341.72, 2), (735, 0), (90.40, 2)])
+    assert not sum_agrees(1554.92, 2, [(1554.21, 2), (0, 0), (0.76, 2)])
+    assert sum_agrees(1554.97, 2, [(1554.21, 2), (0, 0), (0.76, 2)])
     assert not sum_agrees(7168.0, 2, [(6341.72, 2), (735, 0), (90.40, 2)])
     # float noise never breaks an exact identity
     assert sum_agrees(0.3, 1, [(0.1, 1), (0.2, 1)])

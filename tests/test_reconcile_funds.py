@@ -51,9 +51,13 @@ def test_sources_sum_tolerance_follows_displayed_precision():
     tables = [cell_table({(4, 1): "一般公共预算：1034.76", (5, 1): "政府性基金拨款：752.00", (2, 3): "1786.77"})]
     ex = make(tables=tables, funds=funds(annual_budget=1786.77, by_source={"一般公共预算": 1034.76, "政府性基金拨款": 752.0}))
     assert only(problems(ex, "funds.sources_sum")).found == "1786.76"
-    # 752 written without decimals may hide up to half a unit
+    # an entered 752 is exactly 752: writing it without decimals hides nothing
     tables = [cell_table({(4, 1): "一般公共预算：1034.76", (5, 1): "政府性基金拨款：752", (2, 3): "1786.77"})]
     ex = make(tables=tables, funds=funds(annual_budget=1786.77, by_source={"一般公共预算": 1034.76, "政府性基金拨款": 752}))
+    assert only(problems(ex, "funds.sources_sum")).found == "1786.76"
+    # a total written with fewer decimals is a rounded display of the sum
+    tables = [cell_table({(4, 1): "一般公共预算：1034.76", (5, 1): "政府性基金拨款：752.01", (2, 3): "1786.8"})]
+    ex = make(tables=tables, funds=funds(annual_budget=1786.8, by_source={"一般公共预算": 1034.76, "政府性基金拨款": 752.01}))
     assert problems(ex, "funds.sources_sum") == []
 
 

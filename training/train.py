@@ -107,13 +107,14 @@ def train(
     synth_seed: int = 13,
     silver: Path | None = None,
     layers: int | None = None,
-    epochs: float = 8,
-    lr: float = 8e-5,
+    epochs: float = 10,
+    lr: float = 1.5e-4,
     batch_size: int = 16,
     seed: int = 13,
     max_tokens: int = 160,
     patience: int = 2,
     use_gold: bool = True,
+    gold_repeat: int = 1,
     command: str = "",
 ) -> dict:
     import torch
@@ -141,7 +142,9 @@ def train(
         extra += generate(synth, seed=synth_seed)
     if silver:
         extra += read_jsonl(silver)
-    train_examples = gold_train + extra
+    # the gold is a few hundred real sentences beside thousands of generated ones:
+    # repeating it keeps real report text a fair share of every epoch
+    train_examples = gold_train * max(1, gold_repeat) + extra
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = AutoModelForTokenClassification.from_pretrained(
         base,
@@ -203,6 +206,7 @@ def train(
         "train": {
             "gold_files": [p.name for p in split_files("train")] if use_gold else [],
             "gold_examples": len(gold_train),
+            "gold_repeat": gold_repeat,
             "synth_examples": synth,
             "synth_seed": synth_seed,
             "silver": str(silver) if silver else None,
@@ -249,21 +253,23 @@ def write_model_card(out: Path, meta: dict, extra: str = "") -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=ROOT / "models" / "tagger")
-    ap.add_argument("--base", default=str(DEFAULT_BASE), help="a local model directory or hub id")
+    ap.add_argument("--base", default=str(ROOT / "models" / "base" / "e5-small-zh"), help="a local model directory or hub id")
     ap.add_argument("--synth", type=int, default=4000, help="generated sentences added to the gold (0 = none)")
     ap.add_argument("--synth-seed", type=int, default=13)
     ap.add_argument("--silver", type=Path, default=None, help="JSONL of rule-tagger (silver) labels to add")
     ap.add_argument("--no-gold", action="store_true", help="train without the gold train split (ablation)")
-    ap.add_argument("--layers", type=int, default=None, help="keep only the first N encoder layers")
-    ap.add_argument("--epochs", type=float, default=8)
-    ap.add_argument("--lr", type=float, default=8e-5)
+    ap.add_argument("--gold-repeat", type=int, default=4, help="times the gold train split appears per epoch")
+    ap.add_argument("--patience", type=int, default=3, help="epochs without dev improvement before stopping")
+    ap.add_argument("--layers", type=int, default=6, help="keep only the first N encoder layers (0 = all)")
+    ap.add_argument("--epochs", type=float, default=10)
+    ap.add_argument("--lr", type=float, default=1.5e-4)
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args(argv)
     meta = train(
         out=args.out, base=args.base, synth=args.synth, synth_seed=args.synth_seed, silver=args.silver,
-        layers=args.layers, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
-        use_gold=not args.no_gold, command="python -m training.train " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:])),
+        layers=args.layers or None, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
+        use_gold=not args.no_gold, gold_repeat=args.gold_repeat, patience=args.patience, command="python -m training.train " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:])),
     )
     print(json.dumps({"dev": meta["dev"], "train_seconds": meta["train_seconds"]}, ensure_ascii=False, indent=2))
     return 0

@@ -6,9 +6,13 @@ it is compared with half a unit of its last decimal place (plus float epsilon):
     written `100%` (d=0) vs computed 100.31%   -> |0.31| <= 0.5    -> agree
     written `1786.77` (d=2) vs computed 1786.81 -> |0.04| >  0.005  -> differ
 
-A sum is compared with its written total at the precision of the least precise
-figure involved (operands and total): `735 + 90.40 + 6341.72` may be off by
-half a unit of `735`, `539.43 + 1247.38` vs `1786.77` only by 0.005.
+A sum of amounts is compared with its written total at the precision of the
+TOTAL: the parts are entered, not computed, so `735` is exactly 735 and `0`
+exactly 0, while the total may be a rounded display of their sum. So
+`539.43 + 1247.38` vs `1786.77` may differ by 0.005 at most, and so may
+`735 + 90.40 + 6341.72` vs `7167.12`. (Holding a sum to its least precise
+part let a written `0` hide an error of 0.05 — found by the perturbation
+benchmark, eval/reconcile.py.)
 """
 
 from __future__ import annotations
@@ -61,9 +65,9 @@ def agrees(written: float, d: int, computed: float) -> bool:
 
 
 def sum_agrees(total: float, total_decimals: int, parts: Iterable[tuple[float, int]]) -> bool:
-    """Σ parts vs a written total, at the precision of the least precise figure."""
+    """Σ parts (entered exactly) vs a written total, at the total's displayed precision."""
     parts = list(parts)
-    d = min([total_decimals] + [pd for _, pd in parts])
+    d = total_decimals
     s = math.fsum(v for v, _ in parts)
     return abs(s - total) <= half_unit(d) + _eps(total, s)
 

@@ -130,24 +130,62 @@ def _encode_piece(tokenizer, text: str, spans, offset: int) -> Window:
     return Window(input_ids=input_ids, chunk_of=chunk_of, labels=labels, text=text, offset=offset)
 
 
+def _allowed(prev: str, cur: str) -> bool:
+    """IOB2: I-X only after B-X or I-X."""
+    if cur.startswith("I-"):
+        return prev != "O" and prev[2:] == cur[2:]
+    return True
+
+
+_ALLOWED = [[_allowed(a, b) for b in LABELS] for a in LABELS]
+_START = [not lab.startswith("I-") for lab in LABELS]
+
+
+def viterbi(rows) -> list[int]:
+    """The best label sequence under IOB2 constraints, from per-chunk label probabilities."""
+    import math
+
+    n, k = len(rows), len(LABELS)
+    if n == 0:
+        return []
+    logp = [[math.log(max(float(p), 1e-12)) for p in row] for row in rows]
+    score = [logp[0][j] if _START[j] else -math.inf for j in range(k)]
+    back: list[list[int]] = []
+    for t in range(1, n):
+        nxt, ptr = [], []
+        for j in range(k):
+            best_i = max((i for i in range(k) if _ALLOWED[i][j]), key=lambda i: score[i])
+            nxt.append(score[best_i] + logp[t][j])
+            ptr.append(best_i)
+        score, back = nxt, back + [ptr]
+    j = max(range(k), key=lambda i: score[i])
+    path = [j]
+    for ptr in reversed(back):
+        j = ptr[j]
+        path.append(j)
+    return path[::-1]
+
+
 def decode(window: Window, probs) -> list[tuple[int, int, str, float]]:
     """Spans (start, end, label, score) in the caller's text from per-token label probabilities.
 
-    A chunk takes the prediction of its first token; an I- with no open entity
-    of its label starts one (strict scoring would drop it otherwise). Score is
-    the mean probability of the chosen tags over the span's chunks.
+    A chunk takes the probabilities of its first token; the chunk labels are the
+    best IOB2-valid sequence (Viterbi), so a span is never broken into pieces by
+    one uncertain character. Score is the mean probability of the chosen labels
+    over the span's chunks.
     """
     chunks = pretokenize(window.text)
     first: dict[int, int] = {}
     for t, c in enumerate(window.chunk_of):
         if c is not None and c not in first:
             first[c] = t
+    order = sorted(first)
+    rows = [probs[first[c]] for c in order]
+    path = viterbi(rows)
     spans: list[tuple[int, int, str, float]] = []
     cur: list | None = None  # [start, end, label, [probs]]
-    for c in sorted(first):
-        p = probs[first[c]]
-        best = int(max(range(len(LABELS)), key=lambda i: p[i]))
-        tag = LABELS[best]
+    for c, j, p in zip(order, path, rows):
+        tag = LABELS[j]
         cs, ce = chunks[c]
         if tag == "O":
             cur = _close(cur, spans)
@@ -155,10 +193,10 @@ def decode(window: Window, probs) -> list[tuple[int, int, str, float]]:
         prefix, label = tag.split("-", 1)
         if prefix == "I" and cur is not None and cur[2] == label:
             cur[1] = ce
-            cur[3].append(float(p[best]))
+            cur[3].append(float(p[j]))
         else:
             _close(cur, spans)
-            cur = [cs, ce, label, [float(p[best])]]
+            cur = [cs, ce, label, [float(p[j])]]
     _close(cur, spans)
     return [(s + window.offset, e + window.offset, lab, sc) for s, e, lab, sc in spans]
 
