@@ -51,7 +51,10 @@ def _problems(findings):
 
 
 def _matches(item, f) -> bool:
-    return item["rule"] == f.rule and (item["found"] is None or item["found"] == f.found)
+    want = item["found"]
+    if isinstance(want, list):
+        return item["rule"] == f.rule and f.found in want
+    return item["rule"] == f.rule and (want is None or want == f.found)
 
 
 def gold_scores(docs, tagger) -> tuple[list[str], dict]:

@@ -23,10 +23,18 @@ def rules_of(findings, prefix="narrative."):
     return [(f.rule, f.verdict) for f in findings if f.rule.startswith(prefix)]
 
 
-def test_canonical_names_drop_region_time_numbering_and_growth_words():
-    assert canonical("1、全市规模工业增加值增速") == "规模工业增加值"
-    assert canonical("指标2：工业投资增长") == "工业投资"
-    assert canonical("新增规模工业企业家数") == "新增规模工业企业"
+def test_canonical_names_make_form_and_narrative_names_meet():
+    same = [
+        ("1、全市规模工业增加值增速", "规模工业增加值"),
+        ("指标2：工业投资增长", "工业投资"),
+        ("新增规模工业企业家数", "新增规模以上企业"),
+        ("1、新增规模工业企业达到150家", "新增规模工业企业"),
+        ("实现工业总产值1160亿", "工业总产值"),
+        ("项目资金完成2500万元", "项目资金"),
+    ]
+    for a, b in same:
+        assert canonical(a) == canonical(b), (a, b)
+    assert canonical("工业投资") != canonical("工业技改投资")
 
 
 def test_claim_against_funds_field_within_displayed_precision():

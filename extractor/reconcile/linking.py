@@ -33,8 +33,9 @@ SYNONYMS = {
     "出国经费": ("因公出国（境）费用", "因公出国费", "因公出国（境）费"),
     "基本支出": ("基本支出",),
     "公共财政拨款": ("一般公共预算财政拨款收入", "一般公共预算财政拨款", "财政拨款收入", "公共财政拨款收入"),
-    # not 一般公共预算收入: reports use it for the total including other income
     "一般公共预算": ("一般公共预算财政拨款收入", "一般公共预算财政拨款", "财政拨款收入"),
+    # names that look like a form field but are another quantity: they link to nothing
+    "不可核对:一般公共预算收入合计": ("一般公共预算收入", "一般公共预算收入总计", "全年一般公共预算收入总计"),
     "项目支出": ("项目支出",),
     "executed": ("支出", "全年支出", "支出合计", "一般公共预算支出", "整体支出"),
     "income_total": ("收入", "全年收入", "收入合计", "一般公共预算收入"),
@@ -56,10 +57,19 @@ class Candidate:
     ref: str  # which form field: indicator:<i>:actual, funds:基本支出, basic:三公经费:1, totals:score …
 
 
+_EMBEDDED_FIGURE = re.compile(r"(达到|完成|实现|争取|新增|突破)?[≥≤＞＜><=]*\d+(?:\.\d+)?(%|万元|亿元|亿|万|元|家|个|项|次|户|人|座)?(以上|左右)?$")
+_LEAD_VERB = re.compile(r"^(进一步|继续|适时|持续|加快|推动|推进|实现)")
+
+
 def canonical(name: str) -> str:
     s = re.sub(r"\s+", "", name or "")
     s = _NUMBERING.sub("", s)
+    s = re.split(r"[，,；;。]", s)[0]  # an indicator written as a sentence: its first clause names it
+    s = _LEAD_VERB.sub("", s)
+    s = _EMBEDDED_FIGURE.sub("", s)  # 新增规模工业企业达到150家 -> 新增规模工业企业
+    s = s.replace("规模以上", "规模")
     s = _PREFIX.sub("", s)
+    s = s.replace("规模工业", "规模")
     s = _GROWTH.sub("", s)
     s = _COUNT_TAIL.sub("", s)
     return s.strip("“”\"")
@@ -83,6 +93,9 @@ def candidates(ex: Extraction) -> list[Candidate]:
             continue  # its texts are narrative themselves
         for kind in ("actual", "target"):
             q = getattr(ind, kind)
+            other = ind.target if kind == "actual" else ind.actual
+            if q is not None and q.value is not None and q.unit is None and other is not None and other.unit:
+                q = q.model_copy(update={"unit": other.unit})  # `1160` under a target of `1160亿`
             if q is not None and q.value is not None:
                 out.append(Candidate(canonical(ind.name), ind.name, kind, _measure_of(q, ind.name), q,
                                      ind.cells.get(kind), f"indicator:{i}:{kind}"))
@@ -136,12 +149,13 @@ def _plain(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def _synonym_key(metric: str) -> str | None:
+_GENERIC = {"企业", "项目", "投资", "资金", "支出", "收入", "人数", "次数", "金额", "经费"}
+
+
+def _synonym_keys(metric: str) -> set[str]:
+    """Every synonym group the metric's canonical name belongs to."""
     s = canonical(metric)
-    for key, names in SYNONYMS.items():
-        if s == key or s in (canonical(n) for n in names):
-            return key
-    return None
+    return {key for key, names in SYNONYMS.items() if s == key or s in (canonical(n) for n in names)}
 
 
 def link(claims: list[Claim], cands: list[Candidate]) -> list[tuple[Claim, Candidate | None, float]]:
@@ -156,21 +170,29 @@ def link(claims: list[Claim], cands: list[Candidate]) -> list[tuple[Claim, Candi
         if not claim.metric or claim.value.value is None:
             out.append((claim, None, 0.0))
             continue
-        syn = _synonym_key(claim.metric)
+        syns = _synonym_keys(claim.metric)
+        generic = canonical(claim.metric) in _GENERIC or len(canonical(claim.metric)) < 3
         best, best_sim = None, 0.0
         for j, cand in enumerate(cands):
             if not _compatible(claim, cand):
                 continue
             if cand.measure == "score":
                 # scores link by their names only (总分, 产出指标类得分, 预算执行率得分)
-                if syn is not None and syn == cand.key:
+                if cand.key in syns:
                     sim = 1.0
-                elif syn is None and _names_level(claim.metric, cand.key):
+                elif not syns and _names_level(claim.metric, cand.key):
                     sim = 0.95
                 else:
                     continue
+            elif syns:
+                # a named quantity links to its own field or to nothing: no look-alike fallback
+                if cand.key not in syns:
+                    continue
+                sim = 1.0
+            elif generic:
+                continue  # 企业, 资金 …: too vague to say which form figure they restate
             else:
-                sim = 1.0 if syn is not None and syn == cand.key else float(sims[i, j])
+                sim = float(sims[i, j])
             if sim > best_sim:
                 best, best_sim = cand, sim
         out.append((claim, best, best_sim) if best_sim >= THRESHOLD else (claim, None, best_sim))
@@ -185,6 +207,9 @@ def _names_level(metric: str, key: str) -> bool:
 def _compatible(claim: Claim, cand: Candidate) -> bool:
     if cand.kind != "any" and cand.kind != claim.kind:
         return False
+    percent = ("%", "‰")
+    if (claim.value.unit in percent) != (cand.value.unit in percent):
+        return False  # a rate never restates an amount or a count
     if claim.value.unit and claim.value.unit == cand.value.unit:
         return claim.measure in (cand.measure, "level") or cand.measure == "any"
     measure = claim.measure or "any"
