@@ -21,7 +21,7 @@ def extract(
     files: list[Path] = typer.Argument(..., help="report files (PDF, DOCX, HTML, XLSX, text dumps)"),
     output: Path | None = typer.Option(None, "-o", "--output", help="output JSON file (one input) or folder (several)"),
     fmt: str = typer.Option("json", "--format", help="json, or table for a readable list of indicators"),
-    tagger: str = typer.Option("auto", "--tagger", help="auto, model, rules, none, or a model directory"),
+    tagger: str = typer.Option("default", "--tagger", help="default (the better on the test split: rules today), model, rules, none, or a model directory"),
     all_verdicts: bool = typer.Option(False, "--all-verdicts", help="also write supported and unverifiable findings"),
 ) -> None:
     """Extract the output contract JSON from each file."""
@@ -57,7 +57,7 @@ def check(
     files: list[Path] = typer.Argument(..., help="report files or folders"),
     as_json: bool = typer.Option(False, "--json", help="print the findings as JSON (one object per file)"),
     all_verdicts: bool = typer.Option(False, "--all-verdicts", help="also list supported and unverifiable checks"),
-    tagger: str = typer.Option("auto", "--tagger", help="auto, model, rules, none, or a model directory"),
+    tagger: str = typer.Option("default", "--tagger", help="default (the better on the test split: rules today), model, rules, none, or a model directory"),
 ) -> None:
     """Check each report against itself: the forms' arithmetic and the narrative against the forms."""
     from extractor.pipeline import extract as run

@@ -11,16 +11,16 @@ from extractor.reconcile import reconcile
 from extractor.schema import Extraction, SourceInfo
 
 
-def extract(path: str | Path, tagger: str | object = "auto", all_verdicts: bool = False) -> Extraction:
+def extract(path: str | Path, tagger: str | object = "default", all_verdicts: bool = False) -> Extraction:
     """Read a report file; raises `ExtractionError` with a one-line reason on bad input.
 
-    `tagger`: "auto" (the shipped model, else the rule baseline), "model",
+    `tagger`: "default" (see extractor.narrative.DEFAULT_TAGGER), "model",
     "rules", "none" (no claims), a model directory, or a tagger object.
     """
     return extract_document(load(path), tagger=tagger, all_verdicts=all_verdicts)
 
 
-def extract_document(doc: Document, tagger: str | object = "auto", all_verdicts: bool = False) -> Extraction:
+def extract_document(doc: Document, tagger: str | object = "default", all_verdicts: bool = False) -> Extraction:
     from extractor.narrative import find_ratings, get_tagger, narrative_claims
 
     forms = read_forms(doc)
