@@ -25,15 +25,10 @@ def extract(
     all_verdicts: bool = typer.Option(False, "--all-verdicts", help="also write supported and unverifiable findings"),
 ) -> None:
     """Extract the output contract JSON from each file."""
-    from extractor.pipeline import extract as run
-
-    failed = 0
     files = _expand(files)
-    for path in files:
-        try:
-            result = run(path, tagger=tagger, all_verdicts=all_verdicts)
-        except ExtractionError as exc:
-            err.print(f"[red]error[/red] {exc}", highlight=False)
+    failed = 0
+    for path, result in _results(files, tagger, all_verdicts):
+        if result is None:
             failed += 1
             continue
         if fmt == "table":
@@ -60,15 +55,10 @@ def check(
     tagger: str = typer.Option("default", "--tagger", help="default (the better on the test split: rules today), model, rules, none, or a model directory"),
 ) -> None:
     """Check each report against itself: the forms' arithmetic and the narrative against the forms."""
-    from extractor.pipeline import extract as run
-
     console = Console()
     failed = 0
-    for path in _expand(files):
-        try:
-            result = run(path, tagger=tagger, all_verdicts=all_verdicts)
-        except ExtractionError as exc:
-            err.print(f"[red]error[/red] {exc}", highlight=False)
+    for path, result in _results(_expand(files), tagger, all_verdicts):
+        if result is None:
             failed += 1
             continue
         if as_json:
@@ -78,6 +68,18 @@ def check(
         _print_findings(console, path, result)
     if failed:
         raise typer.Exit(1)
+
+
+def _results(files: list[Path], tagger: str, all_verdicts: bool):
+    """(path, extraction) per file; a file that cannot be read gives one error line and (path, None)."""
+    from extractor.pipeline import extract as run
+
+    for path in files:
+        try:
+            yield path, run(path, tagger=tagger, all_verdicts=all_verdicts)
+        except ExtractionError as exc:
+            err.print(f"[red]error[/red] {exc}", highlight=False)
+            yield path, None
 
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}

@@ -3,7 +3,7 @@ whose name and target are the 绩效目标 text and whose actual is the 完成�
 
 from __future__ import annotations
 
-from extractor.forms.headers import split_level
+from extractor.forms.headers import LevelLabels
 from extractor.forms.view import TableView
 from extractor.quantity import parse_quantity
 from extractor.schema import Indicator
@@ -23,7 +23,7 @@ def find_goal_headers(view: TableView) -> list[int]:
 
 def read_goal_rows(view: TableView, header_row: int) -> list[Indicator]:
     out: list[Indicator] = []
-    level1 = level2 = ""
+    levels = LevelLabels()
     section = view.row_cells(header_row)[0]
     for r in range(header_row + 1, view.n_rows):
         cells = view.row_cells(r)
@@ -37,20 +37,14 @@ def read_goal_rows(view: TableView, header_row: int) -> list[Indicator]:
             break
         goal, done = cells[-2], cells[-1]
         labels = cells[:-2]
-        l1 = labels[0].text if len(labels) >= 1 else ""
-        l2 = labels[1].text if len(labels) >= 2 else ""
-        if l1:
-            if l1 != level1:
-                level2 = ""
-            level1 = l1
-        if l2:
-            level2 = l2
+        levels.update(labels[0].text if len(labels) >= 1 else "", labels[1].text if len(labels) >= 2 else "")
         if goal.row != r or not goal.text:
             continue
+        level1, level2 = levels.names()
         out.append(
             Indicator(
-                level1=split_level(level1)[0] or None,
-                level2=split_level(level2)[0] or None,
+                level1=level1,
+                level2=level2,
                 name=goal.text,
                 target=parse_quantity(goal.text),
                 actual=parse_quantity(done.text) if done.text and done is not goal else None,

@@ -63,3 +63,22 @@ def split_level(text: str) -> tuple[str, float | None]:
         while _PAREN_TAIL.search(s) and not _PAREN_TAIL.fullmatch(s):
             s = _PAREN_TAIL.sub("", s)
     return s, cap
+
+
+class LevelLabels:
+    """一级/二级指标 labels filled down from merged cells; a new 一级 starts its 二级 afresh."""
+
+    def __init__(self) -> None:
+        self.level1 = self.level2 = ""
+
+    def update(self, level1: str, level2: str) -> None:
+        if level1:
+            if level1 != self.level1:
+                self.level2 = ""
+            self.level1 = level1
+        if level2:
+            self.level2 = level2
+
+    def names(self) -> tuple[str | None, str | None]:
+        """The current labels without their (N分) caps or explanations."""
+        return split_level(self.level1)[0] or None, split_level(self.level2)[0] or None

@@ -8,7 +8,7 @@ to its first row (a 分值 of 15 covering three 三级指标 is counted once).
 
 from __future__ import annotations
 
-from extractor.forms.headers import INDICATOR_COLUMNS, header_key, split_level
+from extractor.forms.headers import INDICATOR_COLUMNS, LevelLabels, header_key, split_level
 from extractor.forms.values import number
 from extractor.forms.view import TableView
 from extractor.quantity import parse_quantity
@@ -40,7 +40,7 @@ def is_total_row(view: TableView, r: int) -> bool:
 def read_indicators(view: TableView, header_row: int, cols: dict[str, int], stop_rows: set[int], form: str) -> tuple[list[Indicator], int]:
     """Indicator rows below `header_row`; returns them and the row where reading stopped."""
     out: list[Indicator] = []
-    level1 = level2 = ""
+    levels = LevelLabels()
     r = header_row + 1
     while r < view.n_rows and r not in stop_rows:
         if is_total_row(view, r):
@@ -51,18 +51,14 @@ def read_indicators(view: TableView, header_row: int, cols: dict[str, int], stop
         if squash(name) in INDICATOR_COLUMNS["name"]:
             r += 1  # a header repeated after a page break
             continue
-        if l1:
-            if l1 != level1:
-                level2 = ""
-            level1 = l1
-        if l2:
-            level2 = l2
+        levels.update(l1, l2)
         values = {k: view.own_text(r, cols.get(k)) for k in ("target", "actual", "weight", "score", "note", "criteria")}
         if name or any(values[k] for k in ("target", "actual", "weight", "score")):
+            level1, level2 = levels.names()
             out.append(
                 Indicator(
-                    level1=split_level(level1)[0] or None,
-                    level2=split_level(level2)[0] or None,
+                    level1=level1,
+                    level2=level2,
                     name=name,
                     target=parse_quantity(values["target"]) if values["target"] else None,
                     actual=parse_quantity(values["actual"]) if values["actual"] else None,
