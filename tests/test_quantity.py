@@ -636,3 +636,13 @@ def test_module_imports_only_stdlib_and_pydantic():
             roots.add(node.module.split(".")[0])
     assert roots - set(sys.stdlib_module_names) <= {"pydantic"}
     assert mod.__doc__ and "one job" in mod.__doc__
+
+
+@pytest.mark.parametrize(
+    "text,value,unit",
+    [("存栏生猪1200头", 1200, "头"), ("发放2万份", 2, "万份"), ("培训3万名", 3, "万名"),
+     ("吞吐量5万标箱", 5, "万标箱"), ("养殖鸡鸭500只", 500, "只"), ("新增养老床位300张", 300, "张")],
+)
+def test_measure_words_of_other_departments(text, value, unit):
+    (start, end, q), = find_quantities(text)
+    assert (q.value, q.unit) == (value, unit) and text[start:end].endswith(unit)
