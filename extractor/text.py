@@ -9,11 +9,31 @@ so it is removed; other whitespace runs collapse to one space.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’、，。；：！？（）《》【】—…·"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?=[{_CJK}])")
 _WS = re.compile(r"[ \t\u00a0\u3000]+")
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+
+
+def _lookalike_table() -> dict[int, str]:
+    """Kangxi radicals and compatibility ideographs that fonts and OCR put for
+    ordinary characters (⼯ for 工): folded so the same word matches everywhere."""
+    table: dict[int, str] = {}
+    for lo, hi in ((0x2E80, 0x2FDF), (0xF900, 0xFAFF)):
+        for cp in range(lo, hi + 1):
+            norm = unicodedata.normalize("NFKC", chr(cp))
+            if len(norm) == 1 and norm != chr(cp):
+                table[cp] = norm
+    return table
+
+
+LOOKALIKES = _lookalike_table()
+
+
+def fold_lookalikes(text: str) -> str:
+    return text.translate(LOOKALIKES)
 
 
 def is_cjk(ch: str) -> bool:
@@ -22,7 +42,7 @@ def is_cjk(ch: str) -> bool:
 
 def clean_line(text: str) -> str:
     """One line of text: drop Word bookmark debris, layout spaces near CJK, collapse the rest."""
-    text = _BOOKMARK.sub("", text)
+    text = fold_lookalikes(_BOOKMARK.sub("", text))
     text = _SPACE_NEAR_CJK.sub("", text)
     return _WS.sub(" ", text).strip()
 

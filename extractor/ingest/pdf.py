@@ -64,7 +64,6 @@ from __future__ import annotations
 import io
 import re
 import statistics
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,7 +73,7 @@ from pdfplumber.utils import extract_text as chars_to_text
 
 from extractor.document import At, Document, DocumentBuilder, TableCellSpec
 from extractor.errors import ExtractionError, NeedsOCR
-from extractor.text import clean_cell_text, clean_line, squash
+from extractor.text import clean_cell_text, clean_line, squash, fold_lookalikes
 
 # Ruled tables only: these reports draw every cell border. pdfplumber's
 # defaults (snap/join/intersection tolerance 3 pt) find all fixture tables.
@@ -109,22 +108,8 @@ _PAGE_NUMBER = re.compile(
 )
 
 
-def _compat_table() -> dict[int, str]:
-    """Kangxi radicals and compatibility ideographs some PDF fonts map to (⼯ for 工)."""
-    table: dict[int, str] = {}
-    for lo, hi in ((0x2E80, 0x2FDF), (0xF900, 0xFAFF)):
-        for cp in range(lo, hi + 1):
-            norm = unicodedata.normalize("NFKC", chr(cp))
-            if len(norm) == 1 and norm != chr(cp):
-                table[cp] = norm
-    return table
-
-
-_COMPAT = _compat_table()
-
-
 def _norm(text: str) -> str:
-    return text.translate(_COMPAT)
+    return fold_lookalikes(text)
 
 
 # --------------------------------------------------------------------------

@@ -62,11 +62,11 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 from pydantic import ValidationError
 
-from extractor.tagger.corpus import LABELS, Entity, Example, validate, write_jsonl
+from extractor.tagger.corpus import Entity, Example, validate, write_jsonl
 
 FORMATS: tuple[str, ...] = ("jsonl", "label-studio", "doccano")
 

@@ -702,7 +702,6 @@ class RuleTagger:
         for f in figs:
             cs = self._clause_start(delims, f.start)
             clause = text[cs : f.start]
-            sentence_before = text[: f.start]
             span_text = text[f.start : f.end]
             after = text[f.end : f.end + 10]
             label, sc = None, 0.7
