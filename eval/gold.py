@@ -13,9 +13,6 @@ from pathlib import Path
 
 from extractor.schema import Extraction
 
-INDICATOR_FIELDS = ("level1", "level2", "name", "target", "actual", "weight", "score", "note", "criteria")
-
-
 def flatten_extraction(ex: Extraction) -> dict:
     """The extraction in the gold's shape."""
     funds = None

@@ -14,9 +14,6 @@ from pathlib import Path
 from extractor.document import Document, Source
 from extractor.errors import ExtractionError
 
-TEXT_SUFFIXES = {".txt", ".text", ".md", ".csv", ""}
-
-
 def sniff(path: Path, head: bytes) -> str:
     """The format name of a file from its first bytes and, for zips, its members."""
     suffix = path.suffix.lower()

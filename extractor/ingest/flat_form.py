@@ -92,19 +92,17 @@ def _read_form(lines: list[tuple[int, str]]) -> FlatForm | None:
     first = funds_i if funds_i is not None else header_i
     title_i = _title_index(cleaned, first)
     out = _Rows()
-    used: set[int] = set()
     start = title_i + 1 if title_i is not None else first
     while start < first and re.fullmatch(r"[（(]?\s*\d{4}\s*年度?\s*[)）]?", cleaned[start][1]):
         start += 1  # the （2022 年度） line under the title stays a paragraph
 
     if funds_i is not None:
-        _read_department(cleaned[start:funds_i], out, used)
-        _read_funds(cleaned, start, funds_i, out, used)
-        goals_end = _read_sources(cleaned, funds_i + 1, header_i, out, used)
-        _read_goals(cleaned, goals_end, header_i, out, used)
-    end = _read_indicators(cleaned, header_i, out, used)
-    for i in range(start, end):
-        used.add(cleaned[i][0])
+        _read_department(cleaned[start:funds_i], out)
+        _read_funds(cleaned, start, funds_i, out)
+        goals_end = _read_sources(cleaned, funds_i + 1, header_i, out)
+        _read_goals(cleaned, goals_end, header_i, out)
+    end = _read_indicators(cleaned, header_i, out)
+    used = {cleaned[i][0] for i in range(start, end)}
     title = cleaned[title_i][1] if title_i is not None else None
     return FlatForm(title=title, first_line=cleaned[start][0], lines=used, rows=out.rows)
 
@@ -116,7 +114,7 @@ def _title_index(cleaned: list[tuple[int, str]], before: int) -> int | None:
     return None
 
 
-def _read_department(block: list[tuple[int, str]], out: _Rows, used: set[int]) -> None:
+def _read_department(block: list[tuple[int, str]], out: _Rows) -> None:
     joined = ""
     for k, (n, text) in enumerate(block):
         joined += squash(text)
@@ -125,7 +123,7 @@ def _read_department(block: list[tuple[int, str]], out: _Rows, used: set[int]) -
             return
 
 
-def _read_funds(cleaned, start: int, funds_i: int, out: _Rows, used: set[int]) -> None:
+def _read_funds(cleaned, start: int, funds_i: int, out: _Rows) -> None:
     header_text = "".join(squash(t) for _, t in cleaned[start:funds_i])
     headers = [h for h in FUNDS_HEADERS if h in header_text]
     headers.sort(key=header_text.index)
@@ -135,7 +133,7 @@ def _read_funds(cleaned, start: int, funds_i: int, out: _Rows, used: set[int]) -
     out.add([("", None), ("年度资金总额", n)] + [(v, n) for v in values])
 
 
-def _read_sources(cleaned, begin: int, header_i: int, out: _Rows, used: set[int]) -> int:
+def _read_sources(cleaned, begin: int, header_i: int, out: _Rows) -> int:
     """The 按收入性质分 / 按支出性质分 lines, split into their two columns."""
     i = begin
     while i < header_i:
@@ -150,7 +148,7 @@ def _read_sources(cleaned, begin: int, header_i: int, out: _Rows, used: set[int]
     return i
 
 
-def _read_goals(cleaned, begin: int, header_i: int, out: _Rows, used: set[int]) -> None:
+def _read_goals(cleaned, begin: int, header_i: int, out: _Rows) -> None:
     body = []
     for n, text in cleaned[begin:header_i]:
         s = squash(text)
@@ -183,14 +181,7 @@ def _goal_split(body: list[tuple[int, str]]) -> int:
     return len(body)
 
 
-@dataclass
-class _PendingRow:
-    level1: str = ""
-    level2: str = ""
-    lines: list[tuple[int, str]] = field(default_factory=list)
-
-
-def _read_indicators(cleaned, header_i: int, out: _Rows, used: set[int]) -> int:
+def _read_indicators(cleaned, header_i: int, out: _Rows) -> int:
     """Indicator rows until 总分; returns the index after the last line consumed."""
     i = header_i + 1
     # skip the wrapped header words
