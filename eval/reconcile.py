@@ -24,6 +24,7 @@ from pathlib import Path
 
 from extractor.ingest import load
 from extractor.pipeline import extract_document
+from extractor.reconcile.core import cell_at
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -100,15 +101,6 @@ def _bump(text: str, rng: random.Random) -> str | None:
     return text[: m.start()] + changed + text[m.end():]
 
 
-def _cell(doc, at):
-    for t in doc.tables:
-        if t.id == at.table:
-            for c in t.cells:
-                if c.row <= at.row < c.row + c.rowspan and c.col <= at.col < c.col + c.colspan:
-                    return c
-    return None
-
-
 def plant_sites(doc, baseline) -> list[tuple[str, object]]:
     """(kind, where) pairs for every figure a plant may change."""
     sites = []
@@ -132,7 +124,7 @@ def _site_text(doc, at) -> str:
     if at.block:
         block = next(b for b in doc.blocks if b.id == at.block)
         return block.text[max(0, at.start - 6) : at.end + 2]
-    cell = _cell(doc, at)
+    cell = cell_at(doc, at)
     return cell.text[:40] if cell else ""
 
 
@@ -145,7 +137,7 @@ def apply_plant(doc, kind, at, rng) -> bool:
                 return False
             block.text = block.text[: at.start] + new + block.text[at.end :]
             return True
-        cell = _cell(doc, at)
+        cell = cell_at(doc, at)
         if cell is None:
             return False
         new = _bump(cell.text[at.start : at.end], rng)
@@ -153,7 +145,7 @@ def apply_plant(doc, kind, at, rng) -> bool:
             return False
         cell.text = cell.text[: at.start] + new + cell.text[at.end :]
         return True
-    cell = _cell(doc, at)
+    cell = cell_at(doc, at)
     if cell is None:
         return False
     if kind == "budget component":

@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from extractor.document import At, Cell, Table
+from extractor.document import At, Cell, Document, Table
 from extractor.quantity import find_quantities
 from extractor.schema import BasicData, BasicDataRow, Evidence, Extraction, Finding, Indicator
 from extractor.reconcile.tolerance import decimals, fmt
@@ -79,7 +79,7 @@ class Figure:
         return Evidence(text=text if text is not None else self.text, at=self.at or At())
 
 
-def _table(ex: Extraction, table_id: str | None) -> Table | None:
+def _table(ex: Extraction | Document, table_id: str | None) -> Table | None:
     if not table_id:
         return None
     for t in ex.tables:
@@ -88,8 +88,8 @@ def _table(ex: Extraction, table_id: str | None) -> Table | None:
     return None
 
 
-def cell_at(ex: Extraction, at: At | None) -> Cell | None:
-    """The cell covering the table/row/col an `at` names."""
+def cell_at(ex: Extraction | Document, at: At | None) -> Cell | None:
+    """The cell covering the table/row/col an `at` names (in an Extraction or a Document)."""
     if at is None or at.row is None or at.col is None:
         return None
     t = _table(ex, at.table)
