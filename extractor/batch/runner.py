@@ -1,0 +1,151 @@
+"""`extractor run`: sources -> engine -> store, one file at a time, then the reports.
+
+The store is the only place results live; a file counts as done once its
+transaction commits. A rerun asks the store what is done for this pipeline
+version and runs only the rest, so a run killed at any moment (even with
+SIGKILL) loses at most the files that were in flight.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from extractor.batch import reports
+from extractor.batch.engines import make_engine
+from extractor.batch.sources import Item, Skip, cleanup, collect
+from extractor.batch.store import Store
+from extractor.batch.worker import pipeline_version
+
+
+@dataclass
+class Summary:
+    out: Path
+    pipeline: str
+    found: int = 0
+    skipped_done: int = 0
+    processed: int = 0
+    ok: int = 0
+    failed: int = 0
+    not_reports: int = 0
+    refused: int = 0
+    pages: int = 0
+    findings: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+
+def run(
+    paths: Iterable[str | Path],
+    out: str | Path,
+    *,
+    workers: int | None = None,
+    engine: str = "local",
+    ray_address: str | None = None,
+    db: str | None = None,
+    timeout: float | None = 300,
+    memory_mb: int | None = 4096,
+    tagger: str = "default",
+    retry_errors: bool = False,
+    console: Console | None = None,
+    progress: bool = True,
+) -> Summary:
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    console = console or Console(stderr=True)
+    started = time.perf_counter()
+    store = Store.at(out, db)
+    pipeline = pipeline_version(tagger)
+    summary = Summary(out=out, pipeline=pipeline)
+    workdir = Path(tempfile.mkdtemp(prefix="extractor-run-"))
+    log = open(out / "run.log", "a", encoding="utf-8")
+    fresh: set[int] = set()
+    try:
+        _log(log, f"run {pipeline} on {', '.join(map(str, paths))}")
+        if retry_errors:
+            _log(log, f"retry: {store.forget_errors(pipeline)} stored errors forgotten")
+        done = store.done(pipeline)
+        todo: list[Item] = []
+        seen: set[tuple[str, str]] = set()
+        for entry in collect(paths, workdir):
+            if isinstance(entry, Skip):
+                if entry.not_report:
+                    summary.not_reports += 1
+                    _log(log, f"skip {entry.source}: {entry.reason}")
+                else:
+                    # refused archive members are bad input: stored as errors like unreadable files
+                    summary.refused += 1
+                    _record(store, pipeline, {"source": entry.source, "sha256": "-", "status": "error",
+                                              "error_kind": "refused", "error": f"{entry.source}: {entry.reason}"},
+                            summary, log, fresh)
+                continue
+            summary.found += 1
+            key = (entry.source, entry.sha256)
+            if key in done or key in seen:
+                summary.skipped_done += 1
+                continue
+            seen.add(key)
+            todo.append(entry)
+        if summary.skipped_done:
+            _log(log, f"{summary.skipped_done} files already done for this pipeline version: skipped")
+        eng = make_engine(engine, workers=workers, timeout=timeout, memory_mb=memory_mb, tagger=tagger, address=ray_address)
+        tasks = ((str(i.file), i.source, i.sha256) for i in todo)
+        with _progress(console, progress) as bar:
+            task = bar.add_task("extract", total=len(todo), pages=0, findings=0, errors=0)
+            for result in eng.run(tasks):
+                _record(store, pipeline, result, summary, log, fresh)
+                summary.processed += 1
+                bar.update(task, advance=1, pages=summary.pages, findings=summary.findings, errors=summary.failed)
+        summary.outputs = reports.write_all(store, out, pipeline, fresh)
+    finally:
+        summary.seconds = round(time.perf_counter() - started, 2)
+        _log(log, f"end: {summary.ok} ok, {summary.failed} failed, {summary.skipped_done} already done, "
+                  f"{summary.not_reports} not reports, {summary.seconds} s")
+        log.close()
+        cleanup(workdir)
+        store.close()
+    return summary
+
+
+def _record(store: Store, pipeline: str, result: dict, summary: Summary, log, fresh: set[int]) -> None:
+    doc_id = store.save(result, pipeline)
+    if doc_id is not None:
+        fresh.add(doc_id)
+    if result["status"] == "ok":
+        summary.ok += 1
+        summary.pages += result.get("pages") or 0
+        summary.findings += result.get("findings") or 0
+    else:
+        summary.failed += 1
+        summary.errors.append(result["error"])
+        _log(log, f"error {result['error']}")
+
+
+def _log(log, line: str) -> None:
+    log.write(f"{datetime.now(timezone.utc).isoformat(timespec='seconds')} {line}\n")
+    log.flush()
+
+
+def _progress(console: Console, enabled: bool) -> Progress:
+    return Progress(
+        TextColumn("[bold]files"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("pages {task.fields[pages]}"),
+        TextColumn("findings {task.fields[findings]}"),
+        TextColumn("[red]errors {task.fields[errors]}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not enabled,
+        transient=False,
+    )

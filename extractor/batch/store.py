@@ -1,0 +1,274 @@
+"""The results store: documents, indicators, claims, findings and errors, through SQLAlchemy.
+
+SQLite by default (`OUT/results.sqlite`, WAL mode, so readers never block the
+writer and a killed run leaves a consistent file); any SQLAlchemy URL
+(`postgresql://…`) works without a rewrite. One file's results go in one
+transaction (`save`), and `(source, sha256, pipeline)` is unique, so a file is
+stored exactly once however often a run is killed and restarted.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, selectinload
+
+SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("source", "sha256", "pipeline", name="uq_document_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(1024), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    pipeline: Mapped[str] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(16))  # ok | error
+    format: Mapped[str | None] = mapped_column(String(16))
+    pages: Mapped[int | None] = mapped_column(Integer)
+    department: Mapped[str | None] = mapped_column(String(256))
+    year: Mapped[int | None] = mapped_column(Integer)
+    n_indicators: Mapped[int] = mapped_column(Integer, default=0)
+    n_claims: Mapped[int] = mapped_column(Integer, default=0)
+    n_findings: Mapped[int] = mapped_column(Integer, default=0)
+    n_errors: Mapped[int] = mapped_column(Integer, default=0, doc="findings of severity error")
+    worst: Mapped[int] = mapped_column(Integer, default=0, doc="highest finding severity rank (3 error … 0 none)")
+    seconds: Mapped[float | None] = mapped_column(Float)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    extraction: Mapped[bytes | None] = mapped_column(LargeBinary, doc="contract JSON, zlib")
+    document: Mapped[bytes | None] = mapped_column(LargeBinary, doc="the reconstructed Document JSON, zlib")
+
+    indicators: Mapped[list["IndicatorRow"]] = relationship(back_populates="doc", cascade="all, delete-orphan")
+    claims: Mapped[list["ClaimRow"]] = relationship(back_populates="doc", cascade="all, delete-orphan")
+    findings: Mapped[list["FindingRow"]] = relationship(back_populates="doc", cascade="all, delete-orphan")
+    errors: Mapped[list["ErrorRow"]] = relationship(back_populates="doc", cascade="all, delete-orphan")
+
+    def extraction_json(self) -> str | None:
+        return zlib.decompress(self.extraction).decode("utf-8") if self.extraction else None
+
+    def document_json(self) -> str | None:
+        return zlib.decompress(self.document).decode("utf-8") if self.document else None
+
+
+class IndicatorRow(Base):
+    __tablename__ = "indicators"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    form: Mapped[str | None] = mapped_column(String(64))
+    level1: Mapped[str | None] = mapped_column(String(256))
+    level2: Mapped[str | None] = mapped_column(String(256))
+    name: Mapped[str] = mapped_column(Text)
+    target: Mapped[str | None] = mapped_column(Text)
+    target_value: Mapped[float | None] = mapped_column(Float)
+    actual: Mapped[str | None] = mapped_column(Text)
+    actual_value: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(32))
+    weight: Mapped[float | None] = mapped_column(Float)
+    score: Mapped[float | None] = mapped_column(Float)
+    n_findings: Mapped[int] = mapped_column(Integer, default=0)
+    at: Mapped[dict | None] = mapped_column(JSON)
+    doc: Mapped[DocumentRow] = relationship(back_populates="indicators")
+
+
+class ClaimRow(Base):
+    __tablename__ = "claims"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    metric: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[float | None] = mapped_column(Float)
+    raw: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(String(32))
+    sentence: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    at: Mapped[dict | None] = mapped_column(JSON)
+    doc: Mapped[DocumentRow] = relationship(back_populates="claims")
+
+
+class FindingRow(Base):
+    __tablename__ = "findings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    finding_id: Mapped[str] = mapped_column(String(64))
+    rule: Mapped[str] = mapped_column(String(64), index=True)
+    severity: Mapped[str] = mapped_column(String(16))
+    verdict: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str] = mapped_column(Text)
+    expected: Mapped[str | None] = mapped_column(Text)
+    found: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[list | None] = mapped_column(JSON)
+    doc: Mapped[DocumentRow] = relationship(back_populates="findings")
+
+
+class ErrorRow(Base):
+    __tablename__ = "errors"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # unreadable | timeout | memory | crashed | internal
+    message: Mapped[str] = mapped_column(Text)
+    doc: Mapped[DocumentRow] = relationship(back_populates="errors")
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable across a killed process
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+class Store:
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        Base.metadata.create_all(self.engine)
+
+    @classmethod
+    def at(cls, out: Path, url: str | None = None) -> "Store":
+        return cls(url or f"sqlite:///{Path(out).resolve() / 'results.sqlite'}")
+
+    def done(self, pipeline: str, include_errors: bool = True) -> set[tuple[str, str]]:
+        """(source, sha256) of every file already stored for this pipeline version."""
+        with Session(self.engine) as s:
+            q = select(DocumentRow.source, DocumentRow.sha256).where(DocumentRow.pipeline == pipeline)
+            if not include_errors:
+                q = q.where(DocumentRow.status == "ok")
+            return {(a, b) for a, b in s.execute(q)}
+
+    def forget_errors(self, pipeline: str) -> int:
+        """Drop stored errors of this pipeline version, so that a retry can store the new outcome."""
+        from sqlalchemy import delete
+
+        with Session(self.engine) as s:
+            n = s.execute(delete(DocumentRow).where(DocumentRow.pipeline == pipeline, DocumentRow.status != "ok")).rowcount
+            s.commit()
+            return n
+
+    def save(self, result: dict, pipeline: str) -> int | None:
+        """Store one file's outcome in one transaction; None when it was already stored."""
+        row = _document_row(result, pipeline)
+        with Session(self.engine) as s:
+            s.add(row)
+            try:
+                s.commit()
+            except IntegrityError:
+                s.rollback()
+                return None
+            return row.id
+
+    def documents(self, pipeline: str | None = None) -> list[DocumentRow]:
+        with Session(self.engine, expire_on_commit=False) as s:
+            q = select(DocumentRow).options(selectinload(DocumentRow.errors))
+            if pipeline:
+                q = q.where(DocumentRow.pipeline == pipeline)
+            return list(s.scalars(q.order_by(DocumentRow.worst.desc(), DocumentRow.n_findings.desc(), DocumentRow.source)))
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _quantity_parts(q: dict | None) -> tuple[str | None, float | None, str | None]:
+    if not q:
+        return None, None, None
+    return q.get("text"), q.get("value"), q.get("unit")
+
+
+def _document_row(result: dict, pipeline: str) -> DocumentRow:
+    now = datetime.now(timezone.utc)
+    row = DocumentRow(
+        source=result["source"],
+        sha256=result["sha256"],
+        pipeline=pipeline,
+        status=result["status"],
+        seconds=result.get("seconds"),
+        created=now,
+    )
+    if result["status"] != "ok":
+        row.errors.append(ErrorRow(kind=result.get("error_kind", "unreadable"), message=result["error"]))
+        return row
+    ex = json.loads(result["extraction"])
+    row.extraction = zlib.compress(result["extraction"].encode("utf-8"))
+    if result.get("document"):
+        row.document = zlib.compress(result["document"].encode("utf-8"))
+    row.format = ex["source"].get("format")
+    row.pages = ex["source"].get("pages")
+    row.department = ex.get("department")
+    row.year = ex.get("year")
+    findings = ex.get("findings", [])
+    row.n_indicators = len(ex.get("indicators", []))
+    row.n_claims = len(ex.get("claims", []))
+    row.n_findings = len(findings)
+    row.n_errors = sum(1 for f in findings if f["severity"] == "error")
+    row.worst = max((SEVERITY_RANK.get(f["severity"], 0) for f in findings), default=0)
+    per_indicator = _findings_per_indicator(ex)
+    for i, ind in enumerate(ex.get("indicators", [])):
+        t_raw, t_val, t_unit = _quantity_parts(ind.get("target"))
+        a_raw, a_val, a_unit = _quantity_parts(ind.get("actual"))
+        row.indicators.append(
+            IndicatorRow(
+                position=i, form=ind.get("form"), level1=ind.get("level1"), level2=ind.get("level2"),
+                name=ind["name"], target=t_raw, target_value=t_val, actual=a_raw, actual_value=a_val,
+                unit=a_unit or t_unit, weight=ind.get("weight"), score=ind.get("score"),
+                n_findings=per_indicator.get(i, 0), at=ind.get("at"),
+            )
+        )
+    for c in ex.get("claims", []):
+        v = c.get("value") or {}
+        row.claims.append(
+            ClaimRow(metric=c.get("metric"), kind=c["kind"], value=v.get("value"), raw=v.get("text", ""),
+                     unit=v.get("unit"), sentence=c.get("sentence", ""), confidence=c.get("confidence"), at=c.get("at"))
+        )
+    for f in findings:
+        row.findings.append(
+            FindingRow(finding_id=f["id"], rule=f["rule"], severity=f["severity"], verdict=f["verdict"],
+                       message=f["message"], expected=f.get("expected"), found=f.get("found"), evidence=f.get("evidence"))
+        )
+    return row
+
+
+def _findings_per_indicator(ex: dict) -> dict[int, int]:
+    """Findings whose evidence points at an indicator's row, counted per indicator."""
+    rows: dict[tuple[str, int], int] = {}
+    for i, ind in enumerate(ex.get("indicators", [])):
+        at = ind.get("at") or {}
+        if at.get("table") is not None and at.get("row") is not None:
+            rows.setdefault((at["table"], at["row"]), i)
+        for cell in (ind.get("cells") or {}).values():
+            if cell and cell.get("table") is not None and cell.get("row") is not None:
+                rows.setdefault((cell["table"], cell["row"]), i)
+    counts: dict[int, int] = {}
+    for f in ex.get("findings", []):
+        hit = {rows[(e["at"]["table"], e["at"]["row"])] for e in f.get("evidence", [])
+               if e.get("at", {}).get("table") is not None and (e["at"]["table"], e["at"].get("row")) in rows}
+        for i in hit:
+            counts[i] = counts.get(i, 0) + 1
+    return counts

@@ -1,0 +1,122 @@
+"""One file through the pipeline inside a worker process; the result is plain data.
+
+Workers are long-lived: `init` runs once per process (memory limit, one
+thread for torch since parallelism comes from the processes, the tagger
+loaded once) and `process` once per file. Nothing a file does can raise out
+of `process`: an unreadable file, an internal error or a MemoryError becomes
+a result with `status: error` and a one-line message naming the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+@lru_cache(maxsize=None)
+def code_hash() -> str:
+    """Hash of the extractor package's source, so that any code change reprocesses files."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:10]
+
+
+def pipeline_version(tagger: str = "default") -> str:
+    """What decides whether a stored result is still current: code, package and tagger model."""
+    try:
+        pkg = version("extractor")
+    except PackageNotFoundError:
+        pkg = "0"
+    from extractor.narrative import DEFAULT_TAGGER
+
+    kind = DEFAULT_TAGGER if tagger in ("default", "auto") else tagger
+    if kind not in ("rules", "none"):
+        import json
+
+        from extractor.tagger.model import DEFAULT_MODEL
+
+        meta = Path(DEFAULT_MODEL if kind == "model" else kind) / "tagger.json"
+        try:
+            kind = json.loads(meta.read_text(encoding="utf-8")).get("version", kind)
+        except (OSError, ValueError):
+            pass
+    return f"extractor-{pkg}+{code_hash()}/{kind}"
+
+
+def init(memory_mb: int | None = None) -> None:
+    """Per-process setup: an address-space cap, so a runaway file fails alone."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    if memory_mb:
+        import resource
+
+        limit = int(memory_mb) * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+@lru_cache(maxsize=4)
+def _tagger(kind: str):
+    if kind == "none":
+        return "none"
+    from extractor.narrative import get_tagger
+
+    tagger = get_tagger(kind)
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:
+        pass
+    return tagger
+
+
+def process(file: str, source: str, sha256: str, tagger: str = "default") -> dict:
+    """Extract one file; never raises."""
+    from extractor.errors import ExtractionError
+    from extractor.ingest import load
+    from extractor.pipeline import extract_document
+
+    start = time.perf_counter()
+    base = {"source": source, "sha256": sha256}
+    try:
+        doc = load(file)
+        result = extract_document(doc, tagger=_tagger(tagger))
+        result.source.path = source
+        doc.source.path = source
+        return base | {
+            "status": "ok",
+            "extraction": result.model_dump_json(),
+            "document": doc.model_dump_json(),
+            "pages": result.source.pages,
+            "findings": len(result.findings),
+            "seconds": round(time.perf_counter() - start, 3),
+        }
+    except ExtractionError as exc:
+        return error_result(source, sha256, "unreadable", exc.problem, start)
+    except MemoryError:
+        return error_result(source, sha256, "memory", "ran out of memory (the per-file memory limit)", start)
+    except RecursionError:
+        return error_result(source, sha256, "internal", "structure nested too deeply to read", start)
+    except Exception as exc:  # noqa: BLE001 - one file's bug must not stop the batch; the message says what
+        return error_result(source, sha256, "internal", f"internal error ({type(exc).__name__}: {exc})", start)
+
+
+def error_result(source: str, sha256: str, kind: str, problem: str, start: float | None = None) -> dict:
+    return {
+        "source": source,
+        "sha256": sha256,
+        "status": "error",
+        "error_kind": kind,
+        "error": f"{source}: {problem}",
+        "pages": None,
+        "findings": 0,
+        "seconds": round(time.perf_counter() - start, 3) if start else None,
+    }
