@@ -13,7 +13,7 @@ from rich.table import Table as RichTable
 from extractor.errors import ExtractionError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Extract and audit Chinese government performance reports.")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # an error is one line, whatever the width
 
 
 @app.command()

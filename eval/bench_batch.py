@@ -1,0 +1,286 @@
+"""Batch throughput of `extractor run`: documents and pages per minute and peak RSS per
+worker, for the local engine (pebble process pool) at each worker count and, with
+--ray, for the Ray engine on a private local Ray instance.
+
+    python -m eval.bench_batch [--files 200] [--workers 1,2] [--ray] [--keep DIR]
+
+The corpus replicates the 15 fixtures in tests/fixtures/ (five reports, each as
+.txt, .docx and .pdf, so one third of each format) into `copyNNN/` folders. Every
+copy gets different bytes (a last line of spaces in .txt, a comment after %%EOF in .pdf, a
+zip archive comment in .docx) so the store treats each as its own document; the
+extraction of a copy is the same as that of its fixture.
+
+Each run writes a fresh OUT folder. Peak RSS per worker is the largest RSS seen
+for any single child process, sampled every 0.2 s with psutil (local engine: every
+descendant of this process; Ray: the `ray::_RayWorker` actor processes); main RSS
+is this process's own ru_maxrss, which only ever grows across the runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+def fixtures() -> list[Path]:
+    """The 15 seed files, interleaved by format (000 docx, 000 pdf, 000 txt, 001 docx, ...)."""
+    files = [p for p in FIXTURES.glob("0*") if p.suffix in (".txt", ".docx", ".pdf")]
+    return sorted(files, key=lambda p: (p.stem, p.suffix))
+
+
+def make_copy(src: Path, dest: Path, n: int) -> None:
+    """Copy `src` to `dest` with bytes unique to copy `n` and the same extraction."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    data = src.read_bytes()
+    if src.suffix == ".txt":
+        # a last line of n spaces: any visible text (a number above all) could be read as a claim
+        dest.write_bytes(data + b"\n" + b" " * n + b"\n")
+    elif src.suffix == ".pdf":
+        # a comment line after %%EOF: readers find startxref by scanning back from the end
+        dest.write_bytes(data + f"\n%copy {n}\n".encode("ascii"))
+    elif src.suffix == ".docx":
+        # the zip archive comment: no member of the document changes
+        dest.write_bytes(data)
+        with zipfile.ZipFile(dest, "a") as zf:
+            zf.comment = f"extractor bench copy {n}".encode("ascii")
+    else:
+        raise ValueError(f"no copy rule for {src.suffix}")
+
+
+def build_corpus(folder: Path, n_files: int) -> list[Path]:
+    seeds = fixtures()
+    out = []
+    for i in range(n_files):
+        src = seeds[i % len(seeds)]
+        copy = i // len(seeds)
+        dest = folder / f"copy{copy:03d}" / src.name
+        make_copy(src, dest, copy)
+        out.append(dest)
+    return out
+
+
+def pdf_pages(files: list[Path]) -> int:
+    import pdfplumber
+
+    per_seed: dict[str, int] = {}
+    total = 0
+    for f in files:
+        if f.suffix == ".pdf":
+            if f.name not in per_seed:
+                with pdfplumber.open(f) as pdf:
+                    per_seed[f.name] = len(pdf.pages)
+            total += per_seed[f.name]
+    return total
+
+
+# --------------------------------------------------------------------------- RSS sampling
+
+
+class RssSampler(threading.Thread):
+    """Largest RSS seen for any single child process while running, every `interval` s.
+
+    `match`: when given, only processes whose command line starts with it count
+    (Ray actors retitle themselves `ray::_RayWorker...`).
+    """
+
+    def __init__(self, interval: float = 0.2, match: str | None = None):
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.match = match
+        self.peak: dict[int, int] = {}  # pid -> peak RSS bytes
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while not self._halt.is_set():
+            try:
+                children = me.children(recursive=True)
+            except psutil.Error:
+                children = []
+            for p in children:
+                try:
+                    if self.match is not None:
+                        cmd = p.cmdline()
+                        if not cmd or not cmd[0].startswith(self.match):
+                            continue
+                    rss = p.memory_info().rss
+                except psutil.Error:  # gone, or a zombie
+                    continue
+                if rss > self.peak.get(p.pid, 0):
+                    self.peak[p.pid] = rss
+            self._halt.wait(self.interval)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+    @property
+    def max_mb(self) -> float:
+        return max(self.peak.values(), default=0) / 2**20
+
+
+def main_rss_mb() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return r / 2**20 if sys.platform == "darwin" else r / 1024  # bytes on macOS, KiB on Linux
+
+
+# --------------------------------------------------------------------------- runs
+
+
+@dataclass
+class Row:
+    engine: str
+    workers: int
+    files: int
+    ok: int
+    failed: int
+    processed: int
+    pages: int
+    findings: int
+    seconds: float
+    worker_mb: float
+    n_workers_seen: int
+    main_mb: float
+    stored_ok: int
+    stored_findings: int
+    errors: list[str]
+
+
+def one_run(corpus_dir: Path, out: Path, engine: str, workers: int, n_files: int, **kw) -> Row:
+    from extractor.batch.runner import run
+
+    sampler = RssSampler(match="ray::_RayWorker" if engine == "ray" else None)
+    sampler.start()
+    t0 = time.perf_counter()
+    try:
+        s = run([corpus_dir], out, workers=workers, engine=engine, progress=False, **kw)
+    finally:
+        wall = time.perf_counter() - t0
+        sampler.stop()
+    stored_ok, stored_findings = stored_counts(out)
+    return Row(engine, workers, n_files, s.ok, s.failed, s.processed, s.pages, s.findings, wall,
+               sampler.max_mb, len(sampler.peak), main_rss_mb(), stored_ok, stored_findings, list(s.errors))
+
+
+def stored_counts(out: Path) -> tuple[int, int]:
+    """Ok documents and their findings as the store in OUT holds them (not as the run counted them)."""
+    from extractor.batch.store import Store
+
+    store = Store.at(out)
+    try:
+        ok = [d for d in store.documents() if d.status == "ok"]
+        return len(ok), sum(d.n_findings for d in ok)
+    finally:
+        store.close()
+
+
+def start_ray(num_cpus: int) -> float:
+    """A private local Ray instance (never a cluster someone else started); seconds to start."""
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    import ray
+
+    t0 = time.perf_counter()
+    ray.init(address="local", num_cpus=num_cpus, include_dashboard=False, log_to_driver=False,
+             logging_level="ERROR", configure_logging=False)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--files", type=int, default=200, help="corpus size (default 200)")
+    ap.add_argument("--workers", default="1,2", help="comma-separated local worker counts (default 1,2)")
+    ap.add_argument("--ray", action="store_true", help="also run the Ray engine with 2 workers")
+    ap.add_argument("--keep", metavar="DIR", help="build the corpus and OUT folders in DIR and keep them")
+    args = ap.parse_args()
+    counts = [int(w) for w in args.workers.split(",") if w.strip()]
+
+    if args.keep:
+        base = Path(args.keep)
+        base.mkdir(parents=True, exist_ok=True)
+    else:
+        base = Path(tempfile.mkdtemp(prefix="extractor-bench-batch-"))
+    rows: list[Row] = []
+    ray_note = ""
+    try:
+        corpus_dir = base / "corpus"
+        if corpus_dir.exists():
+            shutil.rmtree(corpus_dir)
+        corpus = build_corpus(corpus_dir, args.files)
+        formats = {}
+        for f in corpus:
+            formats[f.suffix[1:]] = formats.get(f.suffix[1:], 0) + 1
+        pages = pdf_pages(corpus)
+
+        for w in counts:
+            out = base / f"out-local-{w}"
+            shutil.rmtree(out, ignore_errors=True)
+            rows.append(one_run(corpus_dir, out, "local", w, len(corpus)))
+
+        if args.ray:
+            import ray
+
+            startup = start_ray(num_cpus=2)
+            try:
+                out = base / "out-ray-2"
+                shutil.rmtree(out, ignore_errors=True)
+                rows.append(one_run(corpus_dir, out, "ray", 2, len(corpus)))
+            finally:
+                ray.shutdown()
+            ray_note = f"Ray: private local instance (ray.init, 2 CPUs) started in {startup:.1f} s, not counted in seconds"
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+
+    fmt = ", ".join(f"{n} {k}" for k, n in sorted(formats.items()))
+    print(f"corpus: {len(corpus)} files ({fmt}) from {len(fixtures())} fixtures; {pages} PDF pages; "
+          f"machine: {os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, Python {platform.python_version()}\n")
+    print("| engine | workers | files | ok | failed | seconds | docs/min | pages/min | peak RSS per worker MB | main RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r.engine} | {r.workers} | {r.files} | {r.ok} | {r.failed} | {r.seconds:.1f} | "
+              f"{r.processed / r.seconds * 60:.0f} | {r.pages / r.seconds * 60:.0f} | {r.worker_mb:.0f} | {r.main_mb:.0f} |")
+    print()
+    print("pages/min counts the pages the pipeline reports for every ok document (PDF pages; other formats as it counts them).")
+    if ray_note:
+        print(ray_note)
+    for r in rows:
+        if (r.stored_ok, r.stored_findings) != (r.ok, r.findings):
+            print(f"warning: {r.engine}/{r.workers}: the store holds {r.stored_ok} ok documents and "
+                  f"{r.stored_findings} findings, the run counted {r.ok} and {r.findings}")
+        if r.n_workers_seen == 0:
+            print(f"note: {r.engine}/{r.workers}: no worker process was sampled (runs shorter than 0.2 s?)")
+        for e in r.errors[:3]:
+            print(f"error ({r.engine}/{r.workers}): {e}")
+        if len(r.errors) > 3:
+            print(f"... and {len(r.errors) - 3} more errors in {r.engine}/{r.workers}")
+    local = [r for r in rows if r.engine == "local"]
+    for r in (r for r in rows if r.engine == "ray"):
+        if local:
+            ref = local[-1]
+            agree = r.stored_ok == ref.stored_ok and r.stored_findings == ref.stored_findings
+            print(f"ray vs local ({ref.workers} workers), as stored: ok {r.stored_ok} vs {ref.stored_ok}, "
+                  f"findings {r.stored_findings} vs {ref.stored_findings}: {'agree' if agree else 'DISAGREE'}")
+        else:
+            print("ray vs local: no local run to compare with (give --workers)")
+
+
+if __name__ == "__main__":
+    main()

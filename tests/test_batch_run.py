@@ -1,0 +1,203 @@
+"""`extractor run` end to end: store, resume, bad files, outputs; and a SIGKILL in the middle."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from extractor.batch.runner import run
+from tests.batch_corpus import FIXTURES, bad_corpus, zip_members
+
+ROOT = Path(__file__).resolve().parent.parent
+TXT = sorted(FIXTURES.glob("*.txt"))
+
+
+def _db(out: Path):
+    return sqlite3.connect(out / "results.sqlite")
+
+
+@pytest.fixture(scope="module")
+def corpus_run(tmp_path_factory):
+    """The five text dumps and a zip holding one DOCX, run once with two workers."""
+    src = tmp_path_factory.mktemp("in")
+    for p in TXT:
+        shutil.copy(p, src / p.name)
+    zip_members(src / "批次.zip", {"工信局/001.docx": (FIXTURES / "001_ec7b4c7cefe3081c.docx").read_bytes()})
+    out = tmp_path_factory.mktemp("out")
+    summary = run([src], out, workers=2, progress=False)
+    return src, out, summary
+
+
+def test_every_file_stored_once_with_its_parts(corpus_run):
+    src, out, summary = corpus_run
+    assert (summary.ok, summary.failed) == (6, 0)
+    con = _db(out)
+    docs = con.execute("select source, status, n_indicators, n_findings, department, year from documents").fetchall()
+    assert len(docs) == 6 and all(d[1] == "ok" for d in docs)
+    assert f"{src / '批次.zip'}!/工信局/001.docx" in {d[0] for d in docs}
+    for source, _s, n_ind, n_find, dept, year in docs:
+        stored = json.loads(next((out / "json").glob(f"{Path(source.replace('!/', '/')).name}.*.json")).read_text(encoding="utf-8"))
+        assert stored["source"]["path"] == source
+        assert len(stored["indicators"]) == n_ind and len(stored["findings"]) == n_find
+        assert (stored["department"], stored["year"]) == (dept, year)
+        (n_rows,) = con.execute("select count(*) from indicators i join documents d on d.id=i.doc_id where d.source=?", (source,)).fetchone()
+        assert n_rows == n_ind
+    assert con.execute("pragma journal_mode").fetchone()[0] == "wal"
+    # the same report as text and as DOCX gives the same indicators
+    n = dict(con.execute("select source, n_indicators from documents").fetchall())
+    assert n[str(src / "001_ec7b4c7cefe3081c.txt")] == n[f"{src / '批次.zip'}!/工信局/001.docx"] > 0
+
+
+def test_rerun_skips_done_files_and_duplicates_nothing(corpus_run):
+    src, out, first = corpus_run
+    again = run([src], out, workers=2, progress=False)
+    assert again.skipped_done == 6 and again.processed == 0
+    assert _db(out).execute("select count(*) from documents").fetchone()[0] == 6
+    # a changed file is run again as a new version of that source
+    changed = src / "002_418cb45b50d16ad8.txt"
+    changed.write_bytes(changed.read_bytes() + "\n".encode())
+    third = run([src], out, workers=1, progress=False)
+    assert third.processed == 1 and third.skipped_done == 5
+
+
+def test_indicators_xlsx(corpus_run):
+    from openpyxl import load_workbook
+
+    _src, out, _ = corpus_run
+    con = _db(out)
+    wb = load_workbook(out / "indicators.xlsx")
+    ws = wb["indicators"]
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["source file", "department", "year"] and "三级指标" in header and "findings in document" in header
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    (expected,) = con.execute("select count(*) from indicators").fetchone()
+    assert len(rows) == expected > 50
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+    assert ws.column_dimensions["G"].width >= 20  # 三级指标 names are long
+    name_col = header.index("三级指标")
+    sources = {r[0] for r in rows}
+    assert len(sources) == 6 and all(r[name_col] for r in rows)
+    by_doc = dict(con.execute("select source, n_findings from documents").fetchall())
+    assert all(r[header.index("findings in document")] == by_doc[r[0]] for r in rows)
+    findings = list(wb["findings"].iter_rows(min_row=2, values_only=True))
+    assert len(findings) == con.execute("select count(*) from findings").fetchone()[0]
+
+
+def test_findings_csv_and_index(corpus_run):
+    _src, out, _ = corpus_run
+    con = _db(out)
+    with open(out / "findings.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == con.execute("select count(*) from findings").fetchone()[0] > 0
+    assert {"source", "rule", "severity", "message", "evidence"} <= set(rows[0])
+    index = (out / "index.html").read_text(encoding="utf-8")
+    # most serious first: the documents appear in order of worst severity, then finding count
+    order = [r[0] for r in con.execute("select source from documents order by worst desc, n_findings desc, source")]
+    positions = [index.index(f">{s}</a>") for s in order]
+    assert positions == sorted(positions)
+    assert "http://" not in index and "https://" not in index
+
+
+def test_pages_escape_document_text_and_work_offline(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    text = (FIXTURES / "004_3a7665fe0dde1512.txt").read_text(encoding="utf-8")
+    first, rest = text.split("\n", 1)
+    text = first + "\n说明<script>alert('x')</script><img src=x onerror=alert(1)>：全年走访企业572家。\n" + rest
+    (src / "evil.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    run([src], out, workers=1, progress=False)
+    page = next((out / "pages").glob("evil.txt.*.html")).read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(" in page
+    assert "<script" not in page and "<img" not in page
+    assert "http://" not in page and "https://" not in page and "<link" not in page
+
+
+def test_bad_files_mixed_in(tmp_path):
+    corpus = tmp_path / "corpus"
+    expect = bad_corpus(corpus)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    corpus_before = sorted(p.name for p in corpus.rglob("*"))
+    out = tmp_path / "out"
+    summary = run([corpus], out, workers=2, progress=False)
+    con = _db(out)
+    stored = dict(con.execute("select source, status from documents").fetchall())
+    for source, outcome in expect.items():
+        if outcome == "skip":
+            assert source not in stored
+        else:
+            assert stored.get(source) == outcome, source
+    errors = dict(con.execute("select d.source, e.message from errors e join documents d on d.id=e.doc_id").fetchall())
+    assert set(errors) == {s for s, o in expect.items() if o == "error"}
+    for source, message in errors.items():
+        assert message.startswith(source + ": ") and "\n" not in message and "Traceback" not in message
+    assert summary.ok == 3 and summary.failed == len(errors)
+    # nothing outside OUT: the corpus folder and its parent hold what they held
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(before + ["out"])
+    assert not (tmp_path / "escaped.txt").exists() and not Path("/etc/evil.txt").exists()
+    assert sorted(p.name for p in corpus.rglob("*")) == corpus_before
+    log = (out / "run.log").read_text(encoding="utf-8")
+    assert "notes.csv: not a report format" in log
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "encrypted.pdf" in index and "Files that could not be read" in index
+
+
+def test_cli_run_exit_code_and_summary(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(FIXTURES / "000_ca8b55daf8c6f90a.txt", src)
+    (src / "broken.pdf").write_bytes(b"%PDF-1.4 broken")
+    proc = subprocess.run([sys.executable, "-m", "extractor.cli", "run", str(src), "--out", str(tmp_path / "out"),
+                           "--workers", "1", "--no-progress"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 1
+    assert "1 documents extracted, 1 could not be read" in proc.stderr
+    assert f"error {src / 'broken.pdf'}: " in proc.stderr and "Traceback" not in proc.stderr
+    assert "index: " in proc.stderr
+
+
+def test_sigkill_mid_run_then_resume_stores_every_file_exactly_once(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    n = 0
+    for copy in range(4):
+        for p in TXT:
+            data = p.read_bytes() + f"\n副本{copy}\n".encode()
+            (src / f"c{copy}_{p.name}").write_bytes(data)
+            n += 1
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "extractor.cli", "run", str(src), "--out", str(out), "--workers", "2", "--no-progress"]
+    kills = 0
+    for threshold in (3, 9):
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.1)
+            try:
+                stored = _db(out).execute("select count(*) from documents").fetchone()[0]
+            except sqlite3.Error:
+                continue
+            if stored >= threshold:
+                os.killpg(proc.pid, signal.SIGKILL)  # the runner and its workers, no chance to clean up
+                kills += 1
+                break
+        proc.wait(timeout=60)
+    assert kills == 2
+    partial = _db(out).execute("select count(*) from documents").fetchone()[0]
+    assert 9 <= partial < n
+    final = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert final.returncode == 0, final.stderr
+    rows = _db(out).execute("select source, count(*) from documents group by source").fetchall()
+    assert len(rows) == n and all(c == 1 for _s, c in rows)
+    assert _db(out).execute("select count(*) from documents where status='ok'").fetchone()[0] == n
+    assert len(list((out / "json").glob("*.json"))) == n and len(list((out / "pages").glob("*.html"))) == n
+    assert not list(out.rglob("*.tmp"))
