@@ -94,7 +94,9 @@ class _RayWorker:
     """A Ray actor: one per worker slot, the tagger loaded once in its process."""
 
     def __init__(self, memory_mb: int | None, tagger: str):
-        worker.init(memory_mb)
+        worker.init(None)
+        if memory_mb:
+            worker.watch_rss(memory_mb)
         self.tagger = tagger
         worker._tagger(tagger)
         self.pid = os.getpid()
@@ -159,7 +161,8 @@ class RayEngine:
                     except (RayActorError, RayTaskError) as exc:
                         ray.kill(actor)
                         idle.append(make())
-                        yield worker.error_result(source, sha, "crashed", f"Ray worker failed ({type(exc).__name__}); a new worker took its place")
+                        yield worker.error_result(source, sha, "crashed", f"Ray worker died ({type(exc).__name__}: out of memory "
+                                                  f"above {self.memory_mb} MB, or a crash); a new worker took its place")
                 if self.timeout:
                     now = time.monotonic()
                     for ref, (actor, (file, source, sha), t0) in list(running.items()):

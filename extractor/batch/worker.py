@@ -62,6 +62,29 @@ def init(memory_mb: int | None = None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def watch_rss(memory_mb: int, interval: float = 0.25) -> None:
+    """Exit the process when its resident memory passes `memory_mb`.
+
+    For Ray actors, where an address-space cap is not an option: a Ray worker
+    maps the object store and large arenas, so RLIMIT_AS kills it at start.
+    The engine sees the actor die and reports the file as out of memory.
+    """
+    import threading
+
+    import psutil
+
+    proc = psutil.Process()
+    limit = memory_mb * 1024 * 1024
+
+    def watch() -> None:
+        while True:
+            if proc.memory_info().rss > limit:
+                os._exit(137)
+            time.sleep(interval)
+
+    threading.Thread(target=watch, name="rss-watch", daemon=True).start()
+
+
 @lru_cache(maxsize=4)
 def _tagger(kind: str):
     if kind == "none":
