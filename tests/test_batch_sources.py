@@ -83,3 +83,12 @@ def test_same_bytes_same_hash(tmp_path):
     b.write_bytes(SEED + b"\n")
     entries, _ = _collect([a, b], tmp_path)
     assert entries[0].sha256 != entries[1].sha256 and len(entries[0].sha256) == 64
+
+
+def test_sample_archive_holds_the_fixtures_under_gbk_names(tmp_path):
+    archive = FIXTURES.parent.parent / "examples" / "sample-archive.zip"
+    entries, _ = _collect([archive], tmp_path)
+    items = [e for e in entries if isinstance(e, Item)]
+    assert len(items) == 15 and all("2024年绩效自评报告/" in i.source for i in items)
+    for item in items:
+        assert item.file.read_bytes() == (FIXTURES / item.file.name).read_bytes()
