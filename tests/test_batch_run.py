@@ -201,3 +201,18 @@ def test_sigkill_mid_run_then_resume_stores_every_file_exactly_once(tmp_path):
     assert _db(out).execute("select count(*) from documents where status='ok'").fetchone()[0] == n
     assert len(list((out / "json").glob("*.json"))) == n and len(list((out / "pages").glob("*.html"))) == n
     assert not list(out.rglob("*.tmp"))
+
+
+def test_db_url_points_the_store_elsewhere(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(FIXTURES / "001_ec7b4c7cefe3081c.txt", src)
+    other = tmp_path / "elsewhere.sqlite"
+    out = tmp_path / "out"
+    summary = run([src], out, workers=1, db=f"sqlite:///{other}", progress=False)
+    assert summary.ok == 1
+    assert not (out / "results.sqlite").exists()
+    con = sqlite3.connect(other)
+    assert con.execute("select count(*) from documents").fetchone()[0] == 1
+    assert con.execute("select count(*) from indicators").fetchone()[0] > 0
+    assert (out / "indicators.xlsx").exists() and len(list((out / "json").glob("*.json"))) == 1
