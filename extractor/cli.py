@@ -154,7 +154,7 @@ def run(
     out: Path = typer.Option(..., "--out", "-o", help="output folder: results.sqlite, json/, indicators.xlsx, findings.csv, index.html"),
     workers: int = typer.Option(0, "--workers", "-w", help="worker processes (0 = one per core)"),
     engine: str = typer.Option("local", "--engine", help="local (processes on this machine) or ray"),
-    ray_address: str | None = typer.Option(None, "--ray-address", help="address of a running Ray cluster (default: start one here)"),
+    ray_address: str | None = typer.Option(None, "--ray-address", help="address of a running Ray cluster (default: the one running on this machine, else a new local one)"),
     db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the results store (default sqlite:///OUT/results.sqlite)"),
     timeout: float = typer.Option(300, "--timeout", help="seconds one file may take (0 = no limit)"),
     memory_mb: int = typer.Option(4096, "--memory-mb", help="address-space limit per worker in MB (0 = no limit)"),

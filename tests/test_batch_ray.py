@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import sqlite3
@@ -30,10 +31,12 @@ def ray_cluster(tmp_path_factory):
     env_tmp = tmp_path_factory.mktemp("ray")
     cmd = [str(RAY), "start", "--head", "--node-ip-address=127.0.0.1", f"--port={port}", "--num-cpus=2",
            "--include-dashboard=false", "--disable-usage-stats", f"--temp-dir={env_tmp}"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    # a private HOME: a ~/.ray/auth_token left by an earlier local Ray would switch the cluster to token auth
+    env = {**os.environ, "HOME": str(env_tmp)}
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180, env=env, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     yield f"127.0.0.1:{port}"
-    subprocess.run([str(RAY), "stop", "--force"], capture_output=True, timeout=120)
+    subprocess.run([str(RAY), "stop", "--force"], capture_output=True, timeout=120, env=env, check=False)
 
 
 def _summary(out: Path) -> dict:

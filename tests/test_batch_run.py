@@ -59,13 +59,13 @@ def test_every_file_stored_once_with_its_parts(corpus_run):
 
 
 def test_rerun_skips_done_files_and_duplicates_nothing(corpus_run):
-    src, out, first = corpus_run
+    src, out, _first = corpus_run
     again = run([src], out, workers=2, progress=False)
     assert again.skipped_done == 6 and again.processed == 0
     assert _db(out).execute("select count(*) from documents").fetchone()[0] == 6
     # a changed file is run again as a new version of that source
     changed = src / "002_418cb45b50d16ad8.txt"
-    changed.write_bytes(changed.read_bytes() + "\n".encode())
+    changed.write_bytes(changed.read_bytes() + b"\n")
     third = run([src], out, workers=1, progress=False)
     assert third.processed == 1 and third.skipped_done == 5
 

@@ -36,7 +36,7 @@ def test_utf8_member_names_and_nested_archives(tmp_path):
 def test_members_outside_the_folder_are_refused_and_nothing_escapes(tmp_path):
     archive = zip_members(tmp_path / "evil.zip", {"../../escaped.txt": b"x", "/abs.txt": b"y",
                                                   "C:/win.txt": b"z", "ok/seed.txt": SEED})
-    entries, work = _collect([archive], tmp_path)
+    entries, _work = _collect([archive], tmp_path)
     refused = {e.source: e.reason for e in entries if isinstance(e, Skip)}
     assert len(refused) == 3 and all("outside" in r for r in refused.values())
     assert [e.source for e in entries if isinstance(e, Item)] == [f"{archive}!/ok/seed.txt"]

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, TimeoutError, wait
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from extractor.batch import worker
 
@@ -39,13 +39,14 @@ class LocalEngine:
         self.max_tasks = max_tasks
 
     def run(self, tasks: Iterable[Task]) -> Iterator[dict]:
+        import multiprocessing
+
         from pebble import ProcessPool
         from pebble.common import ProcessExpired
-        import multiprocessing
 
         ctx = multiprocessing.get_context("forkserver")
         with ProcessPool(max_workers=self.workers, max_tasks=self.max_tasks, initializer=worker.init,
-                         initargs=(self.memory_mb,), context=ctx) as pool:
+                         initargs=(self.memory_mb, self.tagger if self.fn is worker.process else None), context=ctx) as pool:
             pending = {}
             task_iter = iter(tasks)
             # a bounded window of scheduled files keeps memory flat on archives of any size
@@ -63,7 +64,7 @@ class LocalEngine:
             while pending:
                 done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
                 for fut in done:
-                    file, source, sha = pending.pop(fut)
+                    _file, source, sha = pending.pop(fut)
                     try:
                         yield fut.result()
                     except TimeoutError:
@@ -94,12 +95,10 @@ class _RayWorker:
     """A Ray actor: one per worker slot, the tagger loaded once in its process."""
 
     def __init__(self, memory_mb: int | None, tagger: str):
-        worker.init(None)
+        worker.init(None, tagger)
         if memory_mb:
             worker.watch_rss(memory_mb)
         self.tagger = tagger
-        worker._tagger(tagger)
-        self.pid = os.getpid()
 
     def process(self, name: str, data: bytes, source: str, sha256: str) -> dict:
         import tempfile
@@ -117,21 +116,25 @@ class RayEngine:
     def __init__(self, address: str | None = None, workers: int | None = None, timeout: float | None = 300,
                  memory_mb: int | None = 4096, tagger: str = "default"):
         self.address = address
-        self.workers = workers or default_workers()
+        self.workers = workers  # None: one per CPU of the cluster
         self.timeout = timeout
         self.memory_mb = memory_mb
         self.tagger = tagger
 
     def run(self, tasks: Iterable[Task]) -> Iterator[dict]:
         import ray
-        from ray.exceptions import RayActorError, RayTaskError
+        from ray.exceptions import RayError, RayTaskError
 
         started_here = not ray.is_initialized()
         if started_here:
+            # address None: Ray's own rule, the cluster running on this machine if any, else a new one
             ray.init(address=self.address, log_to_driver=False, logging_level="ERROR", configure_logging=False)
-        actor_cls = ray.remote(num_cpus=0.01)(_RayWorker)
-        make = lambda: actor_cls.remote(self.memory_mb, self.tagger)  # noqa: E731
-        idle = [make() for _ in range(self.workers)]
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        n = self.workers or max(1, cpus)
+        # one CPU per actor spreads the actors over the cluster's nodes
+        actor_cls = ray.remote(num_cpus=1 if n <= cpus else cpus / n)(_RayWorker)
+        make = lambda: actor_cls.remote(self.memory_mb, self.tagger)
+        idle = [make() for _ in range(n)]
         running: dict = {}  # ref -> (actor, task, started)
         task_iter = iter(tasks)
         try:
@@ -156,13 +159,19 @@ class RayEngine:
                 for ref in ready:
                     actor, (file, source, sha), _t = running.pop(ref)
                     try:
-                        yield ray.get(ref)
+                        result = ray.get(ref)
+                    except RayTaskError as exc:  # the actor lives; the call failed (e.g. a result that cannot travel)
                         idle.append(actor)
-                    except (RayActorError, RayTaskError) as exc:
+                        yield worker.error_result(source, sha, "internal", f"Ray task failed ({type(exc).__name__})")
+                        continue
+                    except RayError as exc:
                         ray.kill(actor)
                         idle.append(make())
                         yield worker.error_result(source, sha, "crashed", f"Ray worker died ({type(exc).__name__}: out of memory "
                                                   f"above {self.memory_mb} MB, or a crash); a new worker took its place")
+                        continue
+                    idle.append(actor)
+                    yield result
                 if self.timeout:
                     now = time.monotonic()
                     for ref, (actor, (file, source, sha), t0) in list(running.items()):
@@ -172,6 +181,7 @@ class RayEngine:
                             idle.append(make())
                             yield worker.error_result(source, sha, "timeout", f"stopped after the {self.timeout:g} s time limit")
         finally:
+            # also reached when the caller stops reading: no actor may outlive the run
             for actor, _task, _t in running.values():
                 ray.kill(actor)
             for actor in idle:

@@ -19,6 +19,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -49,11 +50,12 @@ def write_all(store: Store, out: Path, pipeline: str, fresh: set[int] | None = N
             continue
         key = doc_key(d.source, d.sha256)
         target = out / "json" / f"{key}.json"
-        if d.id in fresh or not target.exists():
-            _atomic_write(target, json.dumps(json.loads(d.extraction_json()), ensure_ascii=False, indent=2))
         html_path = out / "pages" / f"{key}.html"
-        if d.id in fresh or not html_path.exists():
-            _atomic_write(html_path, page.render(**document_view(d)))
+        if d.id not in fresh and target.exists() and html_path.exists():
+            continue
+        extraction, document = store.payload(d.id)
+        _atomic_write(target, json.dumps(json.loads(extraction), ensure_ascii=False, indent=2))
+        _atomic_write(html_path, page.render(**document_view(d, extraction, document)))
     paths = {
         "index": out / "index.html",
         "xlsx": out / "indicators.xlsx",
@@ -116,10 +118,10 @@ def index_view(docs: list[DocumentRow]) -> dict:
 # --------------------------------------------------------------------------- document page
 
 
-def document_view(d: DocumentRow) -> dict:
+def document_view(d: DocumentRow, extraction: str, document: str | None) -> dict:
     """The template's data: findings with anchors, and the document as blocks with marks."""
-    ex = json.loads(d.extraction_json())
-    doc = json.loads(d.document_json() or "{}")
+    ex = json.loads(extraction)
+    doc = json.loads(document or "{}")
     findings = [f for f in ex.get("findings", [])]
     order = {"error": 0, "warning": 1, "info": 2}
     findings.sort(key=lambda f: (order.get(f["severity"], 3), f["id"]))
@@ -197,7 +199,7 @@ def _segments(text: str, marks: list[tuple[int, int, str]]) -> list[dict]:
     cuts = sorted({0, len(text), *(max(0, min(len(text), p)) for s, e, _ in marks for p in (s, e))})
     out: list[dict] = []
     seen: set[str] = set()
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in pairwise(cuts):
         if a == b:
             continue
         anchors = sorted({m for s, e, m in marks if s <= a and b <= e})
@@ -241,11 +243,8 @@ def write_xlsx(store: Store, docs: list[DocumentRow], path: Path) -> None:
     from openpyxl.utils import get_column_letter
 
     by_id = {d.id: d for d in docs if d.status == "ok"}
-    with store.session() as s:
-        inds = list(s.scalars(select(IndicatorRow).where(IndicatorRow.doc_id.in_(list(by_id)))
-                              .order_by(IndicatorRow.doc_id, IndicatorRow.position))) if by_id else []
-        finds = list(s.scalars(select(FindingRow).where(FindingRow.doc_id.in_(list(by_id)))
-                               .order_by(FindingRow.doc_id, FindingRow.id))) if by_id else []
+    inds = _rows(store, IndicatorRow, by_id, IndicatorRow.position)
+    finds = _rows(store, FindingRow, by_id, FindingRow.id)
     wb = Workbook()
     ws = wb.active
     ws.title = "indicators"
@@ -265,6 +264,18 @@ def write_xlsx(store: Store, docs: list[DocumentRow], path: Path) -> None:
     tmp = path.with_name(path.name + ".tmp")
     wb.save(tmp)
     tmp.replace(path)
+
+
+def _rows(store: Store, model, by_id: dict[int, DocumentRow], order) -> list:
+    """The rows of `model` belonging to the listed documents (a join, not an IN list of ids)."""
+    if not by_id:
+        return []
+    pipeline = next(iter(by_id.values())).pipeline
+    with store.session() as s:
+        q = (select(model).join(DocumentRow, DocumentRow.id == model.doc_id)
+             .where(DocumentRow.pipeline == pipeline, DocumentRow.status == "ok")
+             .order_by(model.doc_id, order))
+        return [r for r in s.scalars(q) if r.doc_id in by_id]
 
 
 def _sheet(ws, columns, rows, Font, PatternFill, Alignment, get_column_letter) -> None:
@@ -293,9 +304,7 @@ def _evidence_text(evidence: list | None) -> str:
 
 def write_findings_csv(store: Store, docs: list[DocumentRow], path: Path) -> None:
     by_id = {d.id: d for d in docs if d.status == "ok"}
-    with store.session() as s:
-        finds = list(s.scalars(select(FindingRow).where(FindingRow.doc_id.in_(list(by_id)))
-                               .order_by(FindingRow.doc_id, FindingRow.id))) if by_id else []
+    finds = _rows(store, FindingRow, by_id, FindingRow.id)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)

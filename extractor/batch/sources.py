@@ -19,13 +19,13 @@ import os
 import shutil
 import stat
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator
 
 #: file name endings the pipeline reads (ingest sniffs the bytes; this only filters folders)
 REPORT_SUFFIXES = frozenset(
-    ".pdf .docx .doc .wps .txt .text .htm .html .xhtml .xlsx .xls .et .rtf .odt .png .jpg .jpeg .tif .tiff".split()
+    [".pdf", ".docx", ".doc", ".wps", ".txt", ".text", ".htm", ".html", ".xhtml", ".xlsx", ".xls", ".et", ".rtf", ".odt", ".png", ".jpg", ".jpeg", ".tif", ".tiff"]
 )
 ARCHIVE_SUFFIXES = frozenset({".zip"})
 

@@ -29,7 +29,14 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, selectinload
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    relationship,
+    selectinload,
+)
 
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
@@ -58,19 +65,14 @@ class DocumentRow(Base):
     worst: Mapped[int] = mapped_column(Integer, default=0, doc="highest finding severity rank (3 error … 0 none)")
     seconds: Mapped[float | None] = mapped_column(Float)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    extraction: Mapped[bytes | None] = mapped_column(LargeBinary, doc="contract JSON, zlib")
-    document: Mapped[bytes | None] = mapped_column(LargeBinary, doc="the reconstructed Document JSON, zlib")
+    # deferred: listing thousands of documents must not load their payloads
+    extraction: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True, deferred_raiseload=False, doc="contract JSON, zlib")
+    document: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True, deferred_raiseload=False, doc="the reconstructed Document JSON, zlib")
 
-    indicators: Mapped[list["IndicatorRow"]] = relationship(back_populates="doc", cascade="all, delete-orphan")
-    claims: Mapped[list["ClaimRow"]] = relationship(back_populates="doc", cascade="all, delete-orphan")
-    findings: Mapped[list["FindingRow"]] = relationship(back_populates="doc", cascade="all, delete-orphan")
-    errors: Mapped[list["ErrorRow"]] = relationship(back_populates="doc", cascade="all, delete-orphan")
-
-    def extraction_json(self) -> str | None:
-        return zlib.decompress(self.extraction).decode("utf-8") if self.extraction else None
-
-    def document_json(self) -> str | None:
-        return zlib.decompress(self.document).decode("utf-8") if self.document else None
+    indicators: Mapped[list[IndicatorRow]] = relationship(back_populates="doc", cascade="all, delete-orphan")
+    claims: Mapped[list[ClaimRow]] = relationship(back_populates="doc", cascade="all, delete-orphan")
+    findings: Mapped[list[FindingRow]] = relationship(back_populates="doc", cascade="all, delete-orphan")
+    errors: Mapped[list[ErrorRow]] = relationship(back_populates="doc", cascade="all, delete-orphan")
 
 
 class IndicatorRow(Base):
@@ -150,7 +152,7 @@ class Store:
         Base.metadata.create_all(self.engine)
 
     @classmethod
-    def at(cls, out: Path, url: str | None = None) -> "Store":
+    def at(cls, out: Path, url: str | None = None) -> Store:
         return cls(url or f"sqlite:///{Path(out).resolve() / 'results.sqlite'}")
 
     def done(self, pipeline: str, include_errors: bool = True) -> set[tuple[str, str]]:
@@ -181,6 +183,12 @@ class Store:
                 s.rollback()
                 return None
             return row.id
+
+    def payload(self, doc_id: int) -> tuple[str | None, str | None]:
+        """The stored contract JSON and Document JSON of one document."""
+        with Session(self.engine) as s:
+            row = s.execute(select(DocumentRow.extraction, DocumentRow.document).where(DocumentRow.id == doc_id)).one()
+            return tuple(zlib.decompress(b).decode("utf-8") if b else None for b in row)  # type: ignore[return-value]
 
     def documents(self, pipeline: str | None = None) -> list[DocumentRow]:
         with Session(self.engine, expire_on_commit=False) as s:
