@@ -131,6 +131,14 @@ class Finding(BaseModel):
     expected: str | None = None
     found: str | None = None
     evidence: list[Evidence] = Field(default_factory=list)
+    confidence: float | None = Field(
+        default=None, description="lowest OCR reading confidence among the evidence (None: no figure was read by OCR)"
+    )
+    cause: Literal["misread", "report"] | None = Field(
+        default=None,
+        description="for findings on OCR-read figures: misread when the figures differ by one character "
+        "and a weakly read figure is involved (the scan should be checked, not the report), else report",
+    )
 
 
 class Extraction(BaseModel):

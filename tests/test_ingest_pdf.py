@@ -480,40 +480,53 @@ def test_pdf_with_only_an_owner_password_is_read(tmp_path):
     assert len(doc.tables) == 1 and doc.tables[0].n_rows == _doc(F004).tables[0].n_rows
 
 
-def _page_images(path: Path, count: int):
+def _page_images(path: Path, count: int, scale: float = 1):
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
     try:
-        return [pdf[i].render(scale=1).to_pil().convert("RGB") for i in range(count)]
+        return [pdf[i].render(scale=scale).to_pil().convert("RGB") for i in range(count)]
     finally:
         pdf.close()
 
 
-def test_image_only_pdf_needs_ocr(tmp_path):
-    images = _page_images(F004, 2)
-    path = tmp_path / "scanned.pdf"
-    images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=72)
-    for reader in (load, load_any):
-        with pytest.raises(NeedsOCR) as err:
-            reader(path)
-        assert str(err.value) == f"{path}: is a scanned PDF (2 pages, no text layer): OCR is not available yet"
+def test_image_only_pdf_is_read_by_ocr():
+    path = Path(__file__).parent / "fixtures" / "scanned" / "004_3a7665fe0dde1512.pdf"
+    doc = load(path)
+    assert doc.source.ocr and doc.source.pages == 2
+    assert doc.tables and doc.tables[0].n_rows > 20
+    cells = [c for t in doc.tables for c in t.cells if c.text]
+    assert all(c.at.page in (1, 2) and len(c.at.bbox) == 4 and 0 < c.at.confidence <= 1 for c in cells)
+    assert any("规模工业增加值" in c.text for c in cells)
 
 
-def test_scanned_page_inside_a_text_pdf_is_a_warning(tmp_path):
+def test_scanned_page_inside_a_text_pdf_is_read_by_ocr(tmp_path):
     from pypdf import PdfReader, PdfWriter
 
     scan = tmp_path / "scan.pdf"
-    _page_images(F004, 1)[0].save(scan, "PDF", resolution=72)
+    _page_images(F004, 1, scale=200 / 72)[0].save(scan, "PDF", resolution=200)
     writer = PdfWriter()
     writer.append(PdfReader(F004), pages=[1])
     writer.append(PdfReader(scan))
     path = tmp_path / "mixed.pdf"
     writer.write(path)
     doc = load(path)
-    assert doc.source.pages == 2
-    assert doc.tables and {c.at.page for t in doc.tables for c in t.cells} == {1}
-    assert doc.warnings == ["page 2 has no text layer (a scanned image); its content is not read until OCR is available"]
+    assert doc.source.pages == 2 and doc.source.ocr
+    assert doc.warnings == ["pages read by OCR: 2 (no text layer)"]
+    pages = {c.at.page for t in doc.tables for c in t.cells}
+    assert pages == {1, 2}
+    assert all(c.at.confidence is None for t in doc.tables for c in t.cells if c.at.page == 1)
+    assert any(c.at.confidence is not None for t in doc.tables for c in t.cells if c.at.page == 2)
+
+
+def test_blank_image_only_pdf_is_a_clear_error(tmp_path):
+    from PIL import Image
+
+    path = tmp_path / "blank.pdf"
+    Image.new("L", (1240, 1754), 255).save(path, "PDF", resolution=150)
+    with pytest.raises(ExtractionError) as err:
+        load(path)
+    assert str(err.value) == f"{path}: has no text: 1 page(s) blank or unreadable even by OCR"
 
 
 def test_png_named_pdf_is_not_read_as_pdf_by_the_pdf_backend(tmp_path):

@@ -1,24 +1,24 @@
-"""Image backend: PNG/JPEG/TIFF/BMP/GIF inputs, which have no text layer.
+"""Image backend: PNG/JPEG/TIFF/BMP/GIF inputs (photos and scans of printed forms), read by OCR.
 
-Its one job, until OCR lands, is to tell the user clearly what the file is
-and why it cannot be read: it raises `NeedsOCR` naming the image format, its
-size in pixels (and page count for multi-page TIFF), or `ExtractionError`
-when the image itself is damaged. Pillow is used only to identify and
-verify the image, never to interpret its content.
+Pillow first verifies the image (a damaged or truncated file gets an
+`ExtractionError` saying so); then every page (multi-page TIFF included) goes
+through `ocr.scan` into `PageLayout`s and `layout.assemble`, exactly like a
+scanned PDF. An image with no readable text raises `NeedsOCR` with its
+format and size, so the user knows what was tried.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from extractor.document import Document
+from extractor.document import Document, DocumentBuilder
 from extractor.errors import ExtractionError, NeedsOCR
 
 _NAMES = {"JPEG": "JPEG", "PNG": "PNG", "TIFF": "TIFF", "BMP": "BMP", "GIF": "GIF", "MPO": "JPEG", "WEBP": "WebP"}
 
 
 def load(path: Path) -> Document:
-    """Always raises: `NeedsOCR` for a valid image, `ExtractionError` for a damaged one."""
+    """OCR the image's pages into a `Document`; `ExtractionError` for a damaged or unreadable image."""
     from PIL import Image, UnidentifiedImageError
 
     path = Path(path)
@@ -43,8 +43,22 @@ def load(path: Path) -> Document:
         claimed = _claimed_format(path) or "image"
         kind = f"{claimed} image" if claimed != "image" else "image"
         raise ExtractionError(str(path), f"is a damaged {kind}, truncated or corrupt ({detail})") from None
-    pages = f", {frames} pages" if frames > 1 else ""
-    raise NeedsOCR(str(path), f"is an image with no text layer ({fmt}, {width}x{height} px{pages}): OCR is not available yet")
+    from extractor.ingest import source_for
+    from extractor.ingest.layout import assemble
+    from extractor.ingest.ocr.scan import ocr_image_pages
+
+    layouts = ocr_image_pages(path)
+    if not any(p.has_text for p in layouts):
+        pages = f", {frames} pages" if frames > 1 else ""
+        raise NeedsOCR(str(path), f"is an image in which OCR finds no text ({fmt}, {width}x{height} px{pages})")
+    source = source_for(path, path.read_bytes(), fmt.lower(), pages=len(layouts))
+    source.ocr = True
+    builder = DocumentBuilder(source)
+    empty = [p.number for p in layouts if not p.has_text]
+    if empty:
+        builder.doc.warnings.append(f"pages with no text even by OCR (blank?): {', '.join(map(str, empty))}")
+    assemble(builder, layouts)
+    return builder.build()
 
 
 _MAGIC = [(b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"),

@@ -23,6 +23,7 @@ from extractor.reconcile import funds as _funds  # noqa: F401
 from extractor.reconcile import narrative as _narrative  # noqa: F401
 from extractor.reconcile import scores as _scores  # noqa: F401
 from extractor.reconcile.core import RULES, rule
+from extractor.reconcile.ocr import annotate as annotate_ocr
 from extractor.schema import Extraction, Finding
 
 __all__ = ["RULES", "reconcile", "rule"]
@@ -64,4 +65,5 @@ def reconcile(extraction: Extraction, all_verdicts: bool = False, rules: Iterabl
             if not all_verdicts and not _is_problem(f):
                 continue
             out.append(f.model_copy(update={"rule": f.rule or name}))
+    out = annotate_ocr(out)
     return [f.model_copy(update={"id": f"f{i}"}) for i, f in enumerate(out, 1)]

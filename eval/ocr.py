@@ -1,0 +1,89 @@
+"""Scanned reports against the same gold as their text versions: fields, findings, speed.
+
+    python -m eval.ocr [--seeds 000,004] [--dpi 150] [--show-diffs]
+
+The scanned versions are made by `eval.make_scans` (rasterised at --dpi,
+tilted, noisy, JPEG) into a temporary folder, unless tests/fixtures/scanned
+already holds them. For each seed it prints the field accuracy of funds,
+indicators and totals against tests/gold (the same comparison as
+`eval.accuracy`), and compares the findings with those of the text PDF:
+`missed` are findings of the text PDF the scan does not reproduce, `extra`
+are findings only the scan has (misreads that became findings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from eval.gold import compare, flatten_extraction, load_gold
+from eval.make_scans import scan_pdf
+from extractor.errors import ExtractionError
+from extractor.pipeline import extract
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT / "tests" / "gold"
+FIXTURES = ROOT / "tests" / "fixtures"
+COMMITTED = FIXTURES / "scanned"
+
+
+def finding_keys(result) -> set[tuple[str, str | None, str | None]]:
+    return {(f.rule, f.expected, f.found) for f in result.findings}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seeds", default="")
+    ap.add_argument("--dpi", type=int, default=150)
+    ap.add_argument("--show-diffs", action="store_true")
+    args = ap.parse_args(argv)
+    seeds = sorted(p.stem for p in GOLD.glob("*.json"))
+    if args.seeds:
+        seeds = [s for s in seeds if s.split("_")[0] in args.seeds.split(",")]
+    tmp = Path(tempfile.mkdtemp(prefix="extractor-scans-"))
+    print(f"scans: {args.dpi} dpi, ±1.5° tilt, noise, JPEG 60-75 (eval.make_scans); tagger: rules\n")
+    print("| seed | pages | fields (scan) | findings (text PDF) | same in scan | missed | extra | low-confidence cells | s/page |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    tot = [0, 0, 0, 0, 0, 0, 0, 0.0]
+    diffs_out: list[str] = []
+    for seed in seeds:
+        scan = COMMITTED / f"{seed}.pdf"
+        if not scan.exists() or args.dpi != 150:
+            scan = tmp / f"{seed}.pdf"
+            scan_pdf(FIXTURES / f"{seed}.pdf", scan, dpi=args.dpi)
+        text_result = extract(FIXTURES / f"{seed}.pdf", tagger="rules")
+        t0 = time.perf_counter()
+        try:
+            result = extract(scan, tagger="rules")
+        except ExtractionError as exc:
+            print(f"| {seed} | - | error: {exc} | | | | | | |")
+            continue
+        seconds = time.perf_counter() - t0
+        gold = load_gold(GOLD / f"{seed}.json")
+        matched, total, diffs = compare(gold, flatten_extraction(result))
+        diffs_out += [f"{seed}: {d}" for d in diffs]
+        a, b = finding_keys(text_result), finding_keys(result)
+        low = sum(1 for t in result.tables for c in t.cells if c.at and c.at.confidence is not None and c.at.confidence < 0.9)
+        pages = result.source.pages or 0
+        print(f"| {seed} | {pages} | {matched}/{total} ({matched / total:.1%}) | {len(a)} | {len(a & b)} | {len(a - b)} | "
+              f"{len(b - a)} | {low} | {seconds / max(1, pages):.2f} |")
+        if args.show_diffs:
+            diffs_out += [f"{seed}: missed finding {k}" for k in sorted(a - b, key=str)]
+            diffs_out += [f"{seed}: extra finding {k}" for k in sorted(b - a, key=str)]
+        for i, v in enumerate((pages, matched, total, len(a), len(a & b), len(a - b), len(b - a))):
+            tot[i] += v
+        tot[7] += seconds
+    if tot[2]:
+        print(f"| all | {tot[0]} | {tot[1]}/{tot[2]} ({tot[1] / tot[2]:.1%}) | {tot[3]} | {tot[4]} | {tot[5]} | {tot[6]} | | "
+              f"{tot[7] / max(1, tot[0]):.2f} |")
+    if args.show_diffs:
+        print()
+        for d in diffs_out:
+            print(d)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

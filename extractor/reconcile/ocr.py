@@ -1,0 +1,55 @@
+"""Findings on figures read by OCR: carry the reading confidence, and tell a misread from a report error.
+
+A contradiction whose two figures differ by one character (a digit read for
+another, a ≥ read as 2, a lost decimal point) and whose evidence includes a
+figure read with less than `SURE` confidence is most likely the scanner's
+and the OCR's doing, not the report's: it is marked `cause: misread`,
+lowered to a warning, and its message says so. Any other contradiction on
+OCR-read evidence is `cause: report`, with the confidence stated, since the
+arithmetic of the form then points at the report itself.
+"""
+
+from __future__ import annotations
+
+from extractor.schema import Finding
+
+SURE = 0.97  # a figure read at this confidence or above is taken as read
+WEAK = 0.85  # below this the message asks for a check against the original
+
+
+def one_char_apart(a: str, b: str) -> bool:
+    """True when `b` is `a` with one character changed, added or removed."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _bare(s: str | None) -> str:
+    return "".join(ch for ch in (s or "") if ch.isdigit() or ch in ".≥≤><%")
+
+
+def annotate(findings: list[Finding]) -> list[Finding]:
+    out = []
+    for f in findings:
+        confs = [e.at.confidence for e in f.evidence if e.at and e.at.confidence is not None]
+        if not confs:
+            out.append(f)
+            continue
+        low = round(min(confs), 4)
+        update: dict = {"confidence": low}
+        if f.verdict == "contradicted":
+            misread = low < SURE and one_char_apart(_bare(f.expected), _bare(f.found)) if f.expected and f.found else False
+            if misread:
+                update["cause"] = "misread"
+                update["severity"] = "warning" if f.severity == "error" else f.severity
+                update["message"] = (f"{f.message}（OCR识读置信度{low:.2f}，两数仅差一个字符，"
+                                     "疑为扫描识读错误而非报表错误，请核对原件）")
+            else:
+                update["cause"] = "report"
+                if low < WEAK:
+                    update["message"] = f"{f.message}（OCR识读置信度{low:.2f}，请核对原件）"
+        out.append(f.model_copy(update=update))
+    return out

@@ -1,0 +1,176 @@
+"""Scanned reports: OCR pages, straightening, images as input, bad images; accuracy on a committed scan."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from eval.gold import compare, flatten_extraction, load_gold
+from extractor.errors import ExtractionError, NeedsOCR
+from extractor.ingest import load
+from extractor.ingest.layout import Line, PageLayout, RawCell, TablePart
+from extractor.ingest.ocr.orient import rotate, skew_angle
+from extractor.ingest.ocr.textlayer import unusable_reason
+from extractor.pipeline import extract
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SCANNED = FIXTURES / "scanned"
+SEED = "004_3a7665fe0dde1512"
+
+
+def _pages(path: Path, dpi: int = 150) -> list[Image.Image]:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return [pdf[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L") for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+@pytest.fixture(scope="module")
+def scanned_result():
+    return extract(SCANNED / f"{SEED}.pdf", tagger="rules")
+
+
+def test_scanned_fields_match_the_gold(scanned_result):
+    matched, total, diffs = compare(load_gold(FIXTURES.parent / "gold" / f"{SEED}.json"), flatten_extraction(scanned_result))
+    assert matched / total >= 0.95, diffs
+
+
+def test_findings_on_ocr_figures_carry_confidence_and_cause(scanned_result):
+    assert scanned_result.findings
+    for f in scanned_result.findings:
+        confs = [e.at.confidence for e in f.evidence if e.at.confidence is not None]
+        assert f.confidence == (round(min(confs), 4) if confs else None)
+        if confs and f.verdict == "contradicted":
+            assert f.cause in ("misread", "report")
+
+
+def test_one_character_misread_is_told_from_a_report_error():
+    from extractor.document import At
+    from extractor.reconcile.ocr import annotate, one_char_apart
+    from extractor.schema import Evidence, Finding
+
+    assert one_char_apart("90", "290") and one_char_apart("3720.28", "3726.28") and one_char_apart("12.5", "125")
+    assert not one_char_apart("3720.28", "3720.28") and not one_char_apart("90", "2900")
+
+    def f(expected, found, conf):
+        ev = [Evidence(text=found, at=At(table="t1", row=3, col=4, confidence=conf))]
+        return Finding(id="f1", rule="funds.sum", severity="error", verdict="contradicted", message="合计不符",
+                       expected=expected, found=found, evidence=ev)
+
+    misread, real, sure = annotate([f("3720.28", "3726.28", 0.81), f("3720.28", "3920.75", 0.81), f("3720.28", "3726.28", 0.995)])
+    assert misread.cause == "misread" and misread.severity == "warning" and "识读" in misread.message
+    assert real.cause == "report" and real.severity == "error" and "0.81" in real.message
+    assert sure.cause == "report" and sure.severity == "error"
+    (plain,) = annotate([f("1", "2", None)])
+    assert plain.cause is None and plain.confidence is None
+
+
+def test_confidence_reaches_claims_from_ocr_cells(scanned_result):
+    assert scanned_result.source.ocr
+    from_tables = [c for c in scanned_result.claims if c.at.table is not None]
+    assert from_tables and all(c.at.confidence is not None and 0 < c.at.confidence <= 1 for c in from_tables)
+
+
+def test_skew_is_measured_and_undone():
+    page = np.array(_pages(FIXTURES / f"{SEED}.pdf")[0])
+    for angle in (-1.2, 0.7):
+        tilted = rotate(page, -angle)  # turned counter-clockwise by `angle`
+        assert abs(skew_angle(tilted) - angle) < 0.25
+        assert abs(skew_angle(rotate(tilted, skew_angle(tilted)))) < 0.25
+
+
+def test_upside_down_page_is_turned_and_read(tmp_path):
+    page = _pages(SCANNED / f"{SEED}.pdf")[0].rotate(180)
+    path = tmp_path / "upside-down.png"
+    page.save(path, dpi=(150, 150))
+    doc = load(path)
+    cells = " ".join(c.text for t in doc.tables for c in t.cells)
+    assert "年度资金总额" in cells and "预算部门" in cells and "全年执行数" in cells
+
+
+def test_images_png_jpeg_and_multipage_tiff(tmp_path):
+    pages = _pages(SCANNED / f"{SEED}.pdf")
+    png, jpg, tif = tmp_path / "p.png", tmp_path / "p.jpg", tmp_path / "p.tiff"
+    pages[0].save(png, dpi=(150, 150))
+    pages[0].save(jpg, quality=80, dpi=(150, 150))
+    pages[0].save(tif, save_all=True, append_images=pages[1:], dpi=(150, 150), compression="tiff_deflate")
+    for path in (png, jpg):
+        doc = load(path)
+        assert doc.source.ocr and doc.source.pages == 1 and doc.tables
+    doc = load(tif)
+    assert doc.source.pages == 2 and {c.at.page for t in doc.tables for c in t.cells} == {1, 2}
+    # the TIFF's two pages join into the one form, as the PDF's do
+    result = extract(tif, tagger="rules")
+    assert len(result.indicators) >= 20
+
+
+def test_bad_images(tmp_path):
+    tiny = tmp_path / "tiny.png"
+    Image.new("L", (1, 1), 0).save(tiny)
+    with pytest.raises(ExtractionError, match="1x1 pixels: too small to hold text"):
+        load(tiny)
+    blank = tmp_path / "blank.png"
+    Image.new("L", (1200, 1700), 255).save(blank)
+    with pytest.raises(NeedsOCR, match="OCR finds no text"):
+        load(blank)
+
+
+def test_huge_image_is_bounded(tmp_path):
+    import resource
+    import subprocess
+    import sys
+
+    path = tmp_path / "huge.png"
+    Image.new("L", (10_000, 10_000), 255).save(path)
+    start = time.monotonic()
+    code = (
+        "import resource, sys\n"
+        "from extractor.ingest import load\n"
+        "from extractor.errors import ExtractionError\n"
+        f"try:\n    load({str(path)!r})\nexcept ExtractionError as e:\n    print(e)\n"
+        "print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "OCR finds no text" in proc.stdout
+    rss_mb = int(proc.stdout.split("MAXRSS")[1]) / 1024
+    assert rss_mb < 1500, rss_mb
+    assert time.monotonic() - start < 240
+    del resource
+
+
+def test_photo_without_a_table_gives_paragraphs(tmp_path):
+    from PIL import ImageDraw, ImageFont
+
+    font_path = next(iter(sorted(Path("/usr/share/fonts").rglob("*.tt[fc]"))), None)
+    pages = _pages(FIXTURES / "003_6aed364f55934feb.pdf")  # page 1 is narrative text
+    path = tmp_path / "page.jpg"
+    pages[0].save(path, quality=85, dpi=(150, 150))
+    doc = load(path)
+    assert not doc.tables or all(t.n_rows < 3 for t in doc.tables)
+    text = " ".join(b.text for b in doc.blocks if b.kind != "table")
+    assert "工业" in text and len(text) > 200
+    assert all(b.at.confidence is not None for b in doc.blocks if b.kind == "paragraph")
+    del ImageDraw, ImageFont, font_path
+
+
+def _page(lines=(), cells=(), unmapped=0):
+    ls = [Line(page=1, number=i + 1, text=t, x0=0, top=10 * i, x1=100, bottom=10 * i + 8, size=10) for i, t in enumerate(lines)]
+    parts = [TablePart(1, (0, 0, 100, 100), [0, 100], [0, 100], [RawCell(0, 0, 100, 100, t) for t in cells])] if cells else []
+    return PageLayout(1, 595, 842, 0, 0, ls, parts, bool(ls or parts), False, unmapped)
+
+
+def test_text_layer_decision():
+    assert unusable_reason(_page()) == "no text layer"
+    assert unusable_reason(_page(["2024年规模工业增加值增长8.3%，新增规模以上企业180家。"])) is None
+    assert unusable_reason(_page(["12.5", "100%"], cells=["3720.28"])) is None  # figures only: fine
+    assert "Unicode mapping" in unusable_reason(_page(["ab"], unmapped=40))
+    assert "private-use" in unusable_reason(_page(["\ue001\ue002\ue003\ue004\ue005 规模"]))
+    assert "mojibake" in unusable_reason(_page(["¹æÄ£¹¤Òµ×Ü²úÖµÔö³¤°Ë¡£ ¹æÄ£¹¤Òµ×Ü²úÖµ"]))
