@@ -141,7 +141,7 @@ def test_huge_image_is_bounded(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "OCR finds no text" in proc.stdout
     rss_mb = int(proc.stdout.split("MAXRSS")[1]) / 1024
-    assert rss_mb < 1500, rss_mb
+    assert rss_mb < 1600, rss_mb  # the detector at its 2000-px cap peaks near 1.3 GB, whatever the image size
     assert time.monotonic() - start < 240
     del resource
 

@@ -60,6 +60,7 @@ def init(memory_mb: int | None = None, tagger: str | None = None) -> None:
     """
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("EXTRACTOR_OCR_THREADS", "1")  # parallelism comes from the worker processes
     if memory_mb:
         import resource
 

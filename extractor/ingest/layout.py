@@ -29,6 +29,7 @@ TABLE_ENDS_LOW = 0.6  # a table that may continue ends below 60% of the page hei
 TABLE_STARTS_HIGH = 0.3  # a continuation starts above 30% of the page height
 HEADER_BAND = 0.085  # top/bottom share of the page where running heads and page numbers live
 FOOTER_BAND = 0.915
+SCAN_SHIFT = 12.0  # pt: how far a scanned sheet may lie off the previous one
 
 _SENTENCE_END = re.compile(r"[。；：！？;:!?][”’」』）)\]】]*$")
 _SENTENCE_END_HARD = re.compile(r"[。！？!?…][”’」』）)\]】]*$")
@@ -94,6 +95,7 @@ class TablePart:
     xs: list[float]
     ys: list[float]
     cells: list[RawCell]
+    dx: float = 0.0  # shift onto the columns of the table it continues (a scanned page lies a little off)
 
 
 @dataclass
@@ -108,6 +110,7 @@ class PageLayout:
     has_text: bool
     has_images: bool
     unmapped: int = 0  # characters without a Unicode mapping, "(cid:NN)"
+    scanned: bool = False  # read by OCR: its position on the sheet may be shifted by a few points
 
     def at_fraction(self, y: float) -> float:
         """How far down the page `y` lies, 0 at the top edge and 1 at the bottom."""
@@ -266,6 +269,18 @@ def _centred_title_continues(prev: Line, nxt: Line, geo: _Geometry) -> bool:
     )
 
 
+def _column_shift(a: list[float], b: list[float], scanned: bool) -> float | None:
+    """The shift that lays columns `b` onto `a`, or None when they are not the same columns.
+
+    A text page has no shift. A scanned sheet may lie up to `SCAN_SHIFT` points
+    off; the boundaries must then agree after that one shift.
+    """
+    if len(a) < 2 or len(b) < 2:
+        return None
+    dx = a[0] - b[0] if scanned and abs(a[0] - b[0]) <= SCAN_SHIFT else 0.0
+    return dx if _columns_agree(a, [x + dx for x in b]) else None
+
+
 def _columns_agree(a: list[float], b: list[float]) -> bool:
     if len(a) < 2 or len(b) < 2:
         return False
@@ -307,8 +322,9 @@ def _reading_order(pages: list[PageLayout]) -> list[Paragraph | TableRun]:
                     and last.parts[-1].page == prev_page.number
                     and _ends_page(last.parts[-1], prev_page)
                     and p.at_fraction(item.bbox[1]) <= TABLE_STARTS_HIGH
-                    and _columns_agree(_table_xs(last), item.xs)
+                    and (dx := _column_shift(_table_xs(last), item.xs, p.scanned)) is not None
                 ):
+                    item.dx = dx
                     last.parts.append(item)
                 else:
                     out.extend(Paragraph(lines=[it[2]]) for it in items[:markers] if position == 0)
@@ -340,7 +356,7 @@ def _ends_page(part: TablePart, page: PageLayout) -> bool:
 
 
 def _table_xs(table: TableRun) -> list[float]:
-    return cluster([x for part in table.parts for x in part.xs], COLUMN_MATCH)
+    return cluster([x + part.dx for part in table.parts for x in part.xs], COLUMN_MATCH)
 
 
 # --------------------------------------------------------------------------
@@ -372,8 +388,8 @@ def _emit_table(builder: DocumentBuilder, table: TableRun) -> None:
         ys = part.ys
         placed: list[TableCellSpec] = []
         for cell in part.cells:
-            col = _nearest(xs, cell.x0)
-            col_end = _nearest(xs, cell.x1)
+            col = _nearest(xs, cell.x0 + part.dx)
+            col_end = _nearest(xs, cell.x1 + part.dx)
             row = _nearest(ys, cell.top)
             row_end = _nearest(ys, cell.bottom)
             spec = TableCellSpec(

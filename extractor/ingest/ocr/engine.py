@@ -26,7 +26,10 @@ def _engine():
 
     threads = int(os.environ.get("EXTRACTOR_OCR_THREADS", "0")) or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
     # the text-direction classifier is not needed per line: pages are turned whole by orient.py
-    return RapidOCR(use_cls=False, intra_op_num_threads=threads, inter_op_num_threads=1, print_verbose=False)
+    # the detector at most 1280 px on its longer side: same boxes on A4 pages as at full size, about a third faster;
+    # recognition still crops from the full-resolution page
+    return RapidOCR(use_cls=False, intra_op_num_threads=threads, inter_op_num_threads=1, print_verbose=False,
+                    det_limit_type="max", det_limit_side_len=1280)
 
 
 def read_lines(image: np.ndarray) -> list[OcrLine]:

@@ -45,7 +45,7 @@ def read_page(img: PageImage) -> PageLayout:
     text_lines = _text_lines(img.number, [b for i, b in enumerate(boxes) if i not in taken])
     return PageLayout(
         number=img.number, width=img.width_pt, height=img.height_pt, top0=0.0, left0=0.0,
-        lines=text_lines, tables=parts, has_text=bool(text_lines or parts), has_images=True,
+        lines=text_lines, tables=parts, has_text=bool(text_lines or parts), has_images=True, scanned=True,
     )
 
 

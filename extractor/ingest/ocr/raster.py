@@ -18,7 +18,7 @@ import numpy as np
 from extractor.errors import ExtractionError
 
 DPI = 200  # the PP-OCR detector reads 10.5-pt Chinese reliably from 150 dpi; 200 keeps 小五 readable
-MAX_SIDE = 4200  # px: an A4 page at 360 dpi; above this an image is downscaled (memory stays bounded)
+MAX_SIDE = 3000  # px: an A4 page at 250 dpi; above this an image is downscaled (memory stays bounded)
 MAX_PIXELS = 400_000_000  # a larger image is refused undecoded (a decompression bomb)
 MIN_SIDE = 16  # px: nothing smaller can hold a character
 ASSUMED_IMAGE_DPI = 200  # for images that do not state their resolution
@@ -68,17 +68,17 @@ def image_pages(path: Path) -> Iterator[PageImage]:
             if min(w, h) < MIN_SIDE:
                 raise ExtractionError(str(path), f"page {number} is {w}x{h} pixels: too small to hold text")
             try:
-                page = ImageOps.exif_transpose(frame.copy()) or frame.copy()
-                page.draft("L", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at reduced size directly
-                gray_img = page.convert("L")
+                frame.draft("L", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at reduced size directly
+                gray_img = frame.convert("L") if frame.mode != "L" else frame.copy()
+                dpi = frame.info.get("dpi", (ASSUMED_IMAGE_DPI, ASSUMED_IMAGE_DPI))[0] or ASSUMED_IMAGE_DPI
+                dpi = float(dpi) if 50 <= float(dpi) <= 1200 else ASSUMED_IMAGE_DPI
+                if max(gray_img.size) > MAX_SIDE:
+                    factor = MAX_SIDE / max(gray_img.size)
+                    gray_img.thumbnail((MAX_SIDE, MAX_SIDE))  # in place, by reducing first: no second full-size copy
+                    dpi *= factor
+                gray_img = ImageOps.exif_transpose(gray_img) or gray_img
             except (OSError, ValueError) as exc:
                 raise ExtractionError(str(path), f"page {number} cannot be decoded ({exc})") from None
-            dpi = frame.info.get("dpi", (ASSUMED_IMAGE_DPI, ASSUMED_IMAGE_DPI))[0] or ASSUMED_IMAGE_DPI
-            dpi = float(dpi) if 50 <= float(dpi) <= 1200 else ASSUMED_IMAGE_DPI
-            if max(gray_img.size) > MAX_SIDE:
-                factor = MAX_SIDE / max(gray_img.size)
-                gray_img = gray_img.resize((round(gray_img.width * factor), round(gray_img.height * factor)))
-                dpi *= factor
             gray = np.array(gray_img)
             scale = 72 / dpi
             yield PageImage(number, gray, scale, gray.shape[1] * scale, gray.shape[0] * scale)
