@@ -50,26 +50,26 @@ def _edges(mask: np.ndarray, orientation: str, scale: float) -> list[dict]:
     return edges
 
 
-def find_tables(gray: np.ndarray, scale: float) -> list[list[tuple[float, float, float, float]]]:
-    """The ruled tables of a page, each a list of cell boxes (x0, top, x1, bottom) in points.
+def read_rules(gray: np.ndarray, scale: float) -> tuple[list[list[tuple[float, float, float, float]]], np.ndarray]:
+    """The ruled tables of a page, and the page to read text from.
 
-    `scale` converts pixels to points (72 / dpi).
+    Tables are lists of cell boxes (x0, top, x1, bottom) in points; `scale`
+    converts pixels to points (72 / dpi). The text image is the page with its
+    rules painted white when it has tables, so the text detector does not join
+    text across a rule; otherwise the page itself. The rule masks are computed
+    once for both.
     """
     from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
     horiz, vert = rule_masks(gray)
     edges = _edges(horiz, "h", scale) + _edges(vert, "v", scale)
     if not edges:
-        return []
+        return [], gray
     edges = merge_edges(edges, SNAP, SNAP, JOIN, JOIN)
     cells = intersections_to_cells(edges_to_intersections(edges, INTERSECT, INTERSECT))
-    tables = [t for t in cells_to_tables(cells) if len(t) >= 2]
-    return [[tuple(float(v) for v in c) for c in t] for t in tables]
-
-
-def erase_rules(gray: np.ndarray) -> np.ndarray:
-    """The page with its rules painted white, so the text detector does not join text across a rule."""
-    horiz, vert = rule_masks(gray)
-    out = gray.copy()
-    out[(horiz > 0) | (vert > 0)] = 255
-    return out
+    tables = [[tuple(float(v) for v in c) for c in t] for t in cells_to_tables(cells) if len(t) >= 2]
+    if not tables:
+        return [], gray
+    erased = gray.copy()
+    erased[(horiz > 0) | (vert > 0)] = 255
+    return tables, erased

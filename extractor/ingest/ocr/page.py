@@ -24,16 +24,15 @@ UPSIDE_DOWN_CONFIDENCE = 0.80  # a page read below this mean confidence is also 
 
 def read_page(img: PageImage) -> PageLayout:
     gray, _angle = orient.deskew(img.gray)
-    tables = grid.find_tables(gray, img.scale)
-    lines = engine.read_lines(grid.erase_rules(gray) if tables else gray)
+    tables, text_image = grid.read_rules(gray, img.scale)
+    lines = engine.read_lines(text_image)
     if _mean_confidence(lines) < UPSIDE_DOWN_CONFIDENCE:
-        turned = np.ascontiguousarray(gray[::-1, ::-1])
-        turned_tables = grid.find_tables(turned, img.scale)
-        turned_lines = engine.read_lines(grid.erase_rules(turned) if turned_tables else turned)
+        turned_tables, turned_image = grid.read_rules(np.ascontiguousarray(gray[::-1, ::-1]), img.scale)
+        turned_lines = engine.read_lines(turned_image)
         if _quality(turned_lines) > _quality(lines):
-            gray, tables, lines = turned, turned_tables, turned_lines
+            tables, text_image, lines = turned_tables, turned_image, turned_lines
     if tables:
-        lines = _recover_missed_ink(grid.erase_rules(gray), tables, img.scale, lines)
+        lines = _recover_missed_ink(text_image, tables, img.scale, lines)
     s = img.scale
     boxes = [(ln, ln.x0 * s, ln.top * s, ln.x1 * s, ln.bottom * s) for ln in lines]
     parts: list[TablePart] = []
