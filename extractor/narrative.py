@@ -29,11 +29,16 @@ DEFAULT_TAGGER = "rules"
 
 
 @lru_cache(maxsize=4)
+def tagger_kind(kind: str) -> str:
+    """The tagger a name stands for: "default"/"auto" resolve to DEFAULT_TAGGER, other names are themselves."""
+    return DEFAULT_TAGGER if kind in ("default", "auto") else kind
+
+
 def get_tagger(kind: str = "default"):
     """The tagger by name: rules, model (the shipped one), a model directory, or default."""
     from extractor.tagger import load_tagger
 
-    kind = DEFAULT_TAGGER if kind in ("default", "auto") else kind
+    kind = tagger_kind(kind)
     if kind == "rules":
         return load_tagger(rules=True)
     return load_tagger(None if kind == "model" else kind)

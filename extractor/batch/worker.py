@@ -35,9 +35,9 @@ def pipeline_version(tagger: str = "default") -> str:
         pkg = version("extractor")
     except PackageNotFoundError:
         pkg = "0"
-    from extractor.narrative import DEFAULT_TAGGER
+    from extractor.narrative import tagger_kind
 
-    kind = DEFAULT_TAGGER if tagger in ("default", "auto") else tagger
+    kind = tagger_kind(tagger)
     if kind not in ("rules", "none"):
         import json
 
