@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,14 +36,12 @@ print(json.dumps({"seconds": time.perf_counter() - t, "pages": pages,
 
 
 def run(files: list[Path], threads: int, processes: int) -> dict:
-    env = {**__import__("os").environ, "EXTRACTOR_OCR_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
+    env = {**os.environ, "EXTRACTOR_OCR_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
     shares = [files[i::processes] for i in range(processes)] if processes > 1 else [files]
-    start = time.perf_counter()
     procs = [subprocess.Popen([sys.executable, "-c", CHILD, *map(str, share)], stdout=subprocess.PIPE, text=True,
                               cwd=ROOT, env=env) for share in shares if share]
     outs = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
     wall = max(o["seconds"] for o in outs) if processes > 1 else outs[0]["seconds"]
-    del start
     pages = sum(o["pages"] for o in outs)
     return {"pages": pages, "seconds": wall, "rss": max(o["rss"] for o in outs)}
 
@@ -53,7 +51,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pdf", nargs="*", type=Path, default=DEFAULT)
     args = ap.parse_args(argv)
     files = list(args.pdf)
-    # two processes need work to share: each file twice, so both get whole documents
     print(f"corpus: {', '.join(p.name for p in files)}; models loaded before timing; whole pipeline, rules tagger\n")
     print("| configuration | pages | seconds | s/page | pages/s | peak RSS per process MB |")
     print("|---|---|---|---|---|---|")

@@ -153,9 +153,6 @@ def test_huge_image_is_bounded(tmp_path):
 
 
 def test_photo_without_a_table_gives_paragraphs(tmp_path):
-    from PIL import ImageDraw, ImageFont
-
-    font_path = next(iter(sorted(Path("/usr/share/fonts").rglob("*.tt[fc]"))), None)
     pages = _pages(FIXTURES / "003_6aed364f55934feb.pdf")  # page 1 is narrative text
     path = tmp_path / "page.jpg"
     pages[0].save(path, quality=85, dpi=(150, 150))
@@ -164,7 +161,6 @@ def test_photo_without_a_table_gives_paragraphs(tmp_path):
     text = " ".join(b.text for b in doc.blocks if b.kind != "table")
     assert "工业" in text and len(text) > 200
     assert all(b.at.confidence is not None for b in doc.blocks if b.kind == "paragraph")
-    del ImageDraw, ImageFont, font_path
 
 
 def _page(lines=(), cells=(), unmapped=0):
