@@ -39,12 +39,13 @@ class CachedTagger:
         self.tagger, self.cache = tagger, {}
         self.version = getattr(tagger, "version", type(tagger).__name__)
 
-    def predict(self, texts):
-        todo = [t for t in dict.fromkeys(texts) if t not in self.cache]
+    def predict(self, texts, roles=None):
+        keys = list(zip(texts, roles if roles is not None else [None] * len(texts)))
+        todo = [k for k in dict.fromkeys(keys) if k not in self.cache]
         if todo:
-            for t, spans in zip(todo, self.tagger.predict(todo)):
-                self.cache[t] = spans
-        return [self.cache[t] for t in texts]
+            for k, spans in zip(todo, self.tagger.predict([t for t, _ in todo], roles=[r for _, r in todo])):
+                self.cache[k] = spans
+        return [self.cache[k] for k in keys]
 
 
 def _problems(findings):

@@ -3,7 +3,9 @@
     python -m eval.tagger [--model models/tagger] [--splits test,dev,ood]
 
 Scores are entity-level exact match, seqeval strict on character-level BIO
-(the guidelines' "Scoring"). `test` is annotations/README.md's test split,
+(the guidelines' "Scoring"). Both taggers are told each text's role (goal or
+result cell) as the pipeline tells them, read from the annotation's `source`
+(`extractor.tagger.roles`); a last table scores them without roles. `test` is annotations/README.md's test split,
 never trained on; `ood` is the hand-written out-of-domain set
 (annotations/README-ood.md). The ablation table is read from
 models/tagger/ablation.json, written by `python -m training.ablate`.
@@ -41,16 +43,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--splits", default="test,dev,ood")
     args = ap.parse_args(argv)
     from extractor.tagger import load_tagger
+    from extractor.tagger.roles import role_of_source
     from extractor.tagger.spans import score
 
     taggers = {"model": load_tagger(args.model), "rules": load_tagger(rules=True)}
     print(f"model: {args.model} ({taggers['model'].version})\n")
+    blind = []
     for split in args.splits.split(","):
         examples = split_examples(split)
         texts = [ex.text for ex in examples]
+        roles = [role_of_source(ex.source) for ex in examples]
+        told = sum(r is not None for r in roles)
         for name, tagger in taggers.items():
-            print(table(f"### {split} ({len(examples)} texts) — {name}", score(examples, tagger.predict(texts))))
+            print(table(f"### {split} ({len(examples)} texts, {told} with a role) — {name}",
+                        score(examples, tagger.predict(texts, roles=roles))))
             print()
+            blind.append((split, name, score(examples, tagger.predict(texts))["micro"]["f1"]))
+    print("### without roles (every text tagged as if its column were unknown): strict micro F1")
+    print("| split | tagger | F1 |\n|---|---|---|")
+    for split, name, f1 in blind:
+        print(f"| {split} | {name} | {f1:.3f} |")
+    print()
     ablation = args.model / "ablation.json"
     if ablation.exists():
         data = json.loads(ablation.read_text(encoding="utf-8"))

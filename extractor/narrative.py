@@ -4,7 +4,8 @@ Free text is every paragraph block and every long table cell that is not form
 data (indicator names, values and 评分标准 are read by `extractor.forms`; the
 定量目标 table's 完成情况 paragraphs are narrative). A cell under a goal header
 (预期目标, 绩效目标, 年度主要工作内容) states targets, one under 实际完成 / 完成情况
-states results: that column decides a claim's kind over the tagger's label.
+states results (`extractor.tagger.roles`): the tagger is told that role, and it
+decides a claim's kind over the tagger's label.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from functools import lru_cache
 from extractor.claims import build_claims
 from extractor.document import At, Document
 from extractor.schema import Claim, Indicator, Rating
+from extractor.tagger.roles import role_of_header
 from extractor.text import squash
 
-_GOAL_HEADERS = re.compile(r"(预期目标|绩效目标|年度主要工作内容|年度目标|总体目标)")
-_RESULT_HEADERS = re.compile(r"(实际完成|完成情况|总体运行情况|取得的成绩)")
+_KIND_OF_ROLE = {"goal": "target", "result": "actual"}
 _FIGURE = re.compile(r"[0-9０-９]")
 _MIN_CELL = 20
 
@@ -45,7 +46,7 @@ def get_tagger(kind: str = "default"):
 
 
 def narrative_texts(doc: Document, indicators: list[Indicator]) -> list[tuple[str, At, str | None]]:
-    """(text, provenance, kind forced by its column or None) for every free-text unit."""
+    """(text, provenance, role of its column or None) for every free-text unit."""
     out: list[tuple[str, At, str | None]] = []
     for block in doc.blocks:
         if block.kind == "paragraph" and _FIGURE.search(block.text):
@@ -66,29 +67,21 @@ def narrative_texts(doc: Document, indicators: list[Indicator]) -> list[tuple[st
                 continue
             if (table.id, cell.row, cell.col) in form_cells:
                 continue
-            out.append((cell.text, cell.at or At(table=table.id, row=cell.row, col=cell.col), _column_kind(grid, cell)))
+            out.append((cell.text, cell.at or At(table=table.id, row=cell.row, col=cell.col), _column_role(grid, cell)))
     return out
 
 
-def _column_kind(grid, cell) -> str | None:
-    """target / actual from the header above the cell (or to its left), if it has one."""
-    for r in range(cell.row - 1, max(-1, cell.row - 4), -1):
-        above = grid[r][cell.col]
+def _column_role(grid, cell) -> str | None:
+    """goal / result from the header above the cell (or to its left), if it has one."""
+    heads = [grid[r][cell.col] for r in range(cell.row - 1, max(-1, cell.row - 4), -1)]
+    if cell.col > 0:
+        heads.append(grid[cell.row][cell.col - 1])
+    for above in heads:
         if above is None or above is cell:
             continue
         head = squash(above.text)
-        if len(head) <= 30:
-            if _GOAL_HEADERS.search(head):
-                return "target"
-            if _RESULT_HEADERS.search(head):
-                return "actual"
-    if cell.col > 0 and grid[cell.row][cell.col - 1] is not None:
-        head = squash(grid[cell.row][cell.col - 1].text)
-        if len(head) <= 30:
-            if _GOAL_HEADERS.search(head):
-                return "target"
-            if _RESULT_HEADERS.search(head):
-                return "actual"
+        if len(head) <= 30 and role_of_header(head):
+            return role_of_header(head)
     return None
 
 
@@ -97,10 +90,11 @@ def narrative_claims(doc: Document, indicators: list[Indicator], tagger) -> list
     if not units:
         return []
     claims: list[Claim] = []
-    for (text, at, kind), spans in zip(units, tagger.predict([u[0] for u in units])):
+    spans_of = tagger.predict([text for text, _, _ in units], roles=[role for _, _, role in units])
+    for (text, at, role), spans in zip(units, spans_of):
         for claim in build_claims(text, spans, at):
-            if kind is not None:
-                claim.kind = kind
+            if role is not None:
+                claim.kind = _KIND_OF_ROLE[role]
             claims.append(claim)
     return claims
 

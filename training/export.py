@@ -20,12 +20,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def dev_f1(path: Path) -> float:
     from extractor.tagger.model import TokenTagger
+    from extractor.tagger.roles import role_of_source
     from extractor.tagger.spans import score
     from training.train import load_examples, split_files
 
     dev = load_examples(split_files("dev"))
     tagger = TokenTagger.load(path)
-    return score(dev, tagger.predict([ex.text for ex in dev]))["micro"]["f1"]
+    roles = [role_of_source(ex.source) for ex in dev]
+    return score(dev, tagger.predict([ex.text for ex in dev], roles=roles))["micro"]["f1"]
 
 
 def export(src: Path, out: Path) -> dict:

@@ -38,6 +38,11 @@ placed as `/work/shared/annotation-guidelines.md` and the decisions D1..D28 of
 - approximations 左右/以上/以内/余/多, Chinese numerals (十余万元, 两千余人次, 三次),
   百分之N, full-width ％, spaces inside figures as PDF text has them (`150 家`);
 - reported scores (`自评综合得分为96.5分`);
+- roles (`extractor.tagger.roles`): about a fifth of the result-shaped sentences
+  are goal-cell items (`role=goal` in `source`, an optional list number in
+  front, their VALUEs become TARGETs as D21 says for goal cells), a tenth are
+  result cells (`role=result`, labels unchanged), and cue-word goal sentences
+  without an executed figure are sometimes goal cells too;
 - negatives: years and dates, rankings and rank changes, durations (连续7个月,
   三年行动), pools (`全市51家“僵尸企业”中`), names with numerals (“1650”, 十大产业链,
   5G, “12+1”, PM2.5 inside a METRIC), phone numbers, document numbers 〔2015〕11号,
@@ -946,6 +951,33 @@ def _dev_test_texts() -> set[str]:
     return out
 
 
+# Result-shaped sentences (`规模工业增加值增长7.5%`) that read the same in a goal
+# cell, where their figures are TARGETs (D21), and goal-shaped ones whose cue
+# words already make them TARGETs.
+_RESULT_SHAPES = {"growth", "level", "light_count", "count_list", "count_before_noun", "share", "fenbie", "list_verbs"}
+_GOAL_SHAPES = {"target", "fenbie_goal"}
+
+
+def _with_role(r: _R, s: _S, template: str) -> tuple[_S, str | None]:
+    """The sentence as a goal cell, a result cell or plain text (`extractor.tagger.roles`)."""
+    roll = r.r.random()
+    if template in _RESULT_SHAPES:
+        differences = any("百分点" in s.text[a:b] for a, b, lab in s.ents if lab == "VALUE")
+        if roll < 0.3 and not differences:
+            # a goal list item: `1、规模工业增加值增长7.5%，新增规模以上企业150家。`
+            lead = r.c(("", "", f"{r.i(1, 6)}、", f"（{r.c('一二三四')}）", f"{r.i(1, 6)}."))
+            goal = _S()
+            goal.text = lead + s.text
+            goal.ents = [(a + len(lead), b + len(lead), "TARGET" if lab == "VALUE" else lab) for a, b, lab in s.ents]
+            goal.ignore = [(a + len(lead), b + len(lead)) for a, b in s.ignore]
+            return goal, "goal"
+        if roll < 0.5:
+            return s, "result"
+    elif template in _GOAL_SHAPES and roll < 0.3 and all(lab != "VALUE" for _, _, lab in s.ents):
+        return s, "goal"
+    return s, None
+
+
 def generate(n: int, seed: int = 13, exclude_texts: Iterable[str] | None = None) -> list[Example]:
     """`n` generated examples, the same for the same (n, seed)."""
     r = _R(seed)
@@ -960,6 +992,7 @@ def generate(n: int, seed: int = 13, exclude_texts: Iterable[str] | None = None)
             raise RuntimeError(f"could not generate {n} valid sentences (got {len(out)})")
         fn = r.c(funcs)
         s, name, dom = fn(r)
+        s, role = _with_role(r, s, name)
         text = s.text
         if not text.strip() or text.strip() in exclude or text in seen:
             continue
@@ -969,7 +1002,7 @@ def generate(n: int, seed: int = 13, exclude_texts: Iterable[str] | None = None)
             id=f"synth-{seed}#{len(out) + 1}",
             text=text,
             entities=[Entity(start=a, end=b, label=lab) for a, b, lab in ents],
-            source=f"training.synth seed={seed} template={name} domain={dom}",
+            source=f"training.synth seed={seed} template={name} domain={dom}" + (f" role={role}" if role else ""),
         )
         if check(ex, s.ignore):
             continue

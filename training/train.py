@@ -3,7 +3,9 @@
     python -m training.train --out models/tagger [--base models/base/e5-small]
         [--synth 4000] [--layers 12] [--epochs 8] [--seed 13]
 
-Train on annotations of the train split (annotations/README.md), select on
+Train on annotations of the train split (annotations/README.md), each text
+with its role (goal / result cell, read from `source`; `extractor.tagger.roles`)
+as the pipeline gives it at run time, select on
 dev strict micro F1 (seqeval, character-level BIO, as the guidelines score),
 stop early, and write the model with `tagger.json` and a model card. The test
 split is never read here.
@@ -52,10 +54,12 @@ def to_dataset(tokenizer, examples, max_tokens: int):
     from datasets import Dataset
 
     from extractor.tagger.encoding import encode
+    from extractor.tagger.roles import role_of_source
 
     rows = {"input_ids": [], "labels": []}
     for ex in examples:
-        for w in encode(tokenizer, ex.text, [e.model_dump() for e in ex.entities], max_tokens=max_tokens):
+        spans = [e.model_dump() for e in ex.entities]
+        for w in encode(tokenizer, ex.text, spans, max_tokens=max_tokens, role=role_of_source(ex.source)):
             rows["input_ids"].append(w.input_ids)
             rows["labels"].append(w.labels)
     return Dataset.from_dict(rows)
@@ -66,11 +70,13 @@ def dev_scorer(tokenizer, examples, max_tokens: int):
     import numpy as np
 
     from extractor.tagger.encoding import decode, encode
+    from extractor.tagger.roles import role_of_source
     from extractor.tagger.spans import Span, score
 
     windows = []
     for i, ex in enumerate(examples):
-        for w in encode(tokenizer, ex.text, [e.model_dump() for e in ex.entities], max_tokens=max_tokens):
+        spans = [e.model_dump() for e in ex.entities]
+        for w in encode(tokenizer, ex.text, spans, max_tokens=max_tokens, role=role_of_source(ex.source)):
             windows.append((i, w))
 
     # Trainer may evaluate in length-grouped order (transformers 5 does under

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from extractor.tagger.pretokenize import encode_words, pretokenize
+from extractor.tagger.roles import PREFIX, check_role
 
 ENTITY_LABELS = ("METRIC", "VALUE", "TARGET")
 LABELS = ("O",) + tuple(f"{p}-{lab}" for lab in ENTITY_LABELS for p in ("B", "I"))
@@ -63,8 +64,15 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out if text[s:e].strip()]
 
 
-def encode(tokenizer, text: str, spans=None, max_tokens: int = 256) -> list[Window]:
-    """Model windows for `text` (split at sentence ends, then at chunk boundaries if still too long)."""
+def encode(tokenizer, text: str, spans=None, max_tokens: int = 256, role: str | None = None) -> list[Window]:
+    """Model windows for `text` (split at sentence ends, then at chunk boundaries if still too long).
+
+    With a `role` (`roles.ROLES`) every window starts with that role's prefix
+    words, which carry no labels and never become part of a span.
+    """
+    prefix = PREFIX[role] if check_role(role) else ""
+    if prefix:
+        max_tokens -= len(encode_words(tokenizer, prefix, add_special_tokens=False)[0])
     windows: list[Window] = []
     for s, e in _pieces(tokenizer, text, max_tokens):
         piece = text[s:e]
@@ -75,7 +83,7 @@ def encode(tokenizer, text: str, spans=None, max_tokens: int = 256) -> list[Wind
                 for a, b, lab in _triples(spans)
                 if a >= s and b <= e
             ]
-        windows.append(_encode_piece(tokenizer, piece, piece_spans, s))
+        windows.append(_encode_piece(tokenizer, piece, piece_spans, s, prefix))
     return windows
 
 
@@ -148,8 +156,13 @@ def _chunk_runs(tokenizer, text: str, s: int, e: int, max_tokens: int) -> list[t
     return out
 
 
-def _encode_piece(tokenizer, text: str, spans, offset: int) -> Window:
-    input_ids, chunk_of, _ = encode_words(tokenizer, text)
+def _encode_piece(tokenizer, text: str, spans, offset: int, prefix: str = "") -> Window:
+    input_ids, chunk_of, _ = encode_words(tokenizer, prefix + text)
+    if prefix:
+        # the prefix ends in punctuation, a chunk of its own, so the text's
+        # chunks are the same with or without it, shifted by the prefix's count
+        n = len(pretokenize(prefix))
+        chunk_of = [None if c is None or c < n else c - n for c in chunk_of]
     labels = None
     if spans is not None:
         tags = chunk_tags(text, spans)

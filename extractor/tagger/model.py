@@ -53,12 +53,16 @@ class TokenTagger:
         model.eval()
         return cls(model, tokenizer, meta)
 
-    def predict(self, texts: list[str], batch_size: int = 32) -> list[list[Span]]:
+    def predict(self, texts: list[str], batch_size: int = 32, roles: list[str | None] | None = None) -> list[list[Span]]:
+        """Spans per text; `roles[i]` ("goal", "result" or None) says which column text i comes from."""
         import torch
 
+        roles = list(roles) if roles is not None else [None] * len(texts)
+        if len(roles) != len(texts):
+            raise ValueError(f"{len(roles)} roles for {len(texts)} texts")
         windows: list[tuple[int, Window]] = []
         for i, text in enumerate(texts):
-            for w in encode(self.tokenizer, text, max_tokens=self.max_tokens):
+            for w in encode(self.tokenizer, text, max_tokens=self.max_tokens, role=roles[i]):
                 windows.append((i, w))
         out: list[list[Span]] = [[] for _ in texts]
         # sorting by length keeps padding (wasted compute) small
@@ -81,5 +85,5 @@ class TokenTagger:
             spans.sort(key=lambda sp: sp.start)
         return out
 
-    def predict_one(self, text: str) -> list[Span]:
-        return self.predict([text])[0]
+    def predict_one(self, text: str, role: str | None = None) -> list[Span]:
+        return self.predict([text], roles=[role])[0]

@@ -50,6 +50,7 @@ from pathlib import Path
 from extractor.quantity import Quantity, find_quantities
 from extractor.tagger import lexicon as L
 from extractor.tagger.spans import Span, resolve_overlaps
+from extractor.tagger.roles import check_role, role_of_source
 
 __all__ = ["RuleTagger", "evaluate", "main"]
 
@@ -185,20 +186,20 @@ class RuleTagger:
 
     # -- public API ---------------------------------------------------------
 
-    def predict(self, text, goal: bool = False, batch_size: int | None = None):
+    def predict(self, text, goal: bool = False, batch_size: int | None = None, roles=None):
         """Spans of one text, sorted by start and never overlapping.
 
         Given a list of texts instead of one, returns one span list per text,
-        like `TokenTagger.predict(texts)` (so `load_tagger(rules=True)` is a
-        drop-in replacement; `batch_size` is accepted and ignored).
+        like `TokenTagger.predict(texts, roles=…)` (so `load_tagger(rules=True)`
+        is a drop-in replacement; `batch_size` is accepted and ignored).
 
-        `goal=True` says the text is a goal cell (预期目标): figures without a
-        cue of their own are TARGET instead of VALUE. The text alone cannot
-        tell a goal cell from a result cell (`规模工业增加值增长7.5%`), so a
-        caller that knows the column should say so.
+        `goal=True` (or the role "goal", `extractor.tagger.roles`) says the text
+        is a goal cell (预期目标): figures without a cue of their own are TARGET
+        instead of VALUE. The text alone cannot tell a goal cell from a result
+        cell (`规模工业增加值增长7.5%`), so a caller that knows the column should say so.
         """
         if isinstance(text, (list, tuple)):
-            return self.predict_many(text, goal=goal)
+            return self.predict_many(text, goal=goal, roles=roles)
         if not isinstance(text, str) or not text.strip():
             return []
         try:
@@ -206,13 +207,17 @@ class RuleTagger:
         except Exception:  # noqa: BLE001 - one odd sentence must not stop a batch
             return []
 
-    def predict_one(self, text: str, goal: bool = False) -> list[Span]:
+    def predict_one(self, text: str, goal: bool = False, role: str | None = None) -> list[Span]:
         """Same as `predict(text)` for one text (the name `TokenTagger` uses)."""
-        return self.predict(text, goal=goal) if isinstance(text, str) else []
+        return self.predict(text, goal=goal or check_role(role) == "goal") if isinstance(text, str) else []
 
-    def predict_many(self, texts: Iterable[str], goal: bool = False, batch_size: int | None = None) -> list[list[Span]]:
-        """One span list per text."""
-        return [self.predict_one(t, goal=goal) for t in texts]
+    def predict_many(self, texts: Iterable[str], goal: bool = False, batch_size: int | None = None, roles=None) -> list[list[Span]]:
+        """One span list per text; `roles[i]` is text i's role, `goal` applies to all."""
+        texts = list(texts)
+        roles = list(roles) if roles is not None else [None] * len(texts)
+        if len(roles) != len(texts):
+            raise ValueError(f"{len(roles)} roles for {len(texts)} texts")
+        return [self.predict_one(t, goal=goal, role=r) for t, r in zip(texts, roles)]
 
     # -- pipeline -----------------------------------------------------------
 
@@ -765,7 +770,7 @@ class RuleTagger:
 # ---------------------------------------------------------------------------
 
 
-def evaluate(paths: Iterable[str | Path], tagger: RuleTagger | None = None, use_goal_hint: bool = False):
+def evaluate(paths: Iterable[str | Path], tagger: RuleTagger | None = None, use_roles: bool = True):
     """Strict scores of the rule tagger on annotation files: (score dict, examples, predictions)."""
     from extractor.tagger.corpus import read_jsonl
     from extractor.tagger.spans import score
@@ -774,8 +779,7 @@ def evaluate(paths: Iterable[str | Path], tagger: RuleTagger | None = None, use_
     examples = [ex for p in paths for ex in read_jsonl(p)]
     preds = []
     for ex in examples:
-        goal = use_goal_hint and ("预期目标" in ex.source or "绩效目标" in ex.source)
-        preds.append(tagger.predict(ex.text, goal=goal))
+        preds.append(tagger.predict_one(ex.text, role=role_of_source(ex.source) if use_roles else None))
     return score(examples, preds), examples, preds
 
 

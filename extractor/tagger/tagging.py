@@ -1,6 +1,9 @@
 """Tag a JSONL file of texts: each line {"id", "text", …} gets "entities" with scores.
 
-Bad lines (not JSON, no text) are reported with their line number and skipped;
+A line may say which column its text comes from with `"role": "goal"` or
+`"result"` (`extractor.tagger.roles`); without one, a `source` in the
+annotation files' form (`… table cell 预期目标`) gives it. Bad lines (not JSON,
+no text, an unknown role) are reported with their line number and skipped;
 every good line is still written, in input order.
 """
 
@@ -10,6 +13,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
+
+from extractor.tagger.roles import ROLES, role_of_source
 
 
 @dataclass
@@ -37,6 +42,10 @@ def read_lines(path: Path, report: TagReport) -> Iterator[dict]:
             if not isinstance(text, str):
                 report.errors.append(f"{path} line {number}: no \"text\" string")
                 continue
+            role = record.get("role")
+            if role is not None and role not in ROLES:
+                report.errors.append(f"{path} line {number}: unknown role {role!r} (expected {' or '.join(ROLES)})")
+                continue
             record.setdefault("id", f"{path.stem}#{number}")
             yield record
 
@@ -47,7 +56,8 @@ def tag_records(tagger, records: Iterable[dict], out: TextIO, report: TagReport,
     def flush() -> None:
         if not batch:
             return
-        for record, spans in zip(batch, tagger.predict([r["text"] for r in batch])):
+        roles = [r.get("role") or role_of_source(r.get("source") if isinstance(r.get("source"), str) else None) for r in batch]
+        for record, spans in zip(batch, tagger.predict([r["text"] for r in batch], roles=roles)):
             record["entities"] = [
                 {"start": s.start, "end": s.end, "label": s.label, "score": round(s.score, 4)} for s in spans
             ]
