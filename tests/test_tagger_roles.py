@@ -97,3 +97,31 @@ def test_tag_command_reads_roles_and_refuses_unknown_ones(tmp_path):
     rows = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
     figure = {k: [e["label"] for e in r["entities"] if e["label"] != "METRIC"] for k, r in rows.items()}
     assert figure == {"g": ["TARGET"], "s": ["TARGET"], "n": ["VALUE"]}
+
+
+class _Recording(RuleTagger):
+    """The rule tagger, remembering which role each text was tagged with."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen: dict[str, str | None] = {}
+
+    def predict(self, text, goal=False, batch_size=None, roles=None):
+        if isinstance(text, list):
+            self.seen.update(zip(text, roles if roles is not None else [None] * len(text)))
+        return super().predict(text, goal=goal, batch_size=batch_size, roles=roles)
+
+
+def test_pipeline_tells_the_tagger_the_role_of_each_cell():
+    from extractor.pipeline import extract
+
+    tagger = _Recording()
+    result = extract(ROOT / "tests" / "fixtures" / "002_418cb45b50d16ad8.txt", tagger=tagger)
+    goal_texts = [t for t, r in tagger.seen.items() if r == "goal"]
+    assert any("8%左右" in t for t in goal_texts)
+    assert any(r == "result" for r in tagger.seen.values()) and any(r is None for r in tagger.seen.values())
+    # the figure is a TARGET because the tagger was told, not only because the claim's kind is overridden
+    texts = [t for t in goal_texts if "8%左右" in t]
+    for spans in RuleTagger().predict(texts, roles=["goal"] * len(texts)):
+        assert any(s.label == "TARGET" for s in spans)
+    assert any(c.value.text == "8%左右" and c.kind == "target" for c in result.claims)

@@ -23,24 +23,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def silver_file(n: int, seed: int, path: Path) -> Path:
-    """Generated sentences re-labelled by the rule tagger: what weak supervision alone would give."""
-    from extractor.tagger.corpus import Example, write_jsonl
-    from extractor.tagger.rules import RuleTagger
-    from training.synth import generate
-
-    tagger = RuleTagger()
-    texts = [ex.text for ex in generate(n, seed=seed)]
-    examples = []
-    for i, (text, spans) in enumerate(zip(texts, tagger.predict(texts))):
-        examples.append(
-            Example(id=f"silver#{i}", text=text, source="rule tagger on generated text",
-                    entities=[{"start": s.start, "end": s.end, "label": s.label} for s in spans])
-        )
-    write_jsonl(path, examples)
-    return path
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--base", default=str(ROOT / "models" / "base" / "e5-small-zh"))
@@ -51,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "models" / "tagger" / "ablation.json")
     ap.add_argument("--only", default=None, help="comma-separated run names")
     args = ap.parse_args(argv)
+    from training.silver import silver_file
     from training.train import train
 
     work = Path(tempfile.mkdtemp(prefix="ablate-"))

