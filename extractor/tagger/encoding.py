@@ -102,7 +102,9 @@ def _pieces(tokenizer, text: str, max_tokens: int) -> list[tuple[int, int]]:
     """Whole text if it fits, else sentences, else clauses, else runs of chunks that fit."""
     if not text.strip():
         return []
-    if len(encode_words(tokenizer, text)[0]) <= max_tokens:
+    # every token covers at least one character, apart from a `▁` before a
+    # word and the two specials: a short text fits without tokenizing it twice
+    if 2 * len(text) + 2 <= max_tokens or len(encode_words(tokenizer, text)[0]) <= max_tokens:
         return [(0, len(text))]
     out: list[tuple[int, int]] = []
     for s, e in sentences(text):
