@@ -72,3 +72,33 @@ def test_sentences_tile_content_with_exact_offsets():
     text = "一是增长8.3%。二是新增180家；\n三是完成"
     spans = sentences(text)
     assert [text[s:e] for s, e in spans] == ["一是增长8.3%。", "二是新增180家；\n", "三是完成"]
+
+
+def test_viterbi_finds_the_best_valid_label_sequence():
+    """Against brute force over every IOB2-valid sequence of short inputs."""
+    import itertools
+    import math
+    import random
+
+    from extractor.tagger.encoding import viterbi
+
+    def valid(seq):
+        prev = "O"
+        for j in seq:
+            lab = LABELS[j]
+            if lab.startswith("I-") and (prev == "O" or prev[2:] != lab[2:]):
+                return False
+            prev = lab
+        return True
+
+    rng = random.Random(7)
+    for _ in range(40):
+        n = rng.randint(1, 4)
+        rows = [[rng.random() ** 3 + 1e-6 for _ in LABELS] for _ in range(n)]
+        best = max((seq for seq in itertools.product(range(len(LABELS)), repeat=n) if valid(seq)),
+                   key=lambda seq: sum(math.log(rows[t][j]) for t, j in enumerate(seq)))
+        assert tuple(viterbi(rows)) == best
+    # an I- label that would win alone is never emitted without its B-
+    rows = [[0.1, 0.0, 0.0, 0.0, 0.9, 0.0, 0.0]]
+    assert LABELS[viterbi(rows)[0]] != "I-VALUE"
+    assert viterbi([]) == []

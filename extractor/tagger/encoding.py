@@ -191,26 +191,21 @@ _START = [not lab.startswith("I-") for lab in LABELS]
 
 def viterbi(rows) -> list[int]:
     """The best label sequence under IOB2 constraints, from per-chunk label probabilities."""
-    import math
+    import numpy as np
 
-    n, k = len(rows), len(LABELS)
-    if n == 0:
+    if len(rows) == 0:
         return []
-    logp = [[math.log(max(float(p), 1e-12)) for p in row] for row in rows]
-    score = [logp[0][j] if _START[j] else -math.inf for j in range(k)]
-    back: list[list[int]] = []
-    for t in range(1, n):
-        nxt, ptr = [], []
-        for j in range(k):
-            best_i = max((i for i in range(k) if _ALLOWED[i][j]), key=lambda i: score[i])
-            nxt.append(score[best_i] + logp[t][j])
-            ptr.append(best_i)
-        score, back = nxt, back + [ptr]
-    j = max(range(k), key=lambda i: score[i])
-    path = [j]
-    for ptr in reversed(back):
-        j = ptr[j]
-        path.append(j)
+    logp = np.log(np.maximum(np.asarray(rows, dtype=np.float64), 1e-12))
+    step = np.where(np.array(_ALLOWED), 0.0, -np.inf)  # [previous, current]
+    score = np.where(np.array(_START), logp[0], -np.inf)
+    back = np.zeros(logp.shape, dtype=np.int64)
+    for t in range(1, len(logp)):
+        cand = score[:, None] + step
+        back[t] = cand.argmax(axis=0)  # the first best, as a left-to-right scan would pick
+        score = cand.max(axis=0) + logp[t]
+    path = [int(score.argmax())]
+    for t in range(len(logp) - 1, 0, -1):
+        path.append(int(back[t][path[-1]]))
     return path[::-1]
 
 
