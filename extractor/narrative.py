@@ -80,8 +80,9 @@ def _column_role(grid, cell) -> str | None:
         if above is None or above is cell:
             continue
         head = squash(above.text)
-        if len(head) <= 30 and role_of_header(head):
-            return role_of_header(head)
+        role = role_of_header(head) if len(head) <= 30 else None
+        if role:
+            return role
     return None
 
 

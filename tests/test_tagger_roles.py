@@ -32,7 +32,7 @@ def test_role_from_annotation_sources():
     assert role_of_source("seeds/003_x.txt line 285 table row (绩效指标: 三级指标，年度指标值，实际完成值)") is None
     assert role_of_source("seeds/003_x.txt line 12") is None
     assert role_of_source("training.synth seed=13 template=growth domain=industry role=goal") == "goal"
-    assert role_of_source(None) is None
+    assert role_of_source(None) is None and role_of_source(5) is None
     assert role_of_header("绩效目标") == "goal" and role_of_header("分值") is None
 
 

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from extractor.tagger.encoding import LABELS, Window, decode, encode
+from extractor.tagger.roles import roles_for
 from extractor.tagger.spans import Span
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent.parent / "models" / "tagger"
@@ -57,9 +58,7 @@ class TokenTagger:
         """Spans per text; `roles[i]` ("goal", "result" or None) says which column text i comes from."""
         import torch
 
-        roles = list(roles) if roles is not None else [None] * len(texts)
-        if len(roles) != len(texts):
-            raise ValueError(f"{len(roles)} roles for {len(texts)} texts")
+        roles = roles_for(texts, roles)
         windows: list[tuple[int, Window]] = []
         for i, text in enumerate(texts):
             for w in encode(self.tokenizer, text, max_tokens=self.max_tokens, role=roles[i]):

@@ -33,9 +33,9 @@ def role_of_header(header: str) -> str | None:
     return None
 
 
-def role_of_source(source: str | None) -> str | None:
+def role_of_source(source) -> str | None:
     """The role an annotation `source` records: `… table cell 预期目标` or `role=goal`."""
-    if not source:
+    if not isinstance(source, str) or not source:
         return None
     m = _EXPLICIT.search(source)
     if m:
@@ -49,3 +49,11 @@ def check_role(role) -> str | None:
     if role is None or role in ROLES:
         return role
     raise ValueError(f"unknown role {role!r}: expected one of {', '.join(ROLES)} or none")
+
+
+def roles_for(texts: list, roles) -> list[str | None]:
+    """One role per text: `roles` as a list, or all None; ValueError if the counts differ."""
+    roles = list(roles) if roles is not None else [None] * len(texts)
+    if len(roles) != len(texts):
+        raise ValueError(f"{len(roles)} roles for {len(texts)} texts")
+    return roles

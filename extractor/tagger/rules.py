@@ -50,7 +50,7 @@ from pathlib import Path
 from extractor.quantity import Quantity, find_quantities
 from extractor.tagger import lexicon as L
 from extractor.tagger.spans import Span, resolve_overlaps
-from extractor.tagger.roles import check_role, role_of_source
+from extractor.tagger.roles import check_role, role_of_source, roles_for
 
 __all__ = ["RuleTagger", "evaluate", "main"]
 
@@ -214,10 +214,7 @@ class RuleTagger:
     def predict_many(self, texts: Iterable[str], goal: bool = False, batch_size: int | None = None, roles=None) -> list[list[Span]]:
         """One span list per text; `roles[i]` is text i's role, `goal` applies to all."""
         texts = list(texts)
-        roles = list(roles) if roles is not None else [None] * len(texts)
-        if len(roles) != len(texts):
-            raise ValueError(f"{len(roles)} roles for {len(texts)} texts")
-        return [self.predict_one(t, goal=goal, role=r) for t, r in zip(texts, roles)]
+        return [self.predict_one(t, goal=goal, role=r) for t, r in zip(texts, roles_for(texts, roles))]
 
     # -- pipeline -----------------------------------------------------------
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
-from extractor.tagger.roles import ROLES, role_of_source
+from extractor.tagger.roles import check_role, role_of_source
 
 
 @dataclass
@@ -42,9 +42,10 @@ def read_lines(path: Path, report: TagReport) -> Iterator[dict]:
             if not isinstance(text, str):
                 report.errors.append(f"{path} line {number}: no \"text\" string")
                 continue
-            role = record.get("role")
-            if role is not None and role not in ROLES:
-                report.errors.append(f"{path} line {number}: unknown role {role!r} (expected {' or '.join(ROLES)})")
+            try:
+                check_role(record.get("role"))
+            except ValueError as exc:
+                report.errors.append(f"{path} line {number}: {exc}")
                 continue
             record.setdefault("id", f"{path.stem}#{number}")
             yield record
@@ -56,7 +57,7 @@ def tag_records(tagger, records: Iterable[dict], out: TextIO, report: TagReport,
     def flush() -> None:
         if not batch:
             return
-        roles = [r.get("role") or role_of_source(r.get("source") if isinstance(r.get("source"), str) else None) for r in batch]
+        roles = [r.get("role") or role_of_source(r.get("source")) for r in batch]
         for record, spans in zip(batch, tagger.predict([r["text"] for r in batch], roles=roles)):
             record["entities"] = [
                 {"start": s.start, "end": s.end, "label": s.label, "score": round(s.score, 4)} for s in spans
