@@ -63,6 +63,21 @@ def test_level_caps_and_explanations():
     assert split_level("产出指标\n(50 分)") == ("产出指标", 50)
     assert split_level("产出目标（部门工作实绩，包含重点工作）") == ("产出目标", None)
     assert split_level("投  入（15分）") == ("投入", 15)
+    # a scan that lost the closing bracket at the cell's edge
+    assert split_level("产出目标（部门工作实绩，包含上级部门布置的重点工作") == ("产出目标", None)
+    assert split_level("投入（15分") == ("投入", 15)
+    assert split_level("（其他）") == ("（其他）", None)
+
+
+def test_headers_one_character_off_still_name_their_column():
+    from extractor.forms.headers import FUNDS_COLUMNS, INDICATOR_COLUMNS, header_key
+
+    assert header_key("厂自评得分", INDICATOR_COLUMNS) == "score"  # a stray mark before the header
+    assert header_key("年度指示值", INDICATOR_COLUMNS) == "target"  # one character misread
+    assert header_key("全年执数", FUNDS_COLUMNS) == "executed"  # one character lost
+    # short names are exact only: 得分 / 评分 / 分值 are one character apart from each other
+    assert header_key("自分", INDICATOR_COLUMNS) is None
+    assert header_key("项目名称说明", INDICATOR_COLUMNS) is None
 
 
 def test_budget_block_with_labelled_sources():

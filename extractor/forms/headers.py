@@ -37,8 +37,12 @@ FUNDS_ROW_LABELS = ("年度资金总额", "资金总额")
 BY_SOURCE = ("一般公共预算", "政府性基金拨款", "纳入专户管理的非税收入拨款", "其他资金")
 BY_TYPE = ("基本支出", "项目支出")
 
-_CAP = re.compile(r"[（(]\s*(?P<n>\d+(?:\.\d+)?)\s*分\s*[）)]\s*$")
+_CAP = re.compile(r"[（(]\s*(?P<n>\d+(?:\.\d+)?)\s*分\s*[）)]?\s*$")  # the closing bracket may be lost in a scan
 _PAREN_TAIL = re.compile(r"[（(][^（()）]*[）)]\s*$")
+_UNCLOSED_TAIL = re.compile(r"[（(][^（()）]*$")  # a scan lost the closing bracket at the cell's edge
+
+
+FUZZY_MIN_LEN = 4  # shorter names (得分, 评分, 分值) differ from each other by one character
 
 
 def header_key(text: str, vocabulary: dict[str, tuple[str, ...]]) -> str | None:
@@ -48,7 +52,18 @@ def header_key(text: str, vocabulary: dict[str, tuple[str, ...]]) -> str | None:
             return key
     if vocabulary is INDICATOR_COLUMNS and s.startswith(NOTE_PREFIXES):
         return "note"
-    return None
+    return _one_char_off(s, vocabulary)
+
+
+def _one_char_off(s: str, vocabulary: dict[str, tuple[str, ...]]) -> str | None:
+    """The key whose name is one edit from `s` (a scan's stray mark, a lost or misread character), if only one is."""
+    from rapidfuzz.distance import Levenshtein
+
+    if len(s) < FUZZY_MIN_LEN:
+        return None
+    keys = {key for key, names in vocabulary.items() for name in names
+            if len(name) >= FUZZY_MIN_LEN and Levenshtein.distance(s, name, score_cutoff=1) <= 1}
+    return keys.pop() if len(keys) == 1 else None
 
 
 def split_level(text: str) -> tuple[str, float | None]:
@@ -62,6 +77,9 @@ def split_level(text: str) -> tuple[str, float | None]:
     else:
         while _PAREN_TAIL.search(s) and not _PAREN_TAIL.fullmatch(s):
             s = _PAREN_TAIL.sub("", s)
+        m = _UNCLOSED_TAIL.search(s)
+        if m and m.start() > 0:
+            s = s[: m.start()]
     return s, cap
 
 

@@ -38,16 +38,38 @@ def read_lines(image: np.ndarray) -> list[OcrLine]:
     """Text lines of an RGB or grey page image, in pixel coordinates."""
     if image.ndim == 2:
         image = np.stack([image] * 3, axis=-1)
-    result, _elapsed = _engine()(image, use_cls=False)
+    # word boxes come from the recogniser's own CTC columns: where each character sits in its line,
+    # so a line that runs over a table rule is cut between the right characters
+    result, _elapsed = _engine()(image, use_cls=False, return_word_box=True)
     lines: list[OcrLine] = []
-    for box, text, score in result or []:
+    for box, text, score, *words in result or []:
         xs = [float(p[0]) for p in box]
         ys = [float(p[1]) for p in box]
-        text = str(text).strip()
+        text = curl_quotes(str(text).strip())
         if not text:
             continue
-        lines.append(OcrLine(text, min(xs), min(ys), max(xs), max(ys), float(score)))
+        chars = _chars(text, *words[:2]) if len(words) >= 2 else None
+        lines.append(OcrLine(text, min(xs), min(ys), max(xs), max(ys), float(score), chars))
     return lines
+
+
+def _chars(text: str, word_boxes, contents) -> list[tuple[str, float, float]] | None:
+    """(char, x0, x1) for every non-space character of `text`, or None if the word boxes do not spell it."""
+    if not word_boxes or len(word_boxes) != len(contents):
+        return None
+    out: list[tuple[str, float, float]] = []
+    for word, pts in zip(contents, word_boxes):
+        word = str(word)
+        xs = [float(p[0]) for p in pts]
+        x0, x1 = min(xs), max(xs)
+        n = len(word) or 1
+        out += [(ch, x0 + (x1 - x0) * i / n, x0 + (x1 - x0) * (i + 1) / n) for i, ch in enumerate(word)]
+    spelled = "".join(ch for ch, _, _ in out)
+    if spelled.replace(" ", "") != text.replace(" ", ""):
+        return None
+    out = [c for c in out if c[0] != " "]
+    out.sort(key=lambda c: c[1])
+    return out if "".join(c[0] for c in out) == text.replace(" ", "") else None
 
 
 def read_crop(image: np.ndarray) -> tuple[str, float]:
@@ -58,4 +80,24 @@ def read_crop(image: np.ndarray) -> tuple[str, float]:
     if not result:
         return "", 0.0
     text, score = result[0][0], result[0][1]
-    return str(text).strip(), float(score)
+    return curl_quotes(str(text).strip()), float(score)
+
+
+def curl_quotes(text: str) -> str:
+    """Straight double quotes as the curly pair a Chinese report prints.
+
+    The recogniser often reads the closing ” of “12+1” as ", which would make
+    the same text differ between the scan and the text PDF.
+    """
+    if '"' not in text:
+        return text
+    out, open_ = [], False
+    for ch in text:
+        if ch == '"':
+            ch = "”" if open_ else "“"
+        if ch == "“":
+            open_ = True
+        elif ch == "”":
+            open_ = False
+        out.append(ch)
+    return "".join(out)

@@ -16,6 +16,9 @@ def skew_angle(gray: np.ndarray) -> float:
 
     ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
     h, w = ink.shape
+    # vertical rules out first: they tie a table's rules and text into one tall blob that no slope describes
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(25, h // 70))))
+    ink = cv2.subtract(ink, cv2.dilate(vert, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1))))
     # smear text lines and rules into long blobs, then measure each blob's direction
     smear = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (max(15, w // 60), 1)))
     n, labels, stats, _c = cv2.connectedComponentsWithStats(smear, connectivity=8)

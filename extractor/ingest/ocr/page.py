@@ -3,7 +3,8 @@
 Coordinates are PDF points from the page's top-left corner (pixels × scale),
 so everything after this module treats a scanned page like a text page.
 An OCR box that runs over a vertical rule (two cells read as one line) is
-cut at the rule, its characters shared out by their share of the box width.
+cut at the rule between the characters the recogniser placed on either side
+(its CTC columns; estimated from character widths for lines read without them).
 A page whose text reads better upside down is turned and read again.
 """
 
@@ -154,12 +155,12 @@ def _table_part(page: int, cells: list[tuple[float, float, float, float]], boxes
         if not (top - 1 <= cy <= bottom + 1 and bx1 > x0 and bx0 < x1):
             continue
         used.add(k)
-        centres = _char_centres(ln.text, bx0, bx1)
+        placed = _placed_chars(ln, bx0, bx1)
         for i, cell in enumerate(cells):
             cx0, ctop, cx1, cbottom = cell
             if not (ctop - 1 <= cy <= cbottom + 1):
                 continue
-            chars = [ch for ch, x in zip(ln.text, centres) if cx0 <= x < cx1]
+            chars = [ch for ch, x in placed if cx0 <= x < cx1]
             if chars:
                 texts[i].append((btop, max(bx0, cx0), bbottom, "".join(chars), ln.confidence))
     raw: list[RawCell] = []
@@ -176,6 +177,14 @@ def _table_part(page: int, cells: list[tuple[float, float, float, float]], boxes
     xs = cluster([v for c in raw for v in (c.x0, c.x1)], EDGE_MERGE)
     ys = cluster([v for c in raw for v in (c.top, c.bottom)], EDGE_MERGE)
     return TablePart(page, (x0, top, x1, bottom), xs, ys, raw), used
+
+
+def _placed_chars(ln: engine.OcrLine, bx0: float, bx1: float) -> list[tuple[str, float]]:
+    """Each character with its x centre in page coordinates: where the recogniser put it, else estimated."""
+    if ln.chars and ln.x1 > ln.x0:
+        k = (bx1 - bx0) / (ln.x1 - ln.x0)
+        return [(ch, bx0 + ((a + b) / 2 - ln.x0) * k) for ch, a, b in ln.chars]
+    return list(zip(ln.text, _char_centres(ln.text, bx0, bx1)))
 
 
 def _char_centres(text: str, x0: float, x1: float) -> list[float]:
