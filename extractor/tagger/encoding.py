@@ -18,6 +18,10 @@ ENTITY_LABELS = ("METRIC", "VALUE", "TARGET")
 LABELS = ("O",) + tuple(f"{p}-{lab}" for lab in ENTITY_LABELS for p in ("B", "I"))
 LABEL2ID = {name: i for i, name in enumerate(LABELS)}
 IGNORE = -100
+# Rule hints: 0 = no hint (specials, role prefix, whitespace, or hints withheld),
+# 1 + LABEL2ID[tag] = the rule tagger tagged the token's chunk `tag`
+NO_HINT = 0
+HINTS = ("none",) + LABELS
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
 
@@ -31,6 +35,7 @@ class Window:
     labels: list[int] | None
     text: str
     offset: int  # where `text` starts in the caller's text
+    hint_ids: list[int] | None = None  # per token, the rule tagger's label for its chunk (`HINTS`)
 
 
 def chunk_tags(text: str, spans) -> list[str | None]:
@@ -64,11 +69,12 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out if text[s:e].strip()]
 
 
-def encode(tokenizer, text: str, spans=None, max_tokens: int = 256, role: str | None = None) -> list[Window]:
+def encode(tokenizer, text: str, spans=None, max_tokens: int = 256, role: str | None = None, hints=None) -> list[Window]:
     """Model windows for `text` (split at sentence ends, then at chunk boundaries if still too long).
 
     With a `role` (`roles.ROLES`) every window starts with that role's prefix
-    words, which carry no labels and never become part of a span.
+    words, which carry no labels and never become part of a span. With `hints`
+    (spans of the rule tagger on the same text) every window carries `hint_ids`.
     """
     prefix = PREFIX[role] if check_role(role) else ""
     if prefix:
@@ -76,15 +82,24 @@ def encode(tokenizer, text: str, spans=None, max_tokens: int = 256, role: str | 
     windows: list[Window] = []
     for s, e in _pieces(tokenizer, text, max_tokens):
         piece = text[s:e]
-        piece_spans = None
-        if spans is not None:
-            piece_spans = [
-                {"start": a - s, "end": b - s, "label": lab}
-                for a, b, lab in _triples(spans)
-                if a >= s and b <= e
-            ]
-        windows.append(_encode_piece(tokenizer, piece, piece_spans, s, prefix))
+        window = _encode_piece(tokenizer, piece, _inside(spans, s, e), s, prefix)
+        if hints is not None:
+            window.hint_ids = _hint_ids(piece, _inside(hints, s, e), window.chunk_of)
+        windows.append(window)
     return windows
+
+
+def _inside(spans, s: int, e: int):
+    """The spans that lie within text[s:e], shifted to the piece's offsets (None stays None)."""
+    if spans is None:
+        return None
+    return [{"start": a - s, "end": b - s, "label": lab} for a, b, lab in _triples(spans) if a >= s and b <= e]
+
+
+def _hint_ids(text: str, hints, chunk_of: list[int | None]) -> list[int]:
+    """Every token of a chunk carries the chunk's rule tag, so a hint is seen wherever the token is."""
+    tags = chunk_tags(text, hints)
+    return [NO_HINT if c is None or tags[c] is None else 1 + LABEL2ID[tags[c]] for c in chunk_of]
 
 
 def _triples(spans):

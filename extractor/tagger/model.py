@@ -25,8 +25,14 @@ class TokenTagger:
         self.tokenizer = tokenizer
         self.meta = meta
         self.max_tokens = max_tokens
+        self._rule_tagger = None  # loaded on first use, by hinted models only
         if tuple(meta.get("labels", LABELS)) != LABELS:
             raise ValueError(f"model labels {meta.get('labels')} do not match this code's {LABELS}")
+
+    @property
+    def hinted(self) -> bool:
+        """True if the model reads the rule tagger's labels (`extractor.tagger.hinted`)."""
+        return bool(self.meta.get("hints"))
 
     @property
     def version(self) -> str:
@@ -35,7 +41,9 @@ class TokenTagger:
     @classmethod
     def load(cls, path: str | Path | None = None, threads: int | None = None) -> "TokenTagger":
         import torch
-        from transformers import AutoModelForTokenClassification, AutoTokenizer
+        from transformers import AutoTokenizer
+
+        from extractor.tagger.hinted import model_class
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()
@@ -48,7 +56,7 @@ class TokenTagger:
         if threads:
             torch.set_num_threads(threads)
         tokenizer = AutoTokenizer.from_pretrained(path)
-        model = AutoModelForTokenClassification.from_pretrained(path, dtype=torch.float32)
+        model = model_class(meta).from_pretrained(path, dtype=torch.float32)
         if meta.get("int8"):
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
         model.eval()
@@ -59,9 +67,10 @@ class TokenTagger:
         import torch
 
         roles = roles_for(texts, roles)
+        hints = self._rules().predict_many(texts, roles=roles) if self.hinted else [None] * len(texts)
         windows: list[tuple[int, Window]] = []
         for i, text in enumerate(texts):
-            for w in encode(self.tokenizer, text, max_tokens=self.max_tokens, role=roles[i]):
+            for w in encode(self.tokenizer, text, max_tokens=self.max_tokens, role=roles[i], hints=hints[i]):
                 windows.append((i, w))
         out: list[list[Span]] = [[] for _ in texts]
         # sorting by length keeps padding (wasted compute) small
@@ -73,16 +82,28 @@ class TokenTagger:
                 width = max(len(w.input_ids) for _, w in batch)
                 ids = torch.full((len(batch), width), pad, dtype=torch.long)
                 mask = torch.zeros((len(batch), width), dtype=torch.long)
+                inputs = {"input_ids": ids, "attention_mask": mask}
+                if self.hinted:
+                    inputs["hint_ids"] = torch.zeros((len(batch), width), dtype=torch.long)
                 for r, (_, w) in enumerate(batch):
                     ids[r, : len(w.input_ids)] = torch.tensor(w.input_ids)
                     mask[r, : len(w.input_ids)] = 1
-                probs = torch.softmax(self.model(input_ids=ids, attention_mask=mask).logits, dim=-1).tolist()
+                    if self.hinted:
+                        inputs["hint_ids"][r, : len(w.input_ids)] = torch.tensor(w.hint_ids)
+                probs = torch.softmax(self.model(**inputs).logits, dim=-1).tolist()
                 for r, (i, w) in enumerate(batch):
                     for s, e, label, score in decode(w, probs[r][: len(w.input_ids)]):
                         out[i].append(Span(start=s, end=e, label=label, score=round(score, 4)))
         for spans in out:
             spans.sort(key=lambda sp: sp.start)
         return out
+
+    def _rules(self):
+        if self._rule_tagger is None:
+            from extractor.tagger.rules import RuleTagger
+
+            self._rule_tagger = RuleTagger()
+        return self._rule_tagger
 
     def predict_one(self, text: str, role: str | None = None) -> list[Span]:
         return self.predict([text], roles=[role])[0]
