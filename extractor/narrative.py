@@ -29,12 +29,12 @@ _MIN_CELL = 20
 DEFAULT_TAGGER = "rules"
 
 
-@lru_cache(maxsize=4)
 def tagger_kind(kind: str) -> str:
     """The tagger a name stands for: "default"/"auto" resolve to DEFAULT_TAGGER, other names are themselves."""
     return DEFAULT_TAGGER if kind in ("default", "auto") else kind
 
 
+@lru_cache(maxsize=4)
 def get_tagger(kind: str = "default"):
     """The tagger by name: rules, model (the shipped one), a model directory, or default."""
     from extractor.tagger import load_tagger
