@@ -53,13 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args(argv)
-    from extractor.tagger.roles import role_of_source
-    from extractor.tagger.rules import RuleTagger
     from extractor.tagger.spans import Span, score
+    from training.silver import rule_spans
     from training.synth import generate
 
     examples = generate(args.n, seed=args.seed)
-    rules = RuleTagger().predict_many([ex.text for ex in examples], roles=[role_of_source(ex.source) for ex in examples])
+    rules = rule_spans(examples)
     rng = random.Random(args.seed)
     noisy = [noisy_hints(ex.text, sp, rng) for ex, sp in zip(examples, rules)]
     kept = [(ex, h) for ex, h in zip(examples, noisy) if h is not None]

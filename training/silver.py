@@ -16,14 +16,25 @@ from pathlib import Path
 from extractor.tagger.corpus import Entity, Example, write_jsonl
 
 
-def silver_examples(n: int, seed: int) -> list[Example]:
+def rule_spans(examples) -> list:
+    """The rule tagger's spans on each example, told the role its `source` records.
+
+    These are the silver labels here, and the hints a hinted model reads
+    (`training.train --hints`).
+    """
     from extractor.tagger.roles import role_of_source
     from extractor.tagger.rules import RuleTagger
+
+    return RuleTagger().predict_many([ex.text for ex in examples], roles=[role_of_source(ex.source) for ex in examples])
+
+
+def silver_examples(n: int, seed: int) -> list[Example]:
+    from extractor.tagger.roles import role_of_source
     from training.synth import generate
 
     generated = generate(n, seed=seed)
     roles = [role_of_source(ex.source) for ex in generated]
-    labelled = RuleTagger().predict([ex.text for ex in generated], roles=roles)
+    labelled = rule_spans(generated)
     return [
         Example(id=f"silver-{seed}#{i + 1}", text=ex.text,
                 source=f"rule tagger on training.synth seed={seed}" + (f" role={role}" if role else ""),

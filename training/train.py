@@ -53,14 +53,6 @@ def data_hash(examples) -> str:
     return h.hexdigest()[:16]
 
 
-def rule_spans(examples) -> list:
-    """The rule tagger's spans on each example, told its role (the hints a hinted model reads)."""
-    from extractor.tagger.roles import role_of_source
-    from extractor.tagger.rules import RuleTagger
-
-    return RuleTagger().predict_many([ex.text for ex in examples], roles=[role_of_source(ex.source) for ex in examples])
-
-
 def to_dataset(tokenizer, examples, max_tokens: int, hints: list | None = None):
     """Token ids and labels per window; with `hints` (per example: spans, or None = withheld) also hint ids."""
     from datasets import Dataset
@@ -198,6 +190,7 @@ def train(
     if hints:
         from extractor.tagger.hinted import HintedBertForTokenClassification
         from training.hints import noisy_hints
+        from training.silver import rule_spans
 
         model_cls = HintedBertForTokenClassification
         rng = random.Random(seed)
