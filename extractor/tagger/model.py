@@ -42,9 +42,9 @@ class TokenTagger:
     def load(cls, path: str | Path | None = None, threads: int | None = None) -> "TokenTagger":
         import torch
         from transformers import AutoTokenizer
+        from transformers.utils import logging as hf_logging
 
         from extractor.tagger.hinted import model_class
-        from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()
