@@ -169,10 +169,11 @@ def test_gold_ids_unique_across_files():
 
 
 def _document(path: Path) -> str:
-    if path.name.startswith("ood_"):
-        return "ood"  # the hand-written out-of-domain evaluation set (annotations/README-ood.md)
+    m = re.fullmatch(r"(\w+)_handwritten\.jsonl", path.name)
+    if m:
+        return m.group(1)  # a hand-written set (annotations/README-handwritten.md): one "document" per file
     m = re.fullmatch(r"seed_(\d{3})\.jsonl", path.name)
-    assert m, f"{path.name}: gold files are named seed_NNN.jsonl or ood_*.jsonl"
+    assert m, f"{path.name}: gold files are named seed_NNN.jsonl or NAME_handwritten.jsonl"
     return m.group(1)
 
 
@@ -182,7 +183,7 @@ def test_gold_file_holds_one_document(path):
     doc = _document(path)
     for example in read_jsonl(path):
         assert example.id.startswith(f"{doc}#"), example.id
-        if doc == "ood":
+        if not doc.isdigit():
             assert example.source.startswith("handwritten"), (example.id, example.source)
         else:
             assert f"seeds/{doc}_" in example.source, (example.id, example.source)

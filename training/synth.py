@@ -966,7 +966,7 @@ def check(example: Example, ignore: Iterable[tuple[int, int]] = ()) -> list[str]
 
 
 def _dev_test_texts() -> set[str]:
-    """Texts of the dev/test gold, never to be generated verbatim."""
+    """Texts of every gold file outside the train split (dev, test, ood, blind), never to be generated verbatim."""
     from extractor.tagger.corpus import read_jsonl, read_split
 
     ann = ROOT / "annotations"
@@ -975,9 +975,9 @@ def _dev_test_texts() -> set[str]:
         return set()
     out = set()
     for name, split in read_split(readme).items():
-        if split in ("dev", "test") and (ann / name).exists():
+        if split != "train" and (ann / name).exists():
             out |= {ex.text.strip() for ex in read_jsonl(ann / name)}
-    for p in ann.glob("ood*.jsonl"):
+    for p in [*ann.glob("ood*.jsonl"), *ann.glob("blind*.jsonl")]:
         out |= {ex.text.strip() for ex in read_jsonl(p)}
     return out
 

@@ -30,11 +30,12 @@ ANNOTATIONS = ROOT / "annotations"
 DEFAULT_BASE = ROOT / "models" / "base" / "e5-small"
 
 
-def split_files(split: str) -> list[Path]:
+def split_files(split: str, exclude: tuple[str, ...] = ()) -> list[Path]:
+    """The annotation files of one split of annotations/README.md's table, minus the names in `exclude`."""
     from extractor.tagger.corpus import read_split
 
     table = read_split(ANNOTATIONS / "README.md")
-    return [ANNOTATIONS / name for name, s in sorted(table.items()) if s == split]
+    return [ANNOTATIONS / name for name, s in sorted(table.items()) if s == split and name not in exclude]
 
 
 def load_examples(files: list[Path]):
@@ -151,6 +152,7 @@ def train(
     max_tokens: int = 160,
     patience: int = 2,
     use_gold: bool = True,
+    exclude_gold: tuple[str, ...] | list[str] = (),
     gold_repeat: int = 1,
     hints: bool = False,
     command: str = "",
@@ -170,7 +172,8 @@ def train(
 
     set_seed(seed)
     torch.set_num_threads(max(1, torch.get_num_threads()))
-    gold_train = load_examples(split_files("train")) if use_gold else []
+    gold_files = split_files("train", exclude=tuple(exclude_gold)) if use_gold else []
+    gold_train = load_examples(gold_files)
     dev = load_examples(split_files("dev"))
     extra = []
     if synth:
@@ -260,7 +263,7 @@ def train(
         "layers": model.config.num_hidden_layers,
         "hints": hints,
         "train": {
-            "gold_files": [p.name for p in split_files("train")] if use_gold else [],
+            "gold_files": [p.name for p in gold_files],
             "gold_examples": len(gold_train),
             "gold_repeat": gold_repeat,
             "synth_examples": synth,
@@ -329,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="generated sentences labelled by the rule tagger to add (training/silver.py; 0 = none)")
     ap.add_argument("--silver-seed", type=int, default=77)
     ap.add_argument("--no-gold", action="store_true", help="train without the gold train split (ablation)")
+    ap.add_argument("--exclude-gold", action="append", default=[], metavar="FILE",
+                    help="leave this file of the gold train split out (ablation; repeatable)")
     ap.add_argument("--gold-repeat", type=int, default=4, help="times the gold train split appears per epoch")
     ap.add_argument("--patience", type=int, default=3, help="epochs without dev improvement before stopping")
     ap.add_argument("--layers", type=int, default=6, help="keep only the first N encoder layers (0 = all)")
@@ -343,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         out=args.out, base=args.base, synth=args.synth, synth_seed=args.synth_seed, silver=args.silver,
         silver_synth=args.silver_synth, silver_seed=args.silver_seed,
         layers=args.layers or None, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
-        use_gold=not args.no_gold, gold_repeat=args.gold_repeat, hints=args.hints, patience=args.patience, command="python -m training.train " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:])),
+        use_gold=not args.no_gold, exclude_gold=args.exclude_gold, gold_repeat=args.gold_repeat, hints=args.hints, patience=args.patience, command="python -m training.train " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:])),
     )
     print(json.dumps({"dev": meta["dev"], "train_seconds": meta["train_seconds"]}, ensure_ascii=False, indent=2))
     return 0

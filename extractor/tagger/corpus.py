@@ -20,7 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 LABELS: tuple[str, ...] = ("METRIC", "VALUE", "TARGET")
-SPLITS: tuple[str, ...] = ("train", "dev", "test", "ood")
+SPLITS: tuple[str, ...] = ("train", "dev", "test", "ood", "blind")
 
 
 class Entity(BaseModel):

@@ -782,7 +782,7 @@ def evaluate(paths: Iterable[str | Path], tagger: RuleTagger | None = None, use_
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m extractor.tagger.rules annotations/ [--errors]`: strict P/R/F1 per split and file."""
-    from extractor.tagger.corpus import annotation_files, read_split
+    from extractor.tagger.corpus import SPLITS, annotation_files, read_split
     from extractor.tagger.spans import format_scores
 
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -797,10 +797,10 @@ def main(argv: list[str] | None = None) -> int:
     split = read_split(readme) if readme.exists() else {}
     groups: dict[str, list[Path]] = {}
     for p in files:
-        name = split.get(p.name) or ("ood" if p.name.startswith("ood") else None)
+        name = split.get(p.name)
         if name:
             groups.setdefault(name, []).append(p)
-    order = [g for g in ("train", "dev", "test", "ood") if g in groups]
+    order = [g for g in SPLITS if g in groups]
     for g in order:
         sc, examples, preds = evaluate(groups[g])
         names = ", ".join(p.name for p in groups[g])
