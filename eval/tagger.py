@@ -35,6 +35,35 @@ def table(title: str, scores: dict) -> str:
     return "\n".join(rows)
 
 
+def span_counts(examples, predictions) -> "np.ndarray":
+    """Per text: (true positives, predicted spans, gold spans), strict exact match on (start, end, label)."""
+    import numpy as np
+
+    rows = []
+    for ex, pred in zip(examples, predictions):
+        gold = {(e.start, e.end, e.label) for e in ex.entities}
+        got = {(sp.start, sp.end, sp.label) for sp in pred}
+        rows.append((len(gold & got), len(got), len(gold)))
+    return np.array(rows, dtype=float).reshape(-1, 3)
+
+
+def _f1(counts) -> "np.ndarray":
+    tp, pred, gold = counts[..., 0], counts[..., 1], counts[..., 2]
+    return 2 * tp / (pred + gold)
+
+
+def paired_bootstrap(a, b, n: int = 2000, seed: int = 0) -> tuple[float, float, float, float]:
+    """Micro F1 of `a` minus that of `b` (per-text counts from `span_counts`), its 95% interval over
+    texts resampled with replacement, and the share of resamples in which `a` is not better."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(a), size=(n, len(a)))
+    diffs = _f1(a[idx].sum(axis=1)) - _f1(b[idx].sum(axis=1))
+    lo, hi = np.percentile(diffs, [2.5, 97.5])
+    return float(_f1(a.sum(axis=0)) - _f1(b.sum(axis=0))), float(lo), float(hi), float((diffs <= 0).mean())
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, default=ROOT / "models" / "tagger")
@@ -46,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
 
     taggers = {"model": load_tagger(args.model), "rules": load_tagger(rules=True)}
     print(f"model: {args.model} ({taggers['model'].version})\n")
-    unroled = []
+    unroled, compared = [], []
     for split in args.splits.split(","):
         examples = split_examples(split)
         if not examples:
@@ -55,11 +84,20 @@ def main(argv: list[str] | None = None) -> int:
         texts = [ex.text for ex in examples]
         roles = [role_of_source(ex.source) for ex in examples]
         told = sum(r is not None for r in roles)
+        counts = {}
         for name, tagger in taggers.items():
+            predictions = tagger.predict(texts, roles=roles)
+            counts[name] = span_counts(examples, predictions)
             print(table(f"### {split} ({len(examples)} texts, {told} with a role) — {name}",
-                        score(examples, tagger.predict(texts, roles=roles))))
+                        score(examples, predictions)))
             print()
             unroled.append((split, name, score(examples, tagger.predict(texts))["micro"]["f1"]))
+        compared.append((split, *paired_bootstrap(counts["model"], counts["rules"])))
+    print("### model minus rules: strict micro F1, with a 95% interval from 2000 paired bootstrap resamples of the texts")
+    print("| split | difference | 95% interval | resamples where the model is not better |\n|---|---|---|---|")
+    for split, diff, lo, hi, not_better in compared:
+        print(f"| {split} | {diff:+.3f} | {lo:+.3f} … {hi:+.3f} | {not_better:.1%} |")
+    print()
     print("### without roles (every text tagged as if its column were unknown): strict micro F1")
     print("| split | tagger | F1 |\n|---|---|---|")
     for split, name, f1 in unroled:
