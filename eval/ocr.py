@@ -8,7 +8,9 @@ already holds them. For each seed it prints the field accuracy of funds,
 indicators and totals against tests/gold (the same comparison as
 `eval.accuracy`), and compares the findings with those of the text PDF:
 `missed` are findings of the text PDF the scan does not reproduce, `extra`
-are findings only the scan has (misreads that became findings). Findings
+are findings only the scan has (misreads that became findings), and
+`flagged as misread` are findings only the scan has that say themselves
+that they come from a misread (`cause: misread`, extractor.reconcile.ocr). Findings
 are matched by rule and figures after NFKC (full- and half-width `＞` are one
 finding); fields are compared exactly.
 """
@@ -32,13 +34,15 @@ FIXTURES = ROOT / "tests" / "fixtures"
 COMMITTED = FIXTURES / "scanned"
 
 
-def finding_keys(result) -> set[tuple[str, str | None, str | None]]:
+def finding_keys(result, misread: bool | None = None) -> set[tuple[str, str | None, str | None]]:
     """A finding is the same when its rule and its figures are; `＞90%` and `>90%` differ only in
-    glyph width, which the recogniser does not report, so figures are compared after NFKC."""
+    glyph width, which the recogniser does not report, so figures are compared after NFKC.
+    `misread=False` keeps only findings not marked `cause: misread`, `True` only those."""
     def fold(v: str | None) -> str | None:
         return unicodedata.normalize("NFKC", v) if v is not None else None
 
-    return {(f.rule, fold(f.expected), fold(f.found)) for f in result.findings}
+    return {(f.rule, fold(f.expected), fold(f.found)) for f in result.findings
+            if misread is None or (f.cause == "misread") == misread}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,11 +54,15 @@ def main(argv: list[str] | None = None) -> int:
     seeds = sorted(p.stem for p in GOLD.glob("*.json"))
     if args.seeds:
         seeds = [s for s in seeds if s.split("_")[0] in args.seeds.split(",")]
-    tmp = Path(tempfile.mkdtemp(prefix="extractor-scans-"))
+    with tempfile.TemporaryDirectory(prefix="extractor-scans-") as tmp:
+        return _run(args, seeds, Path(tmp))
+
+
+def _run(args, seeds: list[str], tmp: Path) -> int:
     print(f"scans: {args.dpi} dpi, ±1.5° tilt, noise, JPEG 60-75 (eval.make_scans); tagger: rules\n")
-    print("| seed | pages | fields (scan) | findings (text PDF) | same in scan | missed | extra | low-confidence cells | s/page |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    tot = [0, 0, 0, 0, 0, 0, 0, 0.0]
+    print("| seed | pages | fields (scan) | findings (text PDF) | same in scan | missed | extra | flagged as misread | low-confidence cells | s/page |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    tot = [0, 0, 0, 0, 0, 0, 0, 0, 0.0]
     diffs_out: list[str] = []
     for seed in seeds:
         scan = COMMITTED / f"{seed}.pdf"
@@ -66,26 +74,29 @@ def main(argv: list[str] | None = None) -> int:
         try:
             result = extract(scan, tagger="rules")
         except ExtractionError as exc:
-            print(f"| {seed} | - | error: {exc} | | | | | | |")
+            print(f"| {seed} | - | error: {exc} | | | | | | | |")
             continue
         seconds = time.perf_counter() - t0
         gold = load_gold(GOLD / f"{seed}.json")
         matched, total, diffs = compare(gold, flatten_extraction(result))
         diffs_out += [f"{seed}: {d}" for d in diffs]
-        a, b = finding_keys(text_result), finding_keys(result)
+        # a finding the scan marks as its own misread (reconcile.ocr) is counted apart, not as extra
+        a, b = finding_keys(text_result), finding_keys(result, misread=False)
+        flagged = finding_keys(result, misread=True) - a
         low = sum(1 for t in result.tables for c in t.cells if c.at and c.at.confidence is not None and c.at.confidence < 0.9)
         pages = result.source.pages or 0
         print(f"| {seed} | {pages} | {matched}/{total} ({matched / total:.1%}) | {len(a)} | {len(a & b)} | {len(a - b)} | "
-              f"{len(b - a)} | {low} | {seconds / max(1, pages):.2f} |")
+              f"{len(b - a)} | {len(flagged)} | {low} | {seconds / max(1, pages):.2f} |")
         if args.show_diffs:
             diffs_out += [f"{seed}: missed finding {k}" for k in sorted(a - b, key=str)]
             diffs_out += [f"{seed}: extra finding {k}" for k in sorted(b - a, key=str)]
-        for i, v in enumerate((pages, matched, total, len(a), len(a & b), len(a - b), len(b - a))):
+            diffs_out += [f"{seed}: finding flagged as misread {k}" for k in sorted(flagged, key=str)]
+        for i, v in enumerate((pages, matched, total, len(a), len(a & b), len(a - b), len(b - a), len(flagged))):
             tot[i] += v
-        tot[7] += seconds
+        tot[8] += seconds
     if tot[2]:
-        print(f"| all | {tot[0]} | {tot[1]}/{tot[2]} ({tot[1] / tot[2]:.1%}) | {tot[3]} | {tot[4]} | {tot[5]} | {tot[6]} | | "
-              f"{tot[7] / max(1, tot[0]):.2f} |")
+        print(f"| all | {tot[0]} | {tot[1]}/{tot[2]} ({tot[1] / tot[2]:.1%}) | {tot[3]} | {tot[4]} | {tot[5]} | {tot[6]} | {tot[7]} | | "
+              f"{tot[8] / max(1, tot[0]):.2f} |")
     if args.show_diffs:
         print()
         for d in diffs_out:

@@ -165,6 +165,42 @@ def test_missed_target_comparators_units_and_deductions():
     assert len(problems(ex, "scores.missed_target_full_marks")) == 1
 
 
+def _read_at(indicator, confidence):
+    """The indicator with its target cell read by OCR at this confidence."""
+    cells = dict(indicator.cells)
+    cells["target"] = cells["target"].model_copy(update={"confidence": confidence})
+    return indicator.model_copy(update={"cells": cells})
+
+
+def test_missed_target_from_a_comparator_read_as_2_is_a_misread():
+    # a scan reads ≥7% as 27%: with ≥7% the actual meets the target, as the full score says
+    scanned = make(indicators=[_read_at(ind("规模工业增加值增速", 5, 5, target="27%", actual="7.7%"), 0.79)])
+    f = only(run(scanned, "scores.missed_target_full_marks"))
+    assert (f.cause, f.severity, f.verdict) == ("misread", "info", "contradicted")
+    assert "疑为“≥7%”" in f.message and "0.79" in f.message
+    # read with confidence: taken as read, the report's own contradiction
+    sure = make(indicators=[_read_at(ind("规模工业增加值增速", 5, 5, target="27%", actual="7.7%"), 0.99)])
+    f = only(problems(sure, "scores.missed_target_full_marks"))
+    assert (f.cause, f.severity) == ("report", "warning")
+    # the other reading does not explain it (6.5% misses ≥7% too): still the report's
+    unmet = make(indicators=[_read_at(ind("规模工业增加值增速", 5, 5, target="27%", actual="6.5%"), 0.79)])
+    assert only(problems(unmet, "scores.missed_target_full_marks")).cause == "report"
+    # a text PDF has no reading confidence: never a misread
+    text = make(indicators=[ind("规模工业增加值增速", 5, 5, target="27%", actual="7.7%")])
+    assert only(problems(text, "scores.missed_target_full_marks")).cause is None
+
+
+def test_comparator_misread_reading():
+    from extractor.reconcile.ocr import comparator_misread
+
+    assert comparator_misread("27%", 0.79) == "≥7%"
+    assert comparator_misread("290家", 0.5) == "≥90家"
+    assert comparator_misread("27%", 0.99) is None  # read with confidence
+    assert comparator_misread("2家", 0.5) is None  # a 2 alone is a figure
+    assert comparator_misread("37%", 0.5) is None
+    assert comparator_misread("27%", None) is None  # not read by OCR
+
+
 # ---------------------------------------------------------------- actual_not_measured / actual_vs_tables
 
 

@@ -7,6 +7,11 @@ and the OCR's doing, not the report's: it is marked `cause: misread`,
 lowered to a warning, and its message says so. Any other contradiction on
 OCR-read evidence is `cause: report`, with the confidence stated, since the
 arithmetic of the form then points at the report itself.
+
+A rule that can test a misread itself, reading the figure the way the
+recogniser most often gets it wrong (`comparator_misread`: ≥ read as 2) and
+checking the form's own arithmetic on that reading, sets `cause` before this
+pass; such a finding keeps its cause and message here.
 """
 
 from __future__ import annotations
@@ -27,6 +32,19 @@ def one_char_apart(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
+def comparator_misread(text: str, confidence: float | None) -> str | None:
+    """The cell as it probably reads when the recogniser took a thin `≥` for a `2`, else None.
+
+    `≥7%` scanned at 150 dpi comes out as `27%` (the lower bar of ≥ is lost or
+    joined to the chevron). Only a cell read below `SURE` and starting with a 2
+    followed by another digit qualifies: `27%` -> `≥7%`.
+    """
+    t = (text or "").strip()
+    if confidence is None or confidence >= SURE or len(t) < 2 or t[0] != "2" or not t[1].isdigit():
+        return None
+    return "≥" + t[1:]
+
+
 def _bare(s: str | None) -> str:
     return "".join(ch for ch in (s or "") if ch.isdigit() or ch in ".≥≤><%")
 
@@ -40,7 +58,9 @@ def annotate(findings: list[Finding]) -> list[Finding]:
             continue
         low = round(min(confs), 4)
         update: dict = {"confidence": low}
-        if f.verdict == "contradicted":
+        if f.cause is not None:  # the rule already tested a misread (comparator_misread)
+            pass
+        elif f.verdict == "contradicted":
             misread = low < SURE and one_char_apart(_bare(f.expected), _bare(f.found)) if f.expected and f.found else False
             if misread:
                 update["cause"] = "misread"

@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 
 from extractor.document import At
 from extractor.reconcile import criteria as crit_mod
+from extractor.quantity import parse_quantity
 from extractor.reconcile.core import (
     Figure, basic_figure, basic_rows, figure, finding, funds_figure, indicator_figure, indicator_label,
     note_cell_label, rule,
 )
+from extractor.reconcile.ocr import comparator_misread
 from extractor.reconcile.tolerance import agrees, decimals, fmt_pct, fmt_plain, half_unit
 from extractor.schema import Evidence, Extraction, Finding, Indicator
 
@@ -252,12 +254,33 @@ def missed_target_full_marks(ex: Extraction) -> Iterator[Finding]:
         if missed and full:
             sc = indicator_figure(ex, ind, "score")
             ev.append(sc.evidence())
-            yield finding("warning", "contradicted",
-                          f"{indicator_label(ind)}年度目标{t.text}，实际完成{a.text}，{miss}，却得满分{sc.text}分",
-                          expected=f"低于{_P(ind.weight)}分或说明", found=f"{sc.text}分", evidence=ev)
+            f = finding("warning", "contradicted",
+                        f"{indicator_label(ind)}年度目标{t.text}，实际完成{a.text}，{miss}，却得满分{sc.text}分",
+                        expected=f"低于{_P(ind.weight)}分或说明", found=f"{sc.text}分", evidence=ev)
+            yield _misread_target(f, ind) or f
         elif not missed:
             yield finding("info", "supported", f"{indicator_label(ind)}实际完成{a.text}，{goal}目标{t.text}",
                           expected=t.text, found=a.text, evidence=ev)
+
+
+def _misread_target(f: Finding, ind: Indicator) -> Finding | None:
+    """The finding marked as a misread when the target, read as `≥` instead of `2`, is met.
+
+    The full score then agrees with the form: the evaluator saw a met target,
+    and only the scan's reading of the target cell says otherwise.
+    """
+    at = ind.cells.get("target") or ind.at
+    alt = comparator_misread(ind.target.text, at.confidence if at else None)
+    if alt is None:
+        return None
+    q = parse_quantity(alt)
+    if q.value is None or q.unit != ind.actual.unit or ind.actual.value < q.value:
+        return None
+    return f.model_copy(update={
+        "cause": "misread", "severity": "info",
+        "message": (f"{f.message}（年度目标“{ind.target.text}”的OCR识读置信度{at.confidence:.2f}，疑为“{alt}”："
+                    f"按“{alt}”则实际完成{ind.actual.text}已达标，与满分一致，应为扫描识读错误而非报表错误，请核对原件）"),
+    })
 
 
 _COMPARATOR_WORDS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "~": "约"}
