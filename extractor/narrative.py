@@ -24,9 +24,13 @@ _FIGURE = re.compile(r"[0-9０-９]")
 _MIN_CELL = 20
 
 
-# Claims feed audit findings, so the default tagger is the one that scores
-# higher on the blind test split (python -m eval.tagger): today the rules.
-DEFAULT_TAGGER = "rules"
+# Claims feed audit findings, so the default tagger is the one that tags text it
+# was not written against better: on the blind split (annotations/README-handwritten.md,
+# eight departments, written after the rules were frozen) the model leads the rules
+# by 4.9 points, 95% interval 2.7-7.3 (python -m eval.tagger). The rules, fitted to the
+# seed reports, stay the faster choice (--tagger rules): 7 s against 29 s for the
+# sample archive.
+DEFAULT_TAGGER = "model"
 
 
 def tagger_kind(kind: str) -> str:
