@@ -225,23 +225,3 @@ def test_a_line_over_a_rule_is_cut_where_the_recogniser_put_its_characters():
     part, _ = _table_part(1, cells, [(estimated, 430.0, 107.0, 540.0, 124.0)])
     assert [c.text for c in part.cells] == ["自评", "得扣分原因和"]  # what the estimate alone gave
 
-
-def test_parallel_recogniser_reads_each_line_as_one_recogniser_does():
-    """Two single-threaded copies reading alternate lines give the one recogniser's text, in input order."""
-    from rapidocr_openvino.ch_ppocr_rec import TextRecognizer
-
-    from extractor.ingest.ocr import engine
-
-    settings = dict(use_cls=False, print_verbose=False, det_limit_type="max", det_limit_side_len=1280, rec_batch_num=1)
-    config = engine._recognizer_config(settings)
-    page = np.array(_pages(SCANNED / f"{SEED}.pdf")[0].convert("RGB"))
-    lines = engine.read_lines(page)[:24]
-    crops = [page[int(ln.top) : int(ln.bottom) + 1, int(ln.x0) : int(ln.x1) + 1] for ln in lines]
-    crops = [c for c in crops if c.size] + [np.full((30, 400, 3), 255, np.uint8)]  # a blank crop too
-    one, _ = TextRecognizer(dict(config))(crops, True)
-    two, _ = engine.ParallelRecognizer(config, 2)(crops, True)
-    assert [r[0] for r in two] == [r[0] for r in one]
-    assert [round(r[1], 4) for r in two] == [round(r[1], 4) for r in one]
-    assert sum(bool(r[0]) for r in two) >= 20  # most crops hold text: the comparison is not of empty reads
-    single, _ = engine.ParallelRecognizer(config, 2)(crops[:1], True)
-    assert single[0][0] == one[0][0]

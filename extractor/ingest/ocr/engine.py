@@ -31,61 +31,11 @@ def _engine():
     # the detector at most 1280 px on its longer side: same boxes on A4 pages as at full size, about a third faster;
     # recognition still crops from the full-resolution page;
     # one line per recognition call: a batch pads every line to its widest, and a form page's lines range
-    # from "4" to a whole sentence (python -m eval.ocr: same fields, 2.89 s/page instead of 3.4 at batch 6)
-    settings = dict(use_cls=False, print_verbose=False, det_limit_type="max", det_limit_side_len=1280, rec_batch_num=1)
-    engine = RapidOCR(inference_num_threads=threads, **settings)
-    if threads > 1:
-        engine.text_rec = ParallelRecognizer(_recognizer_config(settings), threads)
-    return engine
-
-
-def _recognizer_config(settings: dict) -> dict:
-    """The "Rec" section of RapidOCR's configuration with these settings and one inference thread."""
-    from rapidocr_openvino import main as rapidocr_main
-
-    config = rapidocr_main.update_model_path(rapidocr_main.read_yaml(rapidocr_main.DEFAULT_CFG_PATH))
-    return rapidocr_main.UpdateParameters()(config, **settings, inference_num_threads=1)["Rec"]
-
-
-class ParallelRecognizer:
-    """RapidOCR's recogniser as N single-threaded copies that read a page's lines side by side.
-
-    One 48-px line is too small a job to keep two inference threads busy: one
-    recogniser with two threads reads a form page in about 1.5 s, two with one
-    thread each, on alternate lines, in about 1 s (python -m eval.bench_ocr).
-    Each copy has its own OpenVINO request, and OpenVINO lets go of the GIL
-    while it infers, so Python threads are enough. Lines come back in input
-    order and unchanged: each is read alone, as before.
-    """
-
-    def __init__(self, config: dict, copies: int):
-        from rapidocr_openvino.ch_ppocr_rec import TextRecognizer
-
-        self.recognizers = [TextRecognizer(dict(config)) for _ in range(copies)]
-        self._pool = None
-
-    def __call__(self, img_list, return_word_box: bool = False):
-        if isinstance(img_list, np.ndarray):
-            img_list = [img_list]
-        if len(img_list) < 2:
-            return self.recognizers[0](img_list, return_word_box)
-        if self._pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self._pool = ThreadPoolExecutor(len(self.recognizers), thread_name_prefix="ocr-rec")
-        # dealt out by width, so that each copy gets as much long text as the others
-        order = sorted(range(len(img_list)), key=lambda i: img_list[i].shape[1] / max(1, img_list[i].shape[0]))
-        shares = [order[k :: len(self.recognizers)] for k in range(len(self.recognizers))]
-        jobs = [self._pool.submit(rec, [img_list[i] for i in share], return_word_box)
-                for rec, share in zip(self.recognizers, shares) if share]
-        results: list = [None] * len(img_list)
-        elapsed = 0.0
-        for share, job in zip(shares, jobs):
-            read, seconds = job.result()
-            elapsed = max(elapsed, seconds)
-            for i, one in zip(share, read):
-                results[i] = one
-        return results, elapsed
+    # from "4" to a whole sentence (python -m eval.ocr: same fields, 2.89 s/page instead of 3.4 at batch 6);
+    # one recogniser on all threads: two single-threaded copies reading alternate lines (own requests, or
+    # two OpenVINO streams) were no faster on an idle machine (2.5 against 2.3 s/page on the committed scans)
+    return RapidOCR(use_cls=False, inference_num_threads=threads, print_verbose=False,
+                    det_limit_type="max", det_limit_side_len=1280, rec_batch_num=1)
 
 
 def read_lines(image: np.ndarray) -> list[OcrLine]:
