@@ -75,6 +75,9 @@ def test_one_character_misread_is_told_from_a_report_error():
     assert misread.cause == "misread" and misread.severity == "warning" and "识读" in misread.message
     assert real.cause == "report" and real.severity == "error" and "0.81" in real.message
     assert sure.cause == "report" and sure.severity == "error"
+    # a rule whose expected side is words, not a figure: never a digit misread
+    (words,) = annotate([f("偏差原因说明", "扣2分，无说明", 0.81)])
+    assert words.cause == "report"
     (plain,) = annotate([f("1", "2", None)])
     assert plain.cause is None and plain.confidence is None
 

@@ -45,6 +45,10 @@ def comparator_misread(text: str, confidence: float | None) -> str | None:
     return "≥" + t[1:]
 
 
+def _has_digit(s: str) -> bool:
+    return any(ch.isdigit() for ch in s)
+
+
 def _bare(s: str | None) -> str:
     return "".join(ch for ch in (s or "") if ch.isdigit() or ch in ".≥≤><%")
 
@@ -61,7 +65,9 @@ def annotate(findings: list[Finding]) -> list[Finding]:
         if f.cause is not None:  # the rule already tested a misread (comparator_misread)
             pass
         elif f.verdict == "contradicted":
-            misread = low < SURE and one_char_apart(_bare(f.expected), _bare(f.found)) if f.expected and f.found else False
+            a, b = _bare(f.expected), _bare(f.found)
+            # both sides must be figures: `偏差原因说明` against `扣2分，无说明` is not a digit misread
+            misread = low < SURE and _has_digit(a) and _has_digit(b) and one_char_apart(a, b)
             if misread:
                 update["cause"] = "misread"
                 update["severity"] = "warning" if f.severity == "error" else f.severity
