@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from extractor.document import At
-from extractor.reconcile import criteria as crit_mod
 from extractor.quantity import parse_quantity
+from extractor.reconcile import criteria as crit_mod
 from extractor.reconcile.core import (
     Figure, basic_figure, basic_rows, figure, finding, funds_figure, indicator_figure, indicator_label,
     note_cell_label, rule,
