@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     if ablation.exists():
         data = json.loads(ablation.read_text(encoding="utf-8"))
         print(f"### ablation (dev strict micro F1; `{data['command']}`)")
-        print("(the silver row's dev figure is biased upward: the rules that label it were written with dev in view)")
+        print("(the silver and hints rows' dev figures are biased upward: the rules behind them were written with dev in view)")
         print("| training data | dev F1 | METRIC | VALUE | TARGET | train s |")
         print("|---|---|---|---|---|---|")
         for row in data["runs"]:
