@@ -62,6 +62,17 @@ def scan_pdf(src: Path, dst: Path, dpi: int = 150, seed: int = 7) -> list[float]
     return angles
 
 
+def scanned_fixture(seed: str, folder: Path, dpi: int = 150) -> Path:
+    """The scan of fixture `seed` (e.g. `004_3a7665fe0dde1512`): the committed one at the default dpi,
+    else made into `folder` as `main` makes it."""
+    committed = FIXTURES / "scanned" / f"{seed}.pdf"
+    if committed.exists() and dpi == 150:
+        return committed
+    scan = folder / f"{seed}.pdf"
+    scan_pdf(FIXTURES / f"{seed}.pdf", scan, dpi=dpi)
+    return scan
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("pdfs", nargs="*", type=Path)

@@ -24,14 +24,13 @@ import unicodedata
 from pathlib import Path
 
 from eval.gold import compare, flatten_extraction, load_gold
-from eval.make_scans import scan_pdf
+from eval.make_scans import scanned_fixture
 from extractor.errors import ExtractionError
 from extractor.pipeline import extract
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "gold"
 FIXTURES = ROOT / "tests" / "fixtures"
-COMMITTED = FIXTURES / "scanned"
 
 
 def finding_keys(result, misread: bool | None = None) -> set[tuple[str, str | None, str | None]]:
@@ -65,10 +64,7 @@ def _run(args, seeds: list[str], tmp: Path) -> int:
     tot = [0, 0, 0, 0, 0, 0, 0, 0, 0.0]
     diffs_out: list[str] = []
     for seed in seeds:
-        scan = COMMITTED / f"{seed}.pdf"
-        if not scan.exists() or args.dpi != 150:
-            scan = tmp / f"{seed}.pdf"
-            scan_pdf(FIXTURES / f"{seed}.pdf", scan, dpi=args.dpi)
+        scan = scanned_fixture(seed, tmp, args.dpi)
         text_result = extract(FIXTURES / f"{seed}.pdf", tagger="rules")
         t0 = time.perf_counter()
         try:

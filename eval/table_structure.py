@@ -32,7 +32,6 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-COMMITTED = FIXTURES / "scanned"
 
 
 def norm(text: str) -> str:
@@ -76,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     import pypdfium2 as pdfium
 
-    from eval.make_scans import scan_pdf
+    from eval.make_scans import scanned_fixture
     from extractor.ingest import load
     from extractor.ingest.ocr import engine, grid, orient
     from extractor.ingest.ocr.raster import pdf_page_image
@@ -90,10 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     total = [0, 0, 0, 0, 0.0]
     with tempfile.TemporaryDirectory(prefix="extractor-scans-") as tmp:
         for seed in seeds:
-            scan = COMMITTED / f"{seed}.pdf"
-            if not scan.exists():
-                scan = Path(tmp) / f"{seed}.pdf"
-                scan_pdf(FIXTURES / f"{seed}.pdf", scan, dpi=150)
+            scan = scanned_fixture(seed, Path(tmp))
             reference = cells_by_page(load(FIXTURES / f"{seed}.pdf"))
             ours = cells_by_page(load(scan))
             theirs: dict[int, list[str]] = defaultdict(list)

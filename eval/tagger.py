@@ -21,10 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def split_examples(name: str):
-    from extractor.tagger.corpus import read_jsonl
-    from training.train import split_files
+    from training.train import load_examples, split_files
 
-    return [ex for f in split_files(name) for ex in read_jsonl(f)]
+    return load_examples(split_files(name))
 
 
 def table(title: str, scores: dict) -> str:

@@ -62,9 +62,8 @@ def annotate(findings: list[Finding]) -> list[Finding]:
             continue
         low = round(min(confs), 4)
         update: dict = {"confidence": low}
-        if f.cause is not None:  # the rule already tested a misread (comparator_misread)
-            pass
-        elif f.verdict == "contradicted":
+        # a finding whose rule already tested a misread (comparator_misread) keeps its cause and message
+        if f.cause is None and f.verdict == "contradicted":
             a, b = _bare(f.expected), _bare(f.found)
             # both sides must be figures: `偏差原因说明` against `扣2分，无说明` is not a digit misread
             misread = low < SURE and _has_digit(a) and _has_digit(b) and one_char_apart(a, b)
