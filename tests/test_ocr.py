@@ -82,6 +82,32 @@ def test_one_character_misread_is_told_from_a_report_error():
     assert plain.cause is None and plain.confidence is None
 
 
+def test_a_figure_read_the_same_with_confidence_elsewhere_is_not_a_misread():
+    from extractor.document import At
+    from extractor.reconcile.ocr import annotate
+    from extractor.schema import Evidence, Finding
+
+    def f(*readings):
+        ev = [Evidence(text="1034.76", at=At(table="t2", row=4, col=1, confidence=0.99)),
+              Evidence(text="752.00", at=At(table="t2", row=5, col=1, confidence=0.99))]
+        ev += [Evidence(text=text, at=At(table="t2", row=2, col=col, confidence=conf)) for col, (text, conf) in enumerate(readings)]
+        return Finding(id="f1", rule="funds.sources_sum", severity="error", verdict="contradicted", message="合计不符",
+                       expected="1786.77", found="1786.76", evidence=ev)
+
+    # 全年预算数 read unsurely, but 全年执行数 reads the same figure surely: the sum is wrong, not the reading
+    confirmed, alone, other_figure = annotate([f(("1786.77", 0.92), ("1786.77", 0.997)), f(("1786.77", 0.92)),
+                                               f(("1786.77", 0.92), ("1786.71", 0.997))])
+    assert confirmed.cause == "report" and confirmed.severity == "error" and confirmed.confidence == 0.92
+    assert alone.cause == "misread" and alone.severity == "warning"
+    assert other_figure.cause == "misread"
+    # a paragraph's confidence is its weakest line's, not the figure's: no misread is inferred from it
+    (para,) = annotate([Finding(id="f2", rule="narrative.self_score", severity="warning", verdict="contradicted",
+                                message="正文与表不符", expected="40", found="50分",
+                                evidence=[Evidence(text="产出指标类得分为50分", at=At(page=7, line=3, confidence=0.93)),
+                                          Evidence(text="40", at=At(table="t9", row=9, col=6, confidence=0.99))])])
+    assert para.cause == "report" and para.confidence == 0.93
+
+
 def test_confidence_reaches_claims_from_ocr_cells(scanned_result):
     assert scanned_result.source.ocr
     from_tables = [c for c in scanned_result.claims if c.at.table is not None]
@@ -228,3 +254,46 @@ def test_a_line_over_a_rule_is_cut_where_the_recogniser_put_its_characters():
     part, _ = _table_part(1, cells, [(estimated, 430.0, 107.0, 540.0, 124.0)])
     assert [c.text for c in part.cells] == ["自评", "得扣分原因和"]  # what the estimate alone gave
 
+
+
+def test_lines_are_read_at_their_own_width_rounded_up():
+    from extractor.ingest.ocr.recogniser import MIN_WIDTH, STEP, padded_width
+
+    assert padded_width(30, 20) == MIN_WIDTH  # a lone digit: the floor, not PaddleOCR's 320 px
+    wide = padded_width(24, 500)  # 1000 px at the recogniser's 48-px height
+    assert wide % STEP == 0 and 1000 <= wide < 1000 + STEP
+    assert padded_width(48, 320) == 320
+
+
+def test_recogniser_reads_short_cells_and_places_characters():
+    import pdfplumber
+
+    from extractor.ingest.ocr.engine import read_crop, read_lines
+
+    scale = 200 / 72
+    with pdfplumber.open(FIXTURES / f"{SEED}.pdf") as pdf:
+        words = {w["text"]: w for w in pdf.pages[0].extract_words()}
+    page = np.array(_pages(FIXTURES / f"{SEED}.pdf", dpi=200)[0])
+
+    def crop(w, pad=4):
+        return page[int((w["top"] - pad) * scale):int((w["bottom"] + pad) * scale),
+                    int((w["x0"] - pad) * scale):int((w["x1"] + pad) * scale)]
+
+    # short cells, padded to the floor rather than to 320 px, still read whole
+    for text in ("4", "90%", "实际完成值"):
+        assert read_crop(crop(words[text]))[0] == text
+    # a strip of the form: each character placed inside its word's box on the page
+    w = words["实际完成值"]
+    strip = page[int((w["top"] - 6) * scale):int((w["bottom"] + 6) * scale), :]
+    (line,) = [ln for ln in read_lines(strip) if "实际完成值" in ln.text]
+    assert line.chars and "".join(c[0] for c in line.chars) == line.text.replace(" ", "")
+    k = line.text.replace(" ", "").index("实")
+    placed = [c for c in line.chars[k:k + 5]]
+    assert all((w["x0"] - 6) * scale <= (a + b) / 2 <= (w["x1"] + 6) * scale for _, a, b in placed)
+
+
+def test_detector_reads_a_page_at_the_configured_size():
+    from extractor.ingest.ocr import engine
+
+    # RapidOCR picks its own size (960/1500/2000) under limit type "max" unless told otherwise
+    assert engine._engine().text_det.get_preprocess(2339).limit_side_len == engine.DET_MAX_SIDE

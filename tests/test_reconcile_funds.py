@@ -36,8 +36,9 @@ def test_sources_sum_contradicted_with_evidence():
     f = only(problems(ex, "funds.sources_sum"), "contradicted")
     assert f.severity == "error"
     assert (f.expected, f.found) == ("1786.77", "1786.76")
-    assert "全年预算数" in f.message and "少0.01" in f.message
-    assert [e.at for e in f.evidence] == [at(4, 1), at(5, 1), at(2, 3)]
+    assert "全年预算数" in f.message and "少0.01" in f.message and "也不等于全年执行数1786.77" in f.message
+    # the parts, the total it should make, and the other total the message cites
+    assert [e.at for e in f.evidence] == [at(4, 1), at(5, 1), at(2, 3), at(2, 4)]
 
 
 def test_sources_sum_says_when_it_matches_executed_instead():

@@ -62,6 +62,7 @@ def _breakdown_check(ex: Extraction, keys, what: str, main_key: str, other_key: 
             ev.append(other.evidence())
     elif other is not None and agrees(other.value, min(other.decimals, main.decimals), main.value):
         msg += f"，也不等于{other.label}{other.text}{unit}"
+        ev.append(other.evidence())  # the message cites it, so the auditor can click through to it
     yield finding("error", "contradicted", msg, expected=main.text, found=s_text, evidence=ev)
 
 

@@ -2,7 +2,8 @@
 
 A contradiction whose two figures differ by one character (a digit read for
 another, a ≥ read as 2, a lost decimal point) and whose evidence includes a
-figure read with less than `SURE` confidence is most likely the scanner's
+figure read with less than `SURE` confidence (and not read the same with
+confidence in another cell of the evidence) is most likely the scanner's
 and the OCR's doing, not the report's: it is marked `cause: misread`,
 lowered to a warning, and its message says so. Any other contradiction on
 OCR-read evidence is `cause: report`, with the confidence stated, since the
@@ -53,6 +54,27 @@ def _bare(s: str | None) -> str:
     return "".join(ch for ch in (s or "") if ch.isdigit() or ch in ".≥≤><%")
 
 
+def _unconfirmed_confidence(f: Finding) -> float:
+    """The lowest reading confidence of the finding's table figures, each at the best of its readings.
+
+    Only cells count: a cell holds a figure or two, so its confidence is the
+    figure's, while a paragraph's is its weakest line's, whatever figure the
+    claim took from it (003's 50分 sits in a paragraph read at 0.965).
+    A figure that another cell of the same evidence reads identically and with
+    confidence (全年预算数 1786.77 at 0.92 beside 全年执行数 1786.77 at 0.997) is
+    not the one-character misread that explains the finding: a misread would
+    have to make the same wrong string twice. Wrongly confirming keeps a
+    misread at its rule's severity, which the auditor checks; wrongly doubting
+    would lower a real error, which the auditor may skip.
+    """
+    best: dict[str, float] = {}
+    for e in f.evidence:
+        if e.at and e.at.confidence is not None and e.at.table is not None:
+            key = _bare(e.text) or (e.text or "").strip()
+            best[key] = max(best.get(key, 0.0), e.at.confidence)
+    return min(best.values(), default=1.0)
+
+
 def annotate(findings: list[Finding]) -> list[Finding]:
     out = []
     for f in findings:
@@ -65,12 +87,13 @@ def annotate(findings: list[Finding]) -> list[Finding]:
         # a finding whose rule already tested a misread (comparator_misread) keeps its cause and message
         if f.cause is None and f.verdict == "contradicted":
             a, b = _bare(f.expected), _bare(f.found)
+            doubt = _unconfirmed_confidence(f)
             # both sides must be figures: `偏差原因说明` against `扣2分，无说明` is not a digit misread
-            misread = low < SURE and _has_digit(a) and _has_digit(b) and one_char_apart(a, b)
+            misread = doubt < SURE and _has_digit(a) and _has_digit(b) and one_char_apart(a, b)
             if misread:
                 update["cause"] = "misread"
                 update["severity"] = "warning" if f.severity == "error" else f.severity
-                update["message"] = (f"{f.message}（OCR识读置信度{low:.2f}，两数仅差一个字符，"
+                update["message"] = (f"{f.message}（OCR识读置信度{doubt:.2f}，两数仅差一个字符，"
                                      "疑为扫描识读错误而非报表错误，请核对原件）")
             else:
                 update["cause"] = "report"

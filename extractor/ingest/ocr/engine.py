@@ -8,6 +8,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from extractor.ingest.ocr.recogniser import PaddedToOwnWidth
+
+DET_MAX_SIDE = 1280  # px, the longer side of the page as the text detector sees it
+
 
 @dataclass
 class OcrLine:
@@ -25,17 +29,20 @@ def _engine():
     # OpenVINO runs the same PP-OCRv4 ONNX models as onnxruntime, with the same lines read on the
     # fixtures, in about 0.6 of the time on this CPU (python -m eval.bench_ocr)
     from rapidocr_openvino import RapidOCR
+    from rapidocr_openvino.ch_ppocr_det.utils import DetPreProcess
 
     threads = int(os.environ.get("EXTRACTOR_OCR_THREADS", "0")) or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
     # the text-direction classifier is not needed per line: pages are turned whole by orient.py
-    # the detector at most 1280 px on its longer side: same boxes on A4 pages as at full size, about a third faster;
-    # recognition still crops from the full-resolution page;
-    # one line per recognition call: a batch pads every line to its widest, and a form page's lines range
-    # from "4" to a whole sentence (python -m eval.ocr: same fields, 2.89 s/page instead of 3.4 at batch 6);
-    # one recogniser on all threads: two single-threaded copies reading alternate lines (own requests, or
-    # two OpenVINO streams) were no faster on an idle machine (2.5 against 2.3 s/page on the committed scans)
-    return RapidOCR(use_cls=False, inference_num_threads=threads, print_verbose=False,
-                    det_limit_type="max", det_limit_side_len=1280, rec_batch_num=1)
+    ocr = RapidOCR(use_cls=False, inference_num_threads=threads, print_verbose=False)
+    # RapidOCR 1.4 ignores det_limit_side_len under limit type "max" and detects a 200-dpi A4 page at
+    # 2000 px (0.6 s); DET_MAX_SIDE is what it reads at instead, recognition still crops from the page
+    det = ocr.text_det
+    det.get_preprocess = lambda _longest: DetPreProcess(DET_MAX_SIDE, "max", det.mean, det.std)
+    # one line per recognition call, padded to its own width (recogniser.py); two single-threaded
+    # recognisers reading alternate lines (own requests, or two OpenVINO streams) were no faster on an
+    # idle machine (2.5 against 2.3 s/page on the committed scans)
+    ocr.text_rec = PaddedToOwnWidth(ocr.text_rec)
+    return ocr
 
 
 def read_lines(image: np.ndarray) -> list[OcrLine]:
