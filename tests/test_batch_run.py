@@ -216,3 +216,51 @@ def test_db_url_points_the_store_elsewhere(tmp_path):
     assert con.execute("select count(*) from documents").fetchone()[0] == 1
     assert con.execute("select count(*) from indicators").fetchone()[0] > 0
     assert (out / "indicators.xlsx").exists() and len(list((out / "json").glob("*.json"))) == 1
+
+
+def test_scanned_report_in_a_worker_keeps_cause_and_confidence_of_its_findings(tmp_path):
+    # OCR inside a capped worker (4 GB address space, OpenVINO on every core), and what it says reaches the csv
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(FIXTURES / "scanned" / "004_3a7665fe0dde1512.pdf", src / "扫描件.pdf")
+    out = tmp_path / "out"
+    summary = run([src], out, workers=1, tagger="rules", progress=False)
+    assert summary.ok == 1
+    (doc,) = list((out / "json").glob("*.json"))
+    findings = {f["id"]: f for f in json.loads(doc.read_text(encoding="utf-8"))["findings"]}
+    with open(out / "findings.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(findings)
+    read = [r for r in rows if r["confidence"]]
+    assert read and all(r["cause"] in ("misread", "report") or findings[r["finding"]]["verdict"] != "contradicted"
+                        for r in read)
+    for r in rows:
+        f = findings[r["finding"]]
+        assert r["cause"] == (f.get("cause") or "")
+        assert (float(r["confidence"]) if r["confidence"] else None) == f.get("confidence")
+    # and the audit page says it beside the finding
+    (page,) = list((out / "pages").glob("*.html"))
+    html = page.read_text(encoding="utf-8")
+    for r in read:
+        assert f"OCR confidence {float(r['confidence']):.2f}" in html
+        assert not r["cause"] or f"cause: {r['cause']}" in html
+
+
+def test_an_older_store_gets_the_columns_added_since(tmp_path):
+    from extractor.batch.store import Store
+
+    db = tmp_path / "old.sqlite"
+    Store(f"sqlite:///{db}")
+    con = sqlite3.connect(db)
+    con.execute("ALTER TABLE findings DROP COLUMN cause")
+    con.execute("ALTER TABLE findings DROP COLUMN confidence")
+    con.commit()
+    con.close()
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(FIXTURES / "001_ec7b4c7cefe3081c.txt", src)
+    summary = run([src], tmp_path / "out", workers=1, tagger="rules", db=f"sqlite:///{db}", progress=False)
+    assert summary.ok == 1
+    con = sqlite3.connect(db)
+    assert {"cause", "confidence"} <= {r[1] for r in con.execute("pragma table_info(findings)")}
+    assert con.execute("select count(*) from findings").fetchone()[0] > 0

@@ -3,7 +3,8 @@
 - `json/<name>.json`: the contract JSON of each document;
 - `indicators.xlsx`: every indicator of every document, one row each, and a
   findings sheet (frozen header, filters, column widths fitted to the text);
-- `findings.csv`: every finding with its evidence (UTF-8 with BOM for Excel);
+- `findings.csv`: every finding with its evidence, and for findings on OCR-read figures their cause
+  (`misread` or `report`) and lowest reading confidence (UTF-8 with BOM for Excel);
 - `index.html` and `pages/<name>.html`: the audit pages, offline, every piece of
   document text escaped by Jinja's autoescape; each finding sits beside the
   reconstructed document with its evidence highlighted.
@@ -146,9 +147,10 @@ def document_view(d: DocumentRow, extraction: str, document: str | None) -> dict
             elif at.get("table") is not None:
                 target = f"t-{at['table']}"
                 tables_hit[at["table"]].append(target)
-            evs.append({"text": ev.get("text", ""), "where": _where(at), "anchor": target})
+            evs.append({"text": ev.get("text", ""), "where": _where(at), "anchor": target, "confidence": at.get("confidence")})
         fviews.append({"n": n, "id": f["id"], "rule": f["rule"], "severity": f["severity"], "verdict": f["verdict"],
-                       "message": f["message"], "expected": f.get("expected"), "found": f.get("found"), "evidence": evs})
+                       "message": f["message"], "expected": f.get("expected"), "found": f.get("found"), "evidence": evs,
+                       "cause": f.get("cause"), "confidence": f.get("confidence")})
 
     tables = {t["id"]: t for t in doc.get("tables", [])}
     blocks = []
@@ -227,7 +229,7 @@ INDICATOR_COLUMNS = [
 ]
 FINDING_COLUMNS = [
     ("source file", 40), ("department", 24), ("year", 6), ("severity", 9), ("verdict", 12), ("rule", 22),
-    ("message", 60), ("expected", 16), ("found", 16), ("evidence", 60),
+    ("message", 60), ("expected", 16), ("found", 16), ("evidence", 60), ("cause", 9), ("OCR confidence", 9),
 ]
 
 
@@ -259,7 +261,7 @@ def write_xlsx(store: Store, docs: list[DocumentRow], path: Path) -> None:
     for f in finds:
         d = by_id[f.doc_id]
         frows.append([d.source, d.department, d.year, f.severity, f.verdict, f.rule, f.message, f.expected, f.found,
-                      _evidence_text(f.evidence)])
+                      _evidence_text(f.evidence), f.cause, f.confidence])
     _sheet(wf, FINDING_COLUMNS, frows, Font, PatternFill, Alignment, get_column_letter)
     tmp = path.with_name(path.name + ".tmp")
     wb.save(tmp)
@@ -309,9 +311,10 @@ def write_findings_csv(store: Store, docs: list[DocumentRow], path: Path) -> Non
     with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["source", "department", "year", "finding", "rule", "severity", "verdict", "message", "expected",
-                    "found", "evidence"])
+                    "found", "evidence", "cause", "confidence"])
         for f in finds:
             d = by_id[f.doc_id]
             w.writerow([d.source, d.department or "", d.year or "", f.finding_id, f.rule, f.severity, f.verdict,
-                        f.message, f.expected or "", f.found or "", _evidence_text(f.evidence)])
+                        f.message, f.expected or "", f.found or "", _evidence_text(f.evidence), f.cause or "",
+                        "" if f.confidence is None else f.confidence])
     tmp.replace(path)

@@ -26,7 +26,9 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import (
@@ -123,6 +125,9 @@ class FindingRow(Base):
     expected: Mapped[str | None] = mapped_column(Text)
     found: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[list | None] = mapped_column(JSON)
+    # on findings over OCR-read figures: `misread` or `report`, and the lowest reading confidence
+    cause: Mapped[str | None] = mapped_column(String(16))
+    confidence: Mapped[float | None] = mapped_column(Float)
     doc: Mapped[DocumentRow] = relationship(back_populates="findings")
 
 
@@ -133,6 +138,19 @@ class ErrorRow(Base):
     kind: Mapped[str] = mapped_column(String(32))  # unreadable | timeout | memory | crashed | internal
     message: Mapped[str] = mapped_column(Text)
     doc: Mapped[DocumentRow] = relationship(back_populates="errors")
+
+
+def _add_missing_columns(engine) -> None:
+    """Columns added to a table after a store was made (findings.cause, .confidence): a resumed run
+    writes into an older store rather than failing on insert."""
+    inspector = inspect(engine)
+    with engine.begin() as con:
+        for table in Base.metadata.sorted_tables:
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in have:
+                    kind = column.type.compile(dialect=engine.dialect)
+                    con.execute(text(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}'))
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -150,6 +168,7 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         Base.metadata.create_all(self.engine)
+        _add_missing_columns(self.engine)
 
     @classmethod
     def at(cls, out: Path, url: str | None = None) -> Store:
@@ -258,7 +277,8 @@ def _document_row(result: dict, pipeline: str) -> DocumentRow:
     for f in findings:
         row.findings.append(
             FindingRow(finding_id=f["id"], rule=f["rule"], severity=f["severity"], verdict=f["verdict"],
-                       message=f["message"], expected=f.get("expected"), found=f.get("found"), evidence=f.get("evidence"))
+                       message=f["message"], expected=f.get("expected"), found=f.get("found"), evidence=f.get("evidence"),
+                       cause=f.get("cause"), confidence=f.get("confidence"))
         )
     return row
 
