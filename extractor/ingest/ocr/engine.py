@@ -35,7 +35,8 @@ def _engine():
     # the text-direction classifier is not needed per line: pages are turned whole by orient.py
     ocr = RapidOCR(use_cls=False, inference_num_threads=threads, print_verbose=False)
     # RapidOCR 1.4 ignores det_limit_side_len under limit type "max" and detects a 200-dpi A4 page at
-    # 2000 px (0.6 s); DET_MAX_SIDE is what it reads at instead, recognition still crops from the page
+    # 2000 px (0.41 s, python -m eval.bench_ocr --models); it reads at DET_MAX_SIDE instead (0.18 s at 1280;
+    # 960 loses fields, python -m eval.ocr --det-max-side 960); recognition still crops from the page
     det = ocr.text_det
     det.get_preprocess = lambda _longest: DetPreProcess(DET_MAX_SIDE, "max", det.mean, det.std)
     # one line per recognition call, padded to its own width (recogniser.py); two single-threaded

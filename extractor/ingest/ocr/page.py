@@ -58,9 +58,13 @@ def _recover_missed_ink(gray: np.ndarray, tables, scale: float, lines: list[engi
     """Read ink inside table cells that no detected line covers.
 
     The detector misses thin or lone glyphs (a ≥ before a figure, a single
-    digit 4 in a score cell). Ink left uncovered next to a line in the same
-    cell widens that line, which is then recognised again; uncovered ink
-    with no line beside it is recognised on its own.
+    digit 4 in a score cell), and the recogniser may drop one its box holds
+    (004's faint ≥ before 全省平均水平: the first character it placed starts
+    after the ≥). Faint ink between the cell's edge and the line's first
+    character has the line read again from the cell's edge. Ink left
+    uncovered next to a line in the same cell widens that line, which is then
+    recognised again; uncovered ink with no line beside it is recognised on
+    its own.
     """
     import cv2
 
@@ -79,9 +83,11 @@ def _recover_missed_ink(gray: np.ndarray, tables, scale: float, lines: list[engi
         if cell is None:
             continue
         cl = cell[0] + 1
-        gap = smooth[int(ln.top) : int(ln.bottom) + 1, cl : max(cl, int(ln.x0) - 2)]
+        # where the line's first read character starts: the detector's box may hold a glyph the recogniser dropped
+        first = int(ln.chars[0][1]) if ln.chars else int(ln.x0)
+        gap = smooth[int(ln.top) : int(ln.bottom) + 1, cl : max(cl, first - 2)]
         # faint ink just left of a line (a thin ≥ or ＜ the detector left out): read the line again from the cell edge
-        if gap.size and gap.min() < paper - FAINT and int(ln.x0) - cl < 2.5 * (ln.bottom - ln.top):
+        if gap.size and gap.min() < paper - FAINT and first - cl < 2.5 * (ln.bottom - ln.top):
             text, score = engine.read_crop(gray[max(0, int(ln.top) - 3) : int(ln.bottom) + 3, cl : int(ln.x1) + 3])
             if score >= 0.5 and len(text) > len(ln.text) and text.endswith(ln.text):
                 out[k] = engine.OcrLine(text, float(cl), ln.top, ln.x1, ln.bottom, min(score, ln.confidence))

@@ -1,8 +1,9 @@
 """PP-OCR line recognition, each line padded only to its own width (rounded up), not to 320 px.
 
 RapidOCR follows PaddleOCR and pads every line image in a batch to at least
-48 × 320 px. The recogniser's cost grows with the padded width (2.3 ms at
-64 px, 9 ms at 320, 18 ms at 640 on two threads), and a form page is mostly
+48 × 320 px. The recogniser's cost grows with the padded width (2.5 ms at
+64 px, 9.9 ms at 320, 18.8 ms at 640 on two threads: python -m eval.bench_ocr
+--models), and a form page is mostly
 short cells ("4", "100%", "≥95%"), so about a third of the work was padding.
 This reads each line alone at its own width, rounded up to `STEP` so that
 OpenVINO meets a few input shapes again and again (a new shape costs about
