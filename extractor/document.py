@@ -93,6 +93,18 @@ class Block(BaseModel):
     section: str | None = None
     level: int | None = Field(default=None, description="heading level the source format states (Word style, <hN>)")
     at: At = Field(default_factory=At)
+    # OCR: the reading confidence of each non-space character of `text`, so a claim carries its figure's own
+    # confidence rather than the paragraph's weakest line's; not part of the JSON
+    char_confidence: list[float] | None = Field(default=None, exclude=True)
+
+    def span_confidence(self, start: int, end: int) -> float | None:
+        """The lowest reading confidence of the characters in text[start:end], if known per character."""
+        conf = self.char_confidence
+        if not conf or len(conf) != sum(1 for ch in self.text if not ch.isspace()):
+            return None
+        k = sum(1 for ch in self.text[:start] if not ch.isspace())
+        n = sum(1 for ch in self.text[start:end] if not ch.isspace())
+        return round(min(conf[k : k + n]), 4) if n else None
 
 
 class Section(BaseModel):
@@ -147,12 +159,14 @@ class DocumentBuilder:
         self.doc = Document(source=source)
 
     def add_text(
-        self, text: str, at: At | None = None, kind: BlockKind = "paragraph", level: int | None = None
+        self, text: str, at: At | None = None, kind: BlockKind = "paragraph", level: int | None = None,
+        char_confidence: list[float] | None = None,
     ) -> Block | None:
         text = text.strip()
         if not text:
             return None
-        block = Block(id=f"b{len(self.doc.blocks) + 1}", kind=kind, text=text, at=at or At(), level=level)
+        block = Block(id=f"b{len(self.doc.blocks) + 1}", kind=kind, text=text, at=at or At(), level=level,
+                      char_confidence=char_confidence)
         self.doc.blocks.append(block)
         return block
 

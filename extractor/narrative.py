@@ -96,10 +96,16 @@ def narrative_claims(doc: Document, indicators: list[Indicator], tagger) -> list
         return []
     claims: list[Claim] = []
     spans_of = tagger.predict([text for text, _, _ in units], roles=[role for _, _, role in units])
+    blocks = {b.id: b for b in doc.blocks}
     for (text, at, role), spans in zip(units, spans_of):
+        block = blocks.get(at.block) if at.block is not None and at.table is None else None
         for claim in build_claims(text, spans, at):
             if role is not None:
                 claim.kind = _KIND_OF_ROLE[role]
+            # on a scanned page: the figure's own reading confidence, not the paragraph's weakest line's
+            own = block.span_confidence(claim.at.start, claim.at.end) if block is not None else None
+            if own is not None:
+                claim.at.confidence = own
             claims.append(claim)
     return claims
 

@@ -106,12 +106,18 @@ def test_a_figure_read_the_same_with_confidence_elsewhere_is_not_a_misread():
     assert confirmed.cause == "report" and confirmed.severity == "error" and confirmed.confidence == 0.92
     assert alone.cause == "misread" and alone.severity == "warning"
     assert other_figure.cause == "misread"
-    # a paragraph's confidence is its weakest line's, not the figure's: no misread is inferred from it
+    # a paragraph's confidence (no span) is its weakest line's, not the figure's: no misread is inferred from it
     (para,) = annotate([Finding(id="f2", rule="narrative.self_score", severity="warning", verdict="contradicted",
                                 message="正文与表不符", expected="40", found="50分",
                                 evidence=[Evidence(text="产出指标类得分为50分", at=At(page=7, line=3, confidence=0.93)),
                                           Evidence(text="40", at=At(table="t9", row=9, col=6, confidence=0.99))])])
     assert para.cause == "report" and para.confidence == 0.93
+    # a claim's span carries its own characters' confidence: that one is the figure's
+    (span,) = annotate([Finding(id="f3", rule="narrative.self_score", severity="warning", verdict="contradicted",
+                                message="正文与表不符", expected="40", found="50分",
+                                evidence=[Evidence(text="50分", at=At(block="b7", start=12, end=15, confidence=0.88)),
+                                          Evidence(text="40", at=At(table="t9", row=9, col=6, confidence=0.99))])])
+    assert span.cause == "misread"
 
 
 def test_confidence_reaches_claims_from_ocr_cells(scanned_result):
@@ -303,3 +309,24 @@ def test_detector_reads_a_page_at_the_configured_size():
 
     # RapidOCR picks its own size (960/1500/2000) under limit type "max" unless told otherwise
     assert engine._engine().text_det.get_preprocess(2339).limit_side_len == engine.DET_MAX_SIDE
+
+
+def test_a_claim_on_a_scanned_paragraph_carries_its_own_figures_confidence():
+    from extractor.document import DocumentBuilder, Source
+    from extractor.ingest.layout import assemble
+    from extractor.narrative import get_tagger, narrative_claims
+
+    first, second = "2024年规模工业增加值增长8.3%，新增规模以", "上企业180家。"
+    confs = [0.99] * len(first) + [0.99, 0.99, 0.99, 0.99, 0.61, 0.99, 0.99, 0.99]
+    lines = [Line(page=1, number=1, text=first, x0=72, top=100, x1=523, bottom=112, size=11, confidence=0.99,
+                  char_confidence=confs[: len(first)]),
+             Line(page=1, number=2, text=second, x0=72, top=118, x1=160, bottom=130, size=11, confidence=0.95,
+                  char_confidence=confs[len(first):])]
+    builder = DocumentBuilder(Source(path="scan.pdf", sha256="0" * 64, format="pdf", pages=1, ocr=True))
+    assemble(builder, [PageLayout(1, 595, 842, 0, 0, lines, [], True, True, 0, scanned=True)])
+    doc = builder.build()
+    (block,) = [b for b in doc.blocks if b.kind == "paragraph"]
+    assert block.text == first + second and block.at.confidence == 0.95  # the paragraph: its weakest line
+    by_value = {c.value.text: c.at.confidence for c in narrative_claims(doc, [], get_tagger("rules"))}
+    # each claim: the lowest confidence among its own characters (the 8 of 180 read at 0.61)
+    assert by_value == {"8.3%": 0.99, "180家": 0.61}

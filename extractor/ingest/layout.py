@@ -73,6 +73,7 @@ class Line:
     # CJK character, with the closing punctuation that may not start a line
     running: bool = False
     confidence: float | None = None  # OCR reading confidence, 0-1; None for a text layer
+    char_confidence: list[float] | None = None  # OCR: one per non-space character of `text`
 
 
 @dataclass
@@ -387,8 +388,12 @@ def _emit_paragraph(builder: DocumentBuilder, para: Paragraph) -> None:
     ]
     text = clean_cell_text("\n".join(ln.text for ln in para.lines))
     confidences = [ln.confidence for ln in para.lines if ln.confidence is not None]
+    per_char = None
+    if all(ln.char_confidence is not None for ln in para.lines):
+        per_char = [c for ln in para.lines for c in ln.char_confidence]
     builder.add_text(
-        text, At(page=first.page, bbox=bbox, line=first.number, confidence=min(confidences) if confidences else None)
+        text, At(page=first.page, bbox=bbox, line=first.number, confidence=min(confidences) if confidences else None),
+        char_confidence=per_char,
     )
 
 

@@ -55,11 +55,13 @@ def _bare(s: str | None) -> str:
 
 
 def _unconfirmed_confidence(f: Finding) -> float:
-    """The lowest reading confidence of the finding's table figures, each at the best of its readings.
+    """The lowest reading confidence of the finding's figures, each at the best of its readings.
 
-    Only cells count: a cell holds a figure or two, so its confidence is the
-    figure's, while a paragraph's is its weakest line's, whatever figure the
-    claim took from it (003's 50分 sits in a paragraph read at 0.965).
+    Only figures count: a table cell (it holds a figure or two, so its
+    confidence is the figure's) and a claim's span in a paragraph (its own
+    characters' confidence, `narrative.narrative_claims`). A whole paragraph's
+    confidence is its weakest line's, whatever figure a claim took from it
+    (003's 50分 sits in a paragraph with a line read at 0.965), so it does not.
     A figure that another cell of the same evidence reads identically and with
     confidence (全年预算数 1786.77 at 0.92 beside 全年执行数 1786.77 at 0.997) is
     not the one-character misread that explains the finding: a misread would
@@ -69,7 +71,7 @@ def _unconfirmed_confidence(f: Finding) -> float:
     """
     best: dict[str, float] = {}
     for e in f.evidence:
-        if e.at and e.at.confidence is not None and e.at.table is not None:
+        if e.at and e.at.confidence is not None and (e.at.table is not None or e.at.start is not None):
             key = _bare(e.text) or (e.text or "").strip()
             best[key] = max(best.get(key, 0.0), e.at.confidence)
     return min(best.values(), default=1.0)

@@ -22,6 +22,12 @@ class OcrLine:
     bottom: float
     confidence: float
     chars: list[tuple[str, float, float]] | None = None  # (char, x0, x1) where the engine gives word boxes
+    char_confidence: list[float] | None = None  # per non-space character of `text`, where the engine gives them
+
+    def confidences(self) -> list[float]:
+        """A confidence for every non-space character: its own if read so, else the line's."""
+        n = sum(1 for ch in self.text if not ch.isspace())
+        return list(self.char_confidence) if self.char_confidence and len(self.char_confidence) == n else [self.confidence] * n
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +67,8 @@ def read_lines(image: np.ndarray) -> list[OcrLine]:
         if not text:
             continue
         chars = _chars(text, *words[:2]) if len(words) >= 2 else None
-        lines.append(OcrLine(text, min(xs), min(ys), max(xs), max(ys), float(score), chars))
+        confs = _char_confidence(text, *words[1:3]) if len(words) >= 3 else None
+        lines.append(OcrLine(text, min(xs), min(ys), max(xs), max(ys), float(score), chars, confs))
     return lines
 
 
@@ -82,6 +89,16 @@ def _chars(text: str, word_boxes, contents) -> list[tuple[str, float, float]] | 
     out = [c for c in out if c[0] != " "]
     out.sort(key=lambda c: c[1])
     return out if "".join(c[0] for c in out) == text.replace(" ", "") else None
+
+
+def _char_confidence(text: str, contents, confs) -> list[float] | None:
+    """The recogniser's probability for each non-space character of `text` (a word's for each of its
+    characters), or None if its words do not spell the text."""
+    if not contents or not confs or len(contents) != len(confs):
+        return None
+    out = [float(c) for word, c in zip(contents, confs) for ch in str(word) if not ch.isspace()]
+    spelled = "".join(ch for word in contents for ch in str(word) if not ch.isspace())
+    return out if spelled == "".join(ch for ch in text if not ch.isspace()) else None
 
 
 def read_crop(image: np.ndarray) -> tuple[str, float]:

@@ -216,6 +216,10 @@ def _rows_of(pieces):
     return [sorted(r, key=lambda p: p[1]) for r in rows]
 
 
+def _non_space(text: str) -> int:
+    return sum(1 for ch in text if not ch.isspace())
+
+
 def _text_lines(page: int, boxes) -> list[Line]:
     """OCR boxes outside tables joined into the page's text lines (boxes side by side on one row)."""
     rows: list[list] = []
@@ -236,6 +240,7 @@ def _text_lines(page: int, boxes) -> list[Line]:
         text = clean_line(fold_lookalikes(" ".join(b[0].text for b in row)))
         if not text:
             continue
+        confs = [c for b in row for c in b[0].confidences()]
         x0 = min(b[1] for b in row)
         top = min(b[2] for b in row)
         x1 = max(b[3] for b in row)
@@ -245,7 +250,8 @@ def _text_lines(page: int, boxes) -> list[Line]:
         first = row[0][0]
         char_w = (row[0][3] - row[0][1]) / max(1, len(first.text))
         out.append(Line(page=page, number=0, text=text, x0=x0, top=top, x1=x1, bottom=bottom, size=size,
-                        lead=char_w, confidence=round(min(b[0].confidence for b in row), 4)))
+                        lead=char_w, confidence=round(min(b[0].confidence for b in row), 4),
+                        char_confidence=confs if len(confs) == _non_space(text) else None))
     out.sort(key=lambda ln: (round(ln.top, 1), ln.x0))
     for i, ln in enumerate(out, start=1):
         ln.number = i
