@@ -60,8 +60,8 @@ def init(memory_mb: int | None = None, tagger: str | None = None) -> None:
     """
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    # OCR keeps a thread per core in every worker: two workers of two OpenVINO threads read 0.64 scanned
-    # pages/s on two cores, two of one thread 0.43 (python -m eval.bench_ocr)
+    # OCR keeps a thread per core in every worker: two workers of two OpenVINO threads read 0.61 scanned
+    # pages/s on two cores, two of one thread 0.40 (python -m eval.bench_ocr)
     if memory_mb:
         import resource
 
