@@ -95,6 +95,8 @@ def _where(at) -> str:
         parts.append(f"段{at.block}[{at.start}:{at.end}]")
     if at.line is not None and at.page is None:
         parts.append(f"第{at.line}行")
+    if at.confidence is not None:
+        parts.append(f"识读置信度{at.confidence:.2f}")
     return " ".join(parts)
 
 
@@ -105,7 +107,8 @@ def _print_findings(console: Console, path: Path, result) -> None:
         table.add_column(col, overflow="fold", **kw)
     for f in result.findings:
         where = "\n".join(f"{e.text}: {_where(e.at)}" for e in f.evidence)
-        table.add_row(f.rule, f"[{_SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.message, f.expected or "", f.found or "", where)
+        severity = f"[{_SEVERITY_STYLE[f.severity]}]{f.severity}[/]" + ("\n疑为识读错误" if f.cause == "misread" else "")
+        table.add_row(f.rule, severity, f.message, f.expected or "", f.found or "", where)
     console.print(table)
 
 

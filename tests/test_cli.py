@@ -39,3 +39,9 @@ def test_bad_file_is_one_line_error_and_others_still_written(tmp_path):
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error")]
     assert len(errors) == 1 and "broken.pdf" in errors[0]
     assert (tmp_path / "out" / "004_3a7665fe0dde1512.txt.json").exists()
+
+
+def test_check_on_a_scan_shows_the_reading_confidence_of_the_evidence():
+    proc = run("check", str(FIXTURES / "scanned" / "004_3a7665fe0dde1512.pdf"), "--tagger", "rules", env={"COLUMNS": "250"})
+    assert proc.returncode == 0, proc.stderr
+    assert "scores.actual_not_measured" in proc.stdout and "识读置信度0." in proc.stdout
