@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
-from extractor.text import clean_cell_text
+from extractor.text import clean_cell_text, non_space
 
 
 class At(BaseModel):
@@ -100,10 +100,9 @@ class Block(BaseModel):
     def span_confidence(self, start: int, end: int) -> float | None:
         """The lowest reading confidence of the characters in text[start:end], if known per character."""
         conf = self.char_confidence
-        if not conf or len(conf) != sum(1 for ch in self.text if not ch.isspace()):
+        if not conf or len(conf) != non_space(self.text):
             return None
-        k = sum(1 for ch in self.text[:start] if not ch.isspace())
-        n = sum(1 for ch in self.text[start:end] if not ch.isspace())
+        k, n = non_space(self.text[:start]), non_space(self.text[start:end])
         return round(min(conf[k : k + n]), 4) if n else None
 
 

@@ -60,6 +60,11 @@ def clean_cell_text(text: str) -> str:
     return out
 
 
+def non_space(text: str) -> int:
+    """How many characters of `text` are not whitespace: what OCR gives one confidence each."""
+    return sum(1 for ch in text if not ch.isspace())
+
+
 def squash(text: str) -> str:
     """All whitespace removed: for matching headers and labels, never for output."""
     return re.sub(r"\s+", "", _BOOKMARK.sub("", text))

@@ -9,6 +9,7 @@ from functools import lru_cache
 import numpy as np
 
 from extractor.ingest.ocr.recogniser import PaddedToOwnWidth
+from extractor.text import non_space
 
 DET_MAX_SIDE = 1280  # px, the longer side of the page as the text detector sees it
 
@@ -26,7 +27,7 @@ class OcrLine:
 
     def confidences(self) -> list[float]:
         """A confidence for every non-space character: its own if read so, else the line's."""
-        n = sum(1 for ch in self.text if not ch.isspace())
+        n = non_space(self.text)
         return list(self.char_confidence) if self.char_confidence and len(self.char_confidence) == n else [self.confidence] * n
 
 

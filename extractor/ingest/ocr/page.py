@@ -17,7 +17,7 @@ import numpy as np
 from extractor.ingest.layout import EDGE_MERGE, Line, PageLayout, RawCell, TablePart, cluster
 from extractor.ingest.ocr import engine, grid, orient
 from extractor.ingest.ocr.raster import PageImage
-from extractor.text import clean_line, fold_lookalikes
+from extractor.text import clean_line, fold_lookalikes, non_space
 
 BOX_TO_FONT = 0.72  # a PP-OCR line box (unclipped by 1.6) is about 1.4 font sizes tall
 UPSIDE_DOWN_CONFIDENCE = 0.80  # a page read below this mean confidence is also tried turned 180°
@@ -216,10 +216,6 @@ def _rows_of(pieces):
     return [sorted(r, key=lambda p: p[1]) for r in rows]
 
 
-def _non_space(text: str) -> int:
-    return sum(1 for ch in text if not ch.isspace())
-
-
 def _text_lines(page: int, boxes) -> list[Line]:
     """OCR boxes outside tables joined into the page's text lines (boxes side by side on one row)."""
     rows: list[list] = []
@@ -251,7 +247,7 @@ def _text_lines(page: int, boxes) -> list[Line]:
         char_w = (row[0][3] - row[0][1]) / max(1, len(first.text))
         out.append(Line(page=page, number=0, text=text, x0=x0, top=top, x1=x1, bottom=bottom, size=size,
                         lead=char_w, confidence=round(min(b[0].confidence for b in row), 4),
-                        char_confidence=confs if len(confs) == _non_space(text) else None))
+                        char_confidence=confs if len(confs) == non_space(text) else None))
     out.sort(key=lambda ln: (round(ln.top, 1), ln.x0))
     for i, ln in enumerate(out, start=1):
         ln.number = i

@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 HEIGHT = 48  # the PP-OCRv4 recogniser's input height
-MIN_WIDTH = 96  # px; see README "OCR speed" for the floors measured
+MIN_WIDTH = 96  # px; other floors: python -m eval.ocr --rec-min-width N
 STEP = 32  # px
 
 
