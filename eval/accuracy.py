@@ -1,6 +1,11 @@
-"""Field accuracy of funds, indicators and totals against tests/gold, per seed and per format.
+"""Field accuracy of funds, indicators and totals against hand-made gold, per document and format.
 
     python -m eval.accuracy [--formats txt,docx,pdf] [--show-diffs]
+    python -m eval.accuracy --layouts [--show-diffs]
+
+Without `--layouts`: the five seed reports (tests/gold, tests/fixtures). With
+it: the layout documents of the form families (tests/layouts), in HTML, DOCX,
+PDF and, where one is committed, a scanned PDF, then the seeds' table beside it.
 """
 
 from __future__ import annotations
@@ -15,35 +20,60 @@ from extractor.pipeline import extract
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "gold"
 FIXTURES = ROOT / "tests" / "fixtures"
+LAYOUTS = ROOT / "tests" / "layouts"
+LAYOUT_FORMATS = ("html", "docx", "pdf", "scan.pdf")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--formats", default="txt,docx,pdf")
-    ap.add_argument("--show-diffs", action="store_true")
-    args = ap.parse_args()
-    formats = args.formats.split(",")
-    seeds = sorted(p.stem for p in GOLD.glob("*.json"))
-    print("| seed | " + " | ".join(formats) + " |")
+def score(gold: dict, path: Path) -> tuple[int, int, list[str]]:
+    try:
+        return compare(gold, flatten_extraction(extract(path, tagger="none")))
+    except ExtractionError as exc:
+        return 0, len(gold), [str(exc)]
+
+
+def table(rows: list[tuple[str, dict[str, Path]]], gold_of, formats: list[str], label: str) -> list[str]:
+    """Print one markdown table (a row per document, a column per format); return the differences."""
+    print(f"| {label} | " + " | ".join(formats) + " |")
     print("|---|" + "---|" * len(formats))
     totals = {f: [0, 0] for f in formats}
     diffs_out = []
-    for seed in seeds:
-        gold = load_gold(GOLD / f"{seed}.json")
+    for name, paths in rows:
+        gold = gold_of(name)
         cells = []
         for fmt in formats:
-            try:
-                matched, total, diffs = compare(gold, flatten_extraction(extract(FIXTURES / f"{seed}.{fmt}")))
-            except ExtractionError as exc:
-                matched, total, diffs = 0, len(gold), [str(exc)]
+            path = paths.get(fmt)
+            if path is None or not path.exists():
+                cells.append("—")
+                continue
+            matched, total, diffs = score(gold, path)
             totals[fmt][0] += matched
             totals[fmt][1] += total
             cells.append(f"{matched}/{total} ({matched / total:.1%})")
-            diffs_out += [f"{seed}.{fmt}: {d}" for d in diffs]
-        print(f"| {seed} | " + " | ".join(cells) + " |")
-    print("| all | " + " | ".join(f"{m}/{t} ({m / t:.1%})" for m, t in totals.values()) + " |")
+            diffs_out += [f"{name}.{fmt}: {d}" for d in diffs]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print("| all | " + " | ".join(f"{m}/{t} ({m / t:.1%})" if t else "—" for m, t in totals.values()) + " |")
+    return diffs_out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--formats", default="txt,docx,pdf")
+    ap.add_argument("--layouts", action="store_true", help="the form families' layout documents first, then the seeds")
+    ap.add_argument("--show-diffs", action="store_true")
+    args = ap.parse_args()
+    diffs: list[str] = []
+    if args.layouts:
+        docs = sorted(p.name.removesuffix(".gold.json") for p in LAYOUTS.glob("*.gold.json"))
+        rows = [(d, {f: LAYOUTS / f"{d}.{f}" for f in LAYOUT_FORMATS}) for d in docs]
+        print("Layout documents (tests/layouts), field accuracy per family and format:\n")
+        diffs += table(rows, lambda d: load_gold(LAYOUTS / f"{d}.gold.json"), list(LAYOUT_FORMATS), "layout document")
+        print("\nSeed reports (tests/fixtures):\n")
+    formats = args.formats.split(",")
+    seeds = sorted(p.stem for p in GOLD.glob("*.json"))
+    rows = [(s, {f: FIXTURES / f"{s}.{f}" for f in formats}) for s in seeds]
+    diffs += table(rows, lambda s: load_gold(GOLD / f"{s}.json"), formats, "seed")
     if args.show_diffs:
-        for d in diffs_out:
+        for d in diffs:
             print(d)
 
 

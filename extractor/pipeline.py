@@ -32,7 +32,9 @@ def extract_document(doc: Document, tagger: str | object = "default", all_verdic
     result = Extraction(
         source=SourceInfo(path=src.path, sha256=src.sha256, format=src.format, pages=src.pages, ocr=src.ocr),
         department=forms.department,
+        supervising_department=forms.supervising_department,
         year=forms.year,
+        forms=forms.forms,
         sections=doc.sections,
         tables=doc.tables,
         funds=forms.funds,

@@ -56,6 +56,7 @@ class Indicator(BaseModel):
     note: str = ""
     criteria: str | None = Field(default=None, description="评分标准 text of a scoring table, kept for the reconciler")
     form: str | None = Field(default=None, description="which form the row comes from")
+    form_index: int | None = Field(default=None, description="the index in `forms` of the form the row belongs to")
     at: At = Field(default_factory=At)
     cells: dict[str, At] = Field(default_factory=dict, description="where each field was read: field name -> cell")
 
@@ -76,6 +77,22 @@ class Totals(BaseModel):
     by_level1: dict[str, Level1Total] = Field(default_factory=dict)
     at: At | None = None
     cells: dict[str, At] = Field(default_factory=dict, description="the 总分 row's weight and score cells")
+
+
+class FormInfo(BaseModel):
+    """A standard form recognised in the document: its family of layouts and how it was read."""
+
+    family: str = Field(description="stable id of the layout family (README: formats and families)")
+    title: str | None = None
+    table: str | None = Field(default=None, description="id of the table holding the indicator block (else the budget block)")
+    header_row: int | None = Field(default=None, description="the indicator block's header row (else the budget block's)")
+    columns: dict[str, int] = Field(default_factory=dict, description="indicator block: role -> column")
+    header: list[str] = Field(default_factory=list, description="the header row's texts the family was recognised from")
+    budget_table: str | None = None
+    budget_header_row: int | None = None
+    budget_columns: dict[str, int] = Field(default_factory=dict, description="budget block: role -> column")
+    funds: Funds | None = Field(default=None, description="this form's own budget block")
+    totals: Totals | None = Field(default=None, description="this form's own 总分 row and level sums")
 
 
 class BasicDataRow(BaseModel):
@@ -145,7 +162,9 @@ class Extraction(BaseModel):
     schema_version: int = SCHEMA_VERSION
     source: SourceInfo
     department: str | None = None
+    supervising_department: str | None = Field(default=None, description="主管部门, where the form names one apart")
     year: int | None = None
+    forms: list[FormInfo] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
     funds: Funds | None = None

@@ -13,53 +13,106 @@ from dataclasses import dataclass, field
 from extractor.document import Document
 from extractor.forms import meta
 from extractor.forms.basic_data import find_basic_data, find_staffing_pairs
+from extractor.forms.columns import Header, header_similarity, normalise_header
+from extractor.forms.families import family_of
 from extractor.forms.funds import find_budget_header, read_budget_block, read_income_expense
 from extractor.forms.goals import find_goal_headers, read_goal_rows
 from extractor.forms.indicators import find_indicator_headers, is_total_row, level_totals, read_indicators, read_total_row
 from extractor.forms.view import TableView
-from extractor.schema import BasicData, Funds, Indicator, Level1Total, Totals
+from extractor.forms.vocabulary import INDICATOR_ROLES
+from extractor.schema import BasicData, FormInfo, Funds, Indicator, Level1Total, Totals
+from extractor.text import squash
 
 
 @dataclass
 class FormsResult:
     department: str | None = None
+    supervising_department: str | None = None
     year: int | None = None
     funds: Funds | None = None
     indicators: list[Indicator] = field(default_factory=list)
     totals: Totals | None = None
     basic_data: BasicData | None = None
+    forms: list[FormInfo] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Form:
+    """One self-evaluation form as it is read: a budget block and the indicator blocks that follow it."""
+
+    title: str = ""
+    budget: tuple[int, Header] | None = None
+    blocks: list[tuple[int, Header]] = field(default_factory=list)
+    funds: Funds | None = None
+    totals: Totals | None = None
+    by_level1: dict[str, Level1Total] = field(default_factory=dict)
+    scored: bool = False
+    goals_table: int | None = None
 
 
 def read_forms(doc: Document) -> FormsResult:
     views = [TableView(t) for t in doc.tables]
-    result = FormsResult(department=meta.department(doc, views), year=meta.year(doc))
+    department, supervising = meta.department(doc, views)
+    result = FormsResult(department=department, supervising_department=supervising, year=meta.year(doc, views))
     ordered: list[tuple[int, int, Indicator]] = []
-    scored: list[Indicator] = []
-    by_level1: dict[str, Level1Total] = {}
+    forms: list[_Form] = []
+    recognised: set[int] = set()
+
+    def current(ti: int, new: bool = False) -> _Form:
+        if new or not forms:
+            forms.append(_Form(title=_title(doc, views[ti])))
+        return forms[-1]
+
     for ti, view in enumerate(views):
         headers = find_indicator_headers(view)
-        header_rows = {r for r, _ in headers}
         budget = find_budget_header(view)
-        if budget and result.funds is None:
-            stop = min([r for r in header_rows if r > budget[0]] + [view.n_rows])
-            result.funds = read_budget_block(view, budget[0], budget[1], stop)
-        for hr, cols in headers:
-            form = "评分表" if "criteria" in cols else "自评表"
-            rows, end = read_indicators(view, hr, cols, header_rows - {hr}, form)
+        header_rows = {h.row for h in headers} | ({budget.row} if budget else set())
+        events = sorted([(h.row, h) for h in headers] + ([(budget.row, budget)] if budget else []), key=lambda e: e[0])
+        for row, header in events:
+            stop = min([r for r in header_rows if r > row] + [view.n_rows])
+            if header is budget:
+                form = current(ti, new=bool(forms) and (forms[-1].budget is not None or bool(forms[-1].blocks)))
+                form.budget = (ti, header)
+                form.funds = read_budget_block(view, header, stop)
+                recognised.add(ti)
+                continue
+            form = current(ti)
+            form.blocks.append((ti, header))
+            recognised.add(ti)
+            kind = "评分表" if "criteria" in header.roles else "自评表"
+            rows, end = read_indicators(view, header, header_rows - {row}, kind)
+            index = forms.index(form)
+            for ind in rows:
+                ind.form_index = index
             ordered.extend((ti, ind.at.row or 0, ind) for ind in rows)
-            scored.extend(rows)
-            _merge_levels(by_level1, level_totals(view, hr, end, cols, rows))
-            if end < view.n_rows and is_total_row(view, end) and result.totals is None:
-                result.totals = read_total_row(view, end, cols)
+            if any(i.weight is not None or i.score is not None for i in rows) or {"weight", "score"} & header.roles.keys():
+                form.scored = True
+                _merge_levels(form.by_level1, level_totals(view, header, end, rows))
+            total = _total_after(view, end, header_rows)
+            if total is not None and form.totals is None:
+                # the 总分 row may stand below remark rows (其他需要说明事项) that end the indicator rows
+                form.totals = read_total_row(view, total, header.roles)
         for hr in find_goal_headers(view):
-            ordered.extend((ti, ind.at.row or 0, ind) for ind in read_goal_rows(view, hr))
+            form = current(ti)
+            form.goals_table = form.goals_table if form.goals_table is not None else ti
+            recognised.add(ti)
+            rows = read_goal_rows(view, hr)
+            for ind in rows:
+                ind.form_index = forms.index(form)
+            ordered.extend((ti, ind.at.row or 0, ind) for ind in rows)
         if result.basic_data is None:
             result.basic_data = find_basic_data(view)
     ordered.sort(key=lambda t: (t[0], t[1]))
     result.indicators = [ind for _, _, ind in ordered]
-    if result.funds is None:
-        result.funds = read_income_expense(views)
+    for form in forms:
+        if form.scored:
+            form.totals = form.totals or Totals()
+            form.totals.by_level1 = form.by_level1
+    result.forms = [_info(doc, views, f) for f in forms]
+    first_funds = next((f.funds for f in forms if f.funds is not None), None)
+    result.funds = first_funds if first_funds is not None else read_income_expense(views)
+    result.totals = next((f.totals for f in forms if f.totals is not None), None)
     if result.basic_data is None or not result.basic_data.staffing:
         for view in views:
             staffing, where = find_staffing_pairs(view)
@@ -67,14 +120,70 @@ def read_forms(doc: Document) -> FormsResult:
                 result.basic_data = result.basic_data or BasicData()
                 result.basic_data.staffing, result.basic_data.staffing_at = staffing, where
                 break
-    if scored:
-        result.totals = result.totals or Totals()
-        result.totals.by_level1 = by_level1
     if not doc.tables:
         result.warnings.append("no tables found: funds, indicators and totals are empty")
     elif not result.indicators and result.funds is None:
         result.warnings.append("no standard form recognised among the tables")
+    result.warnings += [_unread_warning(view) for ti, view in enumerate(views) if ti not in recognised and _looks_like_form(view)]
     return result
+
+
+def _total_after(view: TableView, end: int, header_rows: set[int]) -> int | None:
+    """The 总分 row where reading stopped, or a few remark rows (其他需要说明事项) below it."""
+    for r in range(end, min(view.n_rows, end + 4)):
+        if r in header_rows:
+            return None
+        if is_total_row(view, r):
+            return r
+    return None
+
+
+def _title(doc: Document, view: TableView) -> str:
+    from extractor.forms.meta import _title_row
+
+    return squash(_title_row(view) or view.table.title or "")
+
+
+def _info(doc: Document, views: list[TableView], form: _Form) -> FormInfo:
+    main = form.blocks[0] if form.blocks else None
+    sources_in_cells = form.funds is not None and any(k in ("一般公共预算", "政府性基金拨款") for k in form.funds.by_source)
+    if main is None and form.goals_table is not None:
+        family = "quantitative-goals"
+    else:
+        family = family_of(main[1] if main else None, form.budget[1] if form.budget else None, form.title, sources_in_cells)
+    where = main or form.budget
+    info = FormInfo(family=family, title=form.title or None, funds=form.funds, totals=form.totals)
+    if where is not None:
+        ti, header = where
+        info.table, info.header_row = views[ti].table.id, header.row
+        info.header = [c.text for c in header.columns]
+    if main is not None:
+        info.columns = dict(sorted(main[1].roles.items(), key=lambda kv: kv[1]))
+    elif form.goals_table is not None:
+        info.table = views[form.goals_table].table.id
+    if form.budget is not None:
+        ti, header = form.budget
+        info.budget_table, info.budget_header_row = views[ti].table.id, header.row
+        info.budget_columns = dict(sorted(header.roles.items(), key=lambda kv: kv[1]))
+    return info
+
+
+def _looks_like_form(view: TableView) -> bool:
+    """A row with three or more indicator-block header words: a form whose layout was not understood."""
+    for r in range(min(view.n_rows, 12)):
+        hits = sum(1 for c in view.row_cells(r)
+                   if max(header_similarity(normalise_header(c.text), names) for names in INDICATOR_ROLES.values()) >= 0.8)
+        if hits >= 3:
+            return True
+    return False
+
+
+def _unread_warning(view: TableView) -> str:
+    for r in range(min(view.n_rows, 12)):
+        texts = [squash(c.text) for c in view.row_cells(r)]
+        if sum(1 for t in texts if max(header_similarity(normalise_header(t), n) for n in INDICATOR_ROLES.values()) >= 0.8) >= 3:
+            return f"table {view.table.id} looks like a form but was not read: header row {r}: {' | '.join(texts)}"
+    return f"table {view.table.id} looks like a form but was not read"
 
 
 def _merge_levels(into: dict[str, Level1Total], new: dict[str, Level1Total]) -> None:

@@ -6,55 +6,70 @@ from __future__ import annotations
 
 import re
 
-from extractor.forms.headers import BY_SOURCE, BY_TYPE, FUNDS_COLUMNS, FUNDS_ROW_LABELS, header_key
+from extractor.forms.columns import is_header_row, Header, assign_roles, header_columns, header_points, header_similarity, normalise_header
 from extractor.forms.values import number
 from extractor.forms.view import TableView
+from extractor.forms.vocabulary import (
+    FUNDS_BLOCK_END, FUNDS_ROLES, FUNDS_TOTAL_LABELS, SOURCE_LABELS, TYPE_LABELS,
+)
 from extractor.quantity import parse_quantity
 from extractor.schema import Funds
 from extractor.text import squash
 
+BY_SOURCE, BY_TYPE = SOURCE_LABELS, TYPE_LABELS
 _LABELLED_AMOUNT = re.compile(
     "(?P<label>" + "|".join(BY_SOURCE + BY_TYPE) + r")\s*[:：]\s*(?P<amount>[-\d.,，]*)"
 )
-_UNIT = re.compile(r"[（(](?P<unit>万元|元|亿元)[）)]")
+_UNIT = re.compile(r"(?:[（(]|单位[:：])(?P<unit>万元|元|亿元)[）)]?")
+_MONEY = ("initial_budget", "annual_budget", "executed")
+_SOURCE_PREFIX = re.compile(r"^(?:其中|含|包括)?[:：]?")
 
 
-def find_budget_header(view: TableView) -> tuple[int, dict[str, int]] | None:
+def find_budget_header(view: TableView) -> Header | None:
+    """The budget block's header: a budget column and an execution column (amount or rate)."""
     for r in range(view.n_rows):
-        cols: dict[str, int] = {}
-        for cell in view.row_cells(r):
-            key = header_key(cell.text, FUNDS_COLUMNS)
-            if key and key not in cols:
-                cols[key] = cell.col
-        if len({"initial_budget", "annual_budget", "executed", "execution_rate"} & cols.keys()) >= 3:
-            return r, cols
+        if not _may_head(view, r) or not is_header_row(view, r):
+            continue
+        columns, last = header_columns(view, r)
+        roles = assign_roles(view, columns, last + 1, min(view.n_rows, last + 8), FUNDS_ROLES)
+        if roles.keys() & {"initial_budget", "annual_budget"} and roles.keys() & {"executed", "execution_rate"}:
+            return Header(r, last, roles, columns)
     return None
 
 
-def read_budget_block(view: TableView, header_row: int, cols: dict[str, int], stop_row: int) -> Funds:
-    data_row = header_row + 1
-    for r in range(header_row + 1, min(stop_row, header_row + 4)):
-        if any(squash(c.text) in FUNDS_ROW_LABELS for c in view.row_cells(r)):
-            data_row = r
-            break
-    funds = Funds(unit=_unit(view, header_row))
+def _may_head(view: TableView, r: int) -> bool:
+    names = FUNDS_ROLES["initial_budget"] + FUNDS_ROLES["annual_budget"] + FUNDS_ROLES["executed"]
+    return any(header_similarity(normalise_header(c.text), names) >= 0.7 for c in view.row_cells(r) if number(c.text) is None)
+
+
+def read_budget_block(view: TableView, header: Header, stop_row: int) -> Funds:
+    cols = header.roles
+    money_cols = sorted(c for k, c in cols.items() if k in _MONEY)
+    first_money = money_cols[0] if money_cols else 0
+    stop = _block_end(view, header.last_row + 1, stop_row)
+    data_row = _total_row(view, header.last_row + 1, stop, cols)
+    funds = Funds(unit=_unit(view, header.row, header.last_row))
     for key, c in cols.items():
+        if key == "note":
+            continue
         text = view.text(data_row, c)
         if key == "execution_rate":
             funds.execution_rate = parse_quantity(text) if text else None
         else:
             setattr(funds, key, number(text))
         funds.at[key] = view.at(data_row, c)
+    if funds.weight is None:
+        funds.weight = _block_points(view, header, data_row, first_money)
     seen: set[int] = set()
-    for r in range(data_row + 1, stop_row):
-        row_label = _source_row_label(view, r, cols)
-        if row_label is not None:
-            # 项目支出绩效自评表: each source is a row with amounts under the budget
-            # columns; by_source takes the 全年预算数 column, as the 部门整体 form's
-            # labelled sources add up to 全年预算数
-            c = cols.get("annual_budget", cols.get("initial_budget"))
-            funds.by_source[row_label] = number(view.text(r, c))
-            funds.at[row_label] = view.at(r, c)
+    source_col = cols.get("annual_budget", cols.get("initial_budget"))
+    for r in range(data_row + 1, stop):
+        label = _row_label(view, r, first_money)
+        if label and source_col is not None and any(number(view.text(r, c)) is not None for c in money_cols):
+            # a source (或 a type) written as a row with its own amounts: by_source takes the annual
+            # budget column, as the 部门整体 form's labelled sources add up to 全年预算数
+            target = funds.by_type if label in BY_TYPE else funds.by_source
+            target[label] = number(view.own_text(r, source_col) or view.text(r, source_col))
+            funds.at[label] = view.at(r, source_col)
             continue
         for cell in view.row_cells(r):
             if id(cell) in seen:
@@ -65,32 +80,76 @@ def read_budget_block(view: TableView, header_row: int, cols: dict[str, int], st
                 if m["label"] not in target or target[m["label"]] is None:
                     target[m["label"]] = number(m["amount"])
                     funds.at[m["label"]] = view.at(cell.row, cell.col)
-    if not any(k for k in funds.by_source if k not in BY_SOURCE):
+    if not funds.by_source and funds.by_type:
         for label in BY_SOURCE:
             funds.by_source.setdefault(label, None)
-    for label in BY_TYPE:
-        funds.by_type.setdefault(label, None)
+    if funds.by_type:
+        for label in BY_TYPE:
+            funds.by_type.setdefault(label, None)
     return funds
 
 
-_SOURCE_ROW = re.compile(r"^(其中[:：])?(?P<label>当年财政拨款|财政拨款|上年结转资金|上年结转|其他资金|自筹资金|一般公共预算|政府性基金拨款)[:：]?$")
+def _block_end(view: TableView, start: int, stop_row: int) -> int:
+    """The first row after the budget block: a 年度总体目标 / 绩效指标 row, or the next header."""
+    for r in range(start, stop_row):
+        label = _first_text(view, r)
+        if label.startswith(FUNDS_BLOCK_END):
+            return r
+    return stop_row
 
 
-def _source_row_label(view: TableView, r: int, cols: dict[str, int]) -> str | None:
-    """The label of a funding-source row that carries its own amounts, else None."""
+def _first_text(view: TableView, r: int) -> str:
     for cell in view.row_cells(r):
-        m = _SOURCE_ROW.match(squash(cell.text))
-        if m and any(number(view.text(r, c)) is not None for c in cols.values()):
-            return m["label"]
+        if cell.row == r and normalise_header(cell.text):
+            return normalise_header(cell.text)
+    return ""
+
+
+def _total_row(view: TableView, start: int, stop: int, cols: dict[str, int]) -> int:
+    """The block's total row (年度资金总额, 总额, 合计 …), else its first row with an amount."""
+    first = None
+    for r in range(start, min(stop, start + 4)):
+        if any(normalise_header(c.text) in FUNDS_TOTAL_LABELS for c in view.row_cells(r)):
+            return r
+        if first is None and any(number(view.text(r, c)) is not None for k, c in cols.items() if k in _MONEY):
+            first = r
+    return first if first is not None else start
+
+
+def _row_label(view: TableView, r: int, first_money: int) -> str:
+    """A source row's own label (left of the amounts, starting in this row), without 其中： and colons."""
+    label = ""
+    for cell in view.row_cells(r):
+        if cell.col >= first_money:
+            break
+        if cell.row == r and squash(cell.text) and number(cell.text) is None:
+            label = squash(cell.text)
+    label = _SOURCE_PREFIX.sub("", label).strip("：: ")
+    return label
+
+
+def _block_points(view: TableView, header: Header, data_row: int, first_money: int) -> float | None:
+    """The block's points where it has no 分值 column: `预算执行情况（10分）`, `得分（20分*执行率）`."""
+    for column in header.columns:
+        if column.points is not None:
+            return column.points
+    for r in (header.row, data_row):
+        for cell in view.row_cells(r):
+            if cell.col < first_money and header_points(cell.text) is not None:
+                return header_points(cell.text)
     return None
 
 
-def _unit(view: TableView, header_row: int) -> str:
-    for r in range(max(0, header_row - 1), header_row + 1):
+def _unit(view: TableView, first_row: int, last_row: int) -> str:
+    for r in range(max(0, first_row - 2), last_row + 1):
         for cell in view.row_cells(r):
             m = _UNIT.search(squash(cell.text))
             if m:
                 return m["unit"]
+    if view.table.title:
+        m = _UNIT.search(squash(view.table.title))
+        if m:
+            return m["unit"]
     return "万元"
 
 

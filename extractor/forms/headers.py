@@ -1,8 +1,5 @@
-"""Header vocabulary of the standard forms, with the synonyms reports use.
-
-Forms are recognised by these words, never by position: one report's
-年度指标值 is another's 指标值 or 目标值.
-"""
+"""Level labels of the indicator block (一级/二级指标 with their (N分) caps, filled down),
+and a single header's role by its words alone (the vocabulary is in forms.vocabulary)."""
 
 from __future__ import annotations
 
@@ -10,32 +7,9 @@ import re
 
 from extractor.text import squash
 
-# canonical key -> accepted squashed header texts (exact match, or prefix where noted)
-INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
-    "level1": ("一级指标",),
-    "level2": ("二级指标",),
-    "name": ("三级指标", "绩效指标名称", "指标名称"),
-    "criteria": ("评分标准", "评分细则"),
-    "target": ("年度指标值", "指标值", "目标值", "年度目标值", "预期指标值", "年度目标", "预期目标值", "计划值"),
-    "actual": ("实际完成值", "完成值", "实际完成情况", "实际值", "全年实际完成值", "实际完成", "完成情况"),
-    "weight": ("分值", "权重", "标准分值"),
-    "score": ("得分", "自评得分", "评分", "实际得分"),
-    "note": ("偏差原因分析及改进措施", "偏差原因", "扣分原因和其他说明", "扣分原因", "未完成原因分析", "原因分析"),
-}
-NOTE_PREFIXES = ("偏差原因", "扣分原因", "未完成原因")
-
-FUNDS_COLUMNS: dict[str, tuple[str, ...]] = {
-    "initial_budget": ("年初预算数", "年初预算"),
-    "annual_budget": ("全年预算数", "全年预算", "调整后预算数"),
-    "executed": ("全年执行数", "执行数", "全年支出数"),
-    "weight": ("分值",),
-    "execution_rate": ("执行率", "预算执行率"),
-    "score": ("得分",),
-}
-FUNDS_ROW_LABELS = ("年度资金总额", "资金总额")
-
-BY_SOURCE = ("一般公共预算", "政府性基金拨款", "纳入专户管理的非税收入拨款", "其他资金")
-BY_TYPE = ("基本支出", "项目支出")
+from extractor.forms.vocabulary import FUNDS_ROLES as FUNDS_COLUMNS
+from extractor.forms.vocabulary import INDICATOR_ROLES as INDICATOR_COLUMNS
+from extractor.forms.vocabulary import NOTE_PREFIXES
 
 _CAP = re.compile(r"[（(]\s*(?P<n>\d+(?:\.\d+)?)\s*分\s*[）)]?\s*$")  # the closing bracket may be lost in a scan
 _PAREN_TAIL = re.compile(r"[（(][^（()）]*[）)]\s*$")
@@ -46,7 +20,10 @@ FUZZY_MIN_LEN = 4  # shorter names (得分, 评分, 分值) differ from each oth
 
 
 def header_key(text: str, vocabulary: dict[str, tuple[str, ...]]) -> str | None:
-    s = squash(text)
+    """The role one header names on its own (without its column's content: see forms.columns)."""
+    from extractor.forms.columns import normalise_header
+
+    s = normalise_header(text)
     for key, names in vocabulary.items():
         if s in names:
             return key

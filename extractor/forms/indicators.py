@@ -8,61 +8,103 @@ to its first row (a 分值 of 15 covering three 三级指标 is counted once).
 
 from __future__ import annotations
 
-from extractor.forms.headers import INDICATOR_COLUMNS, LevelLabels, header_key, split_level
+import re
+
+from extractor.forms.columns import EQUALITY, is_header_row, read_comparator, read_unit, Header, assign_roles, header_columns, header_similarity, normalise_header
+from extractor.forms.headers import LevelLabels, split_level
 from extractor.forms.values import number
 from extractor.forms.view import TableView
+from extractor.forms.vocabulary import INDICATOR_ROLES, NOTE_PREFIXES, TOTAL_ROW_LABELS, TRAILING_ROW_LABELS
 from extractor.quantity import parse_quantity
 from extractor.schema import Indicator, Level1Total, LevelTotal, Totals
 from extractor.text import squash
 
+# what a block needs besides a 三级指标 column to be an indicator block
+_BLOCK_ROLES = {"level1", "level2", "target", "actual", "weight", "score", "criteria"}
+_NAME_POINTS = re.compile(r"[（(]\s*(?P<n>\d+(?:\.\d+)?)\s*分\s*[）)]$")
+_BARE_FIGURE = re.compile(r"^[<>＜＞≤≥≦≧=＝]{0,2}[-+]?\d[\d,，]*(?:\.\d+)?$")
+# the template's own empty rows: 指标1：, 指标2：, ……
+_PLACEHOLDER = re.compile(r"^(?:指标\d+[:：]?|[…\.。—-]+)$")
 
-def find_indicator_headers(view: TableView) -> list[tuple[int, dict[str, int]]]:
-    """Rows that head an indicator block, with the column of each key found."""
-    found = []
+
+def find_indicator_headers(view: TableView) -> list[Header]:
+    """Rows that head an indicator block, with the column of each role found."""
+    found: list[Header] = []
+    skip_to = -1
     for r in range(view.n_rows):
-        cols: dict[str, int] = {}
-        for cell in view.row_cells(r):
-            if cell.row != r:
-                continue
-            key = header_key(cell.text, INDICATOR_COLUMNS)
-            if key and key not in cols:
-                cols[key] = cell.col
-        if "name" in cols and ("level1" in cols or "level2" in cols) and ("weight" in cols or "target" in cols):
-            found.append((r, cols))
+        if r <= skip_to or not _may_head(view, r) or not is_header_row(view, r):
+            continue
+        columns, last = header_columns(view, r)
+        roles = assign_roles(view, columns, last + 1, view.n_rows, INDICATOR_ROLES, {"note": NOTE_PREFIXES})
+        if "name" in roles and len(_BLOCK_ROLES & roles.keys()) >= 2:
+            found.append(Header(r, last, roles, columns))
+            skip_to = last
     return found
 
 
+def _may_head(view: TableView, r: int) -> bool:
+    """A cheap test before the assignment: the row names a 三级指标 column."""
+    return any(header_similarity(normalise_header(c.text), INDICATOR_ROLES["name"]) >= 0.7
+               for c in view.row_cells(r) if number(c.text) is None)
+
+
+def row_label(view: TableView, r: int) -> str:
+    """The row's first non-empty text, normalised as a header is (总分, 合计（100分）, 评价结论)."""
+    for cell in view.row_cells(r):
+        s = normalise_header(cell.text)
+        if s:
+            return s
+    return ""
+
+
 def is_total_row(view: TableView, r: int) -> bool:
-    cells = view.row_cells(r)
-    return bool(cells) and squash(cells[0].text) in ("总分", "合计", "总计", "综合得分")
+    return row_label(view, r) in TOTAL_ROW_LABELS
 
 
-def read_indicators(view: TableView, header_row: int, cols: dict[str, int], stop_rows: set[int], form: str) -> tuple[list[Indicator], int]:
-    """Indicator rows below `header_row`; returns them and the row where reading stopped."""
+def _is_trailing_row(view: TableView, r: int) -> bool:
+    return row_label(view, r) in TRAILING_ROW_LABELS
+
+
+def read_indicators(view: TableView, header: Header, stop_rows: set[int], form: str) -> tuple[list[Indicator], int]:
+    """Indicator rows below the header band; returns them and the row where reading stopped."""
+    cols = header.roles
     out: list[Indicator] = []
     levels = LevelLabels()
-    r = header_row + 1
+    r = header.last_row + 1
     while r < view.n_rows and r not in stop_rows:
-        if is_total_row(view, r):
+        if is_total_row(view, r) or _is_trailing_row(view, r):
             break
         l1 = view.text(r, cols.get("level1"))
         l2 = view.text(r, cols.get("level2"))
         name = view.own_text(r, cols["name"])
-        if squash(name) in INDICATOR_COLUMNS["name"]:
+        if header_similarity(normalise_header(name), INDICATOR_ROLES["name"]) >= 1:
             r += 1  # a header repeated after a page break
             continue
         levels.update(l1, l2)
         values = {k: view.own_text(r, cols.get(k)) for k in ("target", "actual", "weight", "score", "note", "criteria")}
-        if name or any(values[k] for k in ("target", "actual", "weight", "score")):
+        has_values = any(values[k] for k in ("target", "actual", "weight", "score"))
+        if _PLACEHOLDER.match(squash(name)) and not has_values or _spans_values(view, r, cols):
+            r += 1  # a template's empty row, or a remark written across the value columns
+            continue
+        if name or has_values:
             level1, level2 = levels.names()
+            unit = read_unit(view.own_text(r, cols.get("unit")))
+            target = _joined(read_comparator(view.own_text(r, cols.get("comparator"))), values["target"], unit)
+            actual = _with_unit(values["actual"], unit)
+            weight = number(values["weight"])
+            if "weight" not in cols:
+                # a form without a 分值 column may write each row's points into its name: 相关性(5分)
+                m = _NAME_POINTS.search(name)
+                if m and m.start() > 0:
+                    name, weight = name[: m.start()].rstrip(), number(m["n"])
             out.append(
                 Indicator(
                     level1=level1,
                     level2=level2,
                     name=name,
-                    target=parse_quantity(values["target"]) if values["target"] else None,
-                    actual=parse_quantity(values["actual"]) if values["actual"] else None,
-                    weight=number(values["weight"]),
+                    target=parse_quantity(target) if target else None,
+                    actual=parse_quantity(actual) if actual else None,
+                    weight=weight,
                     score=number(values["score"]),
                     note=values["note"],
                     criteria=values["criteria"] if "criteria" in cols else None,
@@ -73,6 +115,39 @@ def read_indicators(view: TableView, header_row: int, cols: dict[str, int], stop
             )
         r += 1
     return out, r
+
+
+def _spans_values(view: TableView, r: int, cols: dict[str, int]) -> bool:
+    """The name cell runs on over the target or actual column: a remark row (其他需要说明事项), not an indicator."""
+    cell = view.cell(r, cols["name"])
+    return cell is not None and any(
+        view.cell(r, cols[k]) is cell for k in ("target", "actual", "score") if k in cols and cols[k] != cols["name"]
+    )
+
+
+def _joined(comparator: str, value: str, unit: str) -> str:
+    """A target split over 指标性质 | 指标值 | 度量单位 as one text: `≥` `95` `%` -> `≥95%`.
+
+    Equality and 定性 add nothing (`=` `100` `%` is `100%`; `定性` `优良` is `优良`).
+    """
+    comp = squash(comparator)
+    if comp in EQUALITY or comp in ("定性", "定量"):
+        comp = ""
+    if not value.strip():
+        return ""
+    return comp + _with_unit(value, unit)
+
+
+def _with_unit(value: str, unit: str) -> str:
+    """A figure without a unit of its own takes the unit column's (`98` with `%` -> `98%`,
+    `≥2400` with `批次` -> `≥2400批次`); text and figures with a unit keep their own words."""
+    u = squash(unit)
+    if not u or not value.strip():
+        return value
+    q = parse_quantity(value)
+    if q is not None and q.value is not None and not q.unit and _BARE_FIGURE.match(squash(value)):
+        return squash(value) + u
+    return value
 
 
 def read_total_row(view: TableView, r: int, cols: dict[str, int]) -> Totals:
@@ -93,12 +168,13 @@ def read_total_row(view: TableView, r: int, cols: dict[str, int]) -> Totals:
     return Totals(weight=weight, score=score, at=view.at(r, 0), cells=cells)
 
 
-def level_totals(view: TableView, header_row: int, end_row: int, cols: dict[str, int], indicators: list[Indicator]) -> dict[str, Level1Total]:
+def level_totals(view: TableView, header: Header, end_row: int, indicators: list[Indicator]) -> dict[str, Level1Total]:
     """Sums per 一级/二级指标 with the (N分) caps written in their cells."""
+    cols = header.roles
     caps1: dict[str, float] = {}
     caps2: dict[tuple[str, str], float] = {}
     level1 = ""
-    for r in range(header_row + 1, end_row):
+    for r in range(header.last_row + 1, end_row):
         l1 = view.text(r, cols.get("level1"))
         if l1:
             level1 = l1
