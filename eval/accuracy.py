@@ -4,8 +4,9 @@
     python -m eval.accuracy --layouts [--show-diffs]
 
 Without `--layouts`: the five seed reports (tests/gold, tests/fixtures). With
-it: the layout documents of the form families (tests/layouts), in HTML, DOCX,
-PDF and, where one is committed, a scanned PDF, then the seeds' table beside it.
+it: the layout documents of the form families, held-out ones first
+(tests/layouts/heldout), then the development ones (tests/layouts), in HTML,
+DOCX, PDF and, where one is committed, a scanned PDF; then the seeds' table.
 """
 
 from __future__ import annotations
@@ -63,11 +64,15 @@ def main() -> None:
     args = ap.parse_args()
     diffs: list[str] = []
     if args.layouts:
-        docs = sorted(p.name.removesuffix(".gold.json") for p in LAYOUTS.glob("*.gold.json"))
-        rows = [(d, {f: LAYOUTS / f"{d}.{f}" for f in LAYOUT_FORMATS}) for d in docs]
-        print("Layout documents (tests/layouts), field accuracy per family and format:\n")
-        diffs += table(rows, lambda d: load_gold(LAYOUTS / f"{d}.gold.json"), list(LAYOUT_FORMATS), "layout document")
-        print("\nSeed reports (tests/fixtures):\n")
+        for folder, heading in ((LAYOUTS / "heldout", "Held-out layout documents (tests/layouts/heldout: written after "
+                                 "the reader was frozen, never tuned on)"),
+                                (LAYOUTS, "Development layout documents (tests/layouts: the reader was tuned on these)")):
+            docs = sorted(p.name.removesuffix(".gold.json") for p in folder.glob("*.gold.json"))
+            rows = [(d, {f: folder / f"{d}.{f}" for f in LAYOUT_FORMATS}) for d in docs]
+            print(f"{heading}, field accuracy per document (family) and format:\n")
+            diffs += table(rows, lambda d, folder=folder: load_gold(folder / f"{d}.gold.json"), list(LAYOUT_FORMATS), "layout document")
+            print()
+        print("Seed reports (tests/fixtures):\n")
     formats = args.formats.split(",")
     seeds = sorted(p.stem for p in GOLD.glob("*.json"))
     rows = [(s, {f: FIXTURES / f"{s}.{f}" for f in formats}) for s in seeds]

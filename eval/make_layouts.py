@@ -1,4 +1,4 @@
-"""Render the layout documents (tests/layouts/*.spec.json) into HTML, DOCX and PDF.
+"""Render the layout documents (tests/layouts/**/*.spec.json) into HTML, DOCX and PDF, beside each spec.
 
     python -m eval.make_layouts [--check] [--scan ID ...] [ID ...]
 
@@ -176,7 +176,7 @@ def _title(spec: dict) -> str:
 
 
 def specs(ids: list[str]) -> list[Path]:
-    found = sorted(LAYOUTS.glob("*.spec.json"))
+    found = sorted(LAYOUTS.rglob("*.spec.json"))
     return [p for p in found if not ids or p.name.removesuffix(".spec.json") in ids]
 
 
@@ -198,14 +198,15 @@ def main() -> None:
                 bad = True
         if args.check or bad:
             continue
-        (LAYOUTS / f"{stem}.html").write_text(to_html(spec), encoding="utf-8")
-        to_docx(spec, LAYOUTS / f"{stem}.docx")
-        to_pdf(spec, LAYOUTS / f"{stem}.pdf")
+        out = path.parent
+        (out / f"{stem}.html").write_text(to_html(spec), encoding="utf-8")
+        to_docx(spec, out / f"{stem}.docx")
+        to_pdf(spec, out / f"{stem}.pdf")
         written = ["html", "docx", "pdf"]
         if stem in args.scan:
             from eval.make_scans import scan_pdf
 
-            scan_pdf(LAYOUTS / f"{stem}.pdf", LAYOUTS / f"{stem}.scan.pdf")
+            scan_pdf(out / f"{stem}.pdf", out / f"{stem}.scan.pdf")
             written.append("scan.pdf")
         print(f"{stem}: {', '.join(written)}")
     sys.exit(1 if bad else 0)

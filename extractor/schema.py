@@ -43,6 +43,12 @@ class Funds(BaseModel):
     income_total: float | None = Field(default=None, description="收入合计, where funds come from 收支 tables")
     balance: float | None = Field(default=None, description="当年结余, where the 支出 table states it")
     at: dict[str, At] = Field(default_factory=dict, description="where each field was read: field name -> cell")
+    rows: dict[str, "Funds"] = Field(
+        default_factory=dict, description="a source or type written as a row: its own budget, execution and rate"
+    )
+    source_parts: dict[str, str] = Field(
+        default_factory=dict, description="a by_source entry that is part of another (其中：上级补助 of 财政拨款) -> that entry"
+    )
 
 
 class Indicator(BaseModel):
@@ -84,6 +90,7 @@ class FormInfo(BaseModel):
 
     family: str = Field(description="stable id of the layout family (README: formats and families)")
     title: str | None = None
+    project: str | None = Field(default=None, description="the 项目名称 the form names, where it names one")
     table: str | None = Field(default=None, description="id of the table holding the indicator block (else the budget block)")
     header_row: int | None = Field(default=None, description="the indicator block's header row (else the budget block's)")
     columns: dict[str, int] = Field(default_factory=dict, description="indicator block: role -> column")

@@ -143,7 +143,8 @@ def test_project_form_with_source_rows():
     f = forms.funds
     assert (f.annual_budget, f.executed, f.score) == (520, 468, 9)
     assert f.by_source == {"当年财政拨款": 420, "上年结转资金": 100}
-    assert forms.department == "某县交通运输局"
+    # the reporting unit is the one that carries the project out; its supervisor is kept beside it
+    assert (forms.department, forms.supervising_department) == ("某县公路中心", "某县交通运输局")
     assert [i.name for i in forms.indicators] == ["新建道路里程", "验收合格率"]
     assert forms.indicators[0].target.value == 12 and forms.indicators[0].target.comparator == ">="
     assert (forms.totals.weight, forms.totals.score) == (100, 94)

@@ -153,6 +153,10 @@ def _info(doc: Document, views: list[TableView], form: _Form) -> FormInfo:
         family = family_of(main[1] if main else None, form.budget[1] if form.budget else None, form.title, sources_in_cells)
     where = main or form.budget
     info = FormInfo(family=family, title=form.title or None, funds=form.funds, totals=form.totals)
+    first = form.budget or main
+    if first is not None:
+        ti, header = first
+        info.project = meta.project_name(views[ti], 0, header.row)
     if where is not None:
         ti, header = where
         info.table, info.header_row = views[ti].table.id, header.row

@@ -61,32 +61,58 @@ def read_budget_block(view: TableView, header: Header, stop_row: int) -> Funds:
     if funds.weight is None:
         funds.weight = _block_points(view, header, data_row, first_money)
     seen: set[int] = set()
+    labelled = False
     source_col = cols.get("annual_budget", cols.get("initial_budget"))
+    source_rows: list[tuple[str, bool, float | None]] = []
     for r in range(data_row + 1, stop):
-        label = _row_label(view, r, first_money)
+        label, sub = _row_label(view, r, first_money)
         if label and source_col is not None and any(number(view.text(r, c)) is not None for c in money_cols):
             # a source (或 a type) written as a row with its own amounts: by_source takes the annual
             # budget column, as the 部门整体 form's labelled sources add up to 全年预算数
             target = funds.by_type if label in BY_TYPE else funds.by_source
-            target[label] = number(view.own_text(r, source_col) or view.text(r, source_col))
+            amount = number(view.own_text(r, source_col) or view.text(r, source_col))
+            target[label] = amount
             funds.at[label] = view.at(r, source_col)
+            if target is funds.by_source:
+                source_rows.append((label, sub, amount))
+            funds.rows[label] = _row_funds(view, r, cols, funds.unit)
             continue
         for cell in view.row_cells(r):
             if id(cell) in seen:
                 continue
             seen.add(id(cell))
             for m in _LABELLED_AMOUNT.finditer(squash(cell.text)):
+                labelled = True
                 target = funds.by_source if m["label"] in BY_SOURCE else funds.by_type
                 if m["label"] not in target or target[m["label"]] is None:
                     target[m["label"]] = number(m["amount"])
                     funds.at[m["label"]] = view.at(cell.row, cell.col)
-    if not funds.by_source and funds.by_type:
-        for label in BY_SOURCE:
-            funds.by_source.setdefault(label, None)
-    if funds.by_type:
+    parts = _source_parts(source_rows)
+    if parts:
+        funds.source_parts = parts
+    if labelled:
+        # the 部门整体 form prints every source and type label, blank or not: a blank one is null, not absent
+        if not any(k not in BY_SOURCE for k in funds.by_source):
+            for label in BY_SOURCE:
+                funds.by_source.setdefault(label, None)
         for label in BY_TYPE:
             funds.by_type.setdefault(label, None)
     return funds
+
+
+def _row_funds(view: TableView, r: int, cols: dict[str, int], unit: str | None) -> Funds:
+    """A source row's own budget, execution and rate (a row may break its own rate)."""
+    row = Funds(unit=unit)
+    for key in ("initial_budget", "annual_budget", "executed", "execution_rate"):
+        if key not in cols:
+            continue
+        text = view.own_text(r, cols[key])
+        if key == "execution_rate":
+            row.execution_rate = parse_quantity(text) if number(text.rstrip("%％")) is not None else None
+        else:
+            setattr(row, key, number(text))
+        row.at[key] = view.at(r, cols[key])
+    return row
 
 
 def _block_end(view: TableView, start: int, stop_row: int) -> int:
@@ -116,16 +142,44 @@ def _total_row(view: TableView, start: int, stop: int, cols: dict[str, int]) -> 
     return first if first is not None else start
 
 
-def _row_label(view: TableView, r: int, first_money: int) -> str:
-    """A source row's own label (left of the amounts, starting in this row), without 其中： and colons."""
+def _row_label(view: TableView, r: int, first_money: int) -> tuple[str, bool]:
+    """A source row's own label (left of the amounts, starting in this row) without 其中： and colons,
+    and whether it was written as a part (其中：…)."""
     label = ""
     for cell in view.row_cells(r):
         if cell.col >= first_money:
             break
         if cell.row == r and squash(cell.text) and number(cell.text) is None:
             label = squash(cell.text)
-    label = _SOURCE_PREFIX.sub("", label).strip("：: ")
-    return label
+    sub = label.startswith(("其中", "含", "包括"))
+    return _SOURCE_PREFIX.sub("", label).strip("：: "), sub
+
+
+def _source_parts(rows: list[tuple[str, bool, float | None]]) -> dict[str, str]:
+    """part -> the source it belongs to, for sources broken down under another source.
+
+    A 其中 right below the block's total breaks down the total: its rows are sources.
+    A 其中 below a source breaks down that source: the parts are the run of rows from it
+    whose amounts add up to the source (财政拨款 = 其中：上级补助 + 本级安排), else the 其中 row alone.
+    """
+    parts: dict[str, str] = {}
+    i = 0
+    while i < len(rows):
+        label, sub, _ = rows[i]
+        if not sub or i == 0 or rows[i - 1][0] in parts:
+            i += 1
+            continue
+        parent, _, whole = rows[i - 1]
+        end, total = i + 1, 0.0
+        for j in range(i, len(rows)):
+            total += rows[j][2] or 0.0
+            if whole is not None and abs(total - whole) < 0.005 + 1e-9 * abs(whole):
+                end = j + 1
+                break
+        for j in range(i, end):
+            parts[rows[j][0]] = parent
+        i = end
+    return parts
 
 
 def _block_points(view: TableView, header: Header, data_row: int, first_money: int) -> float | None:

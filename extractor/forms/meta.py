@@ -118,3 +118,18 @@ def _title_row(view: TableView) -> str:
         if len(cells) == 1 and cells[0].colspan == view.n_cols:
             return cells[0].text
     return ""
+
+
+PROJECT_LABELS = ("项目名称", "项目", "专项名称", "资金名称", "转移支付名称", "转移支付项目名称")
+
+
+def project_name(view: TableView, first_row: int = 0, last_row: int | None = None) -> str | None:
+    """The value beside a 项目名称 label in a form's own rows."""
+    for r in range(first_row, view.n_rows if last_row is None else last_row):
+        cells = view.row_cells(r)
+        for i, cell in enumerate(cells[:-1]):
+            if normalise_header(cell.text) in PROJECT_LABELS:
+                value = squash(cells[i + 1].text)
+                if _is_name(value):
+                    return value
+    return None

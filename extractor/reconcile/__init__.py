@@ -47,23 +47,43 @@ def _is_problem(f: Finding) -> bool:
     return f.verdict == "contradicted" or f.severity in ("warning", "error")
 
 
+# rules on one form's own figures: a file of several forms (a department's projects) has them checked form by form
+_PER_FORM = ("funds.", "scores.")
+
+
+def form_views(extraction: Extraction) -> list[tuple[str, Extraction]]:
+    """(message prefix, the extraction seen as one form) for each form of a file with several forms."""
+    if len(extraction.forms) < 2:
+        return [("", extraction)]
+    views = []
+    for k, form in enumerate(extraction.forms):
+        rows = [i for i in extraction.indicators if i.form_index == k]
+        if form.funds is None and form.totals is None and not rows:
+            continue
+        name = form.project or form.title or f"第{k + 1}张表"
+        views.append((f"【{name}】", extraction.model_copy(update={"funds": form.funds, "totals": form.totals, "indicators": rows})))
+    return views or [("", extraction)]
+
+
 def reconcile(extraction: Extraction, all_verdicts: bool = False, rules: Iterable[str] | None = None) -> list[Finding]:
     """Every finding of every registered rule (or of `rules` only), numbered f1, f2 …"""
     selected = _ordered(RULES) if rules is None else [r for r in _ordered(RULES) if r in set(rules)]
     out: list[Finding] = []
+    forms = form_views(extraction)
     for name in selected:
         fn = RULES[name]
-        try:
-            found = list(fn(extraction) or ())
-        except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the others
-            out.append(Finding(
-                id="", rule=name, severity="info", verdict="unverifiable",
-                message=f"规则{name}运行出错，未能检查：{type(exc).__name__}: {exc}",
-            ))
-            continue
-        for f in found:
-            if not all_verdicts and not _is_problem(f):
+        for prefix, ex in forms if name.startswith(_PER_FORM) else [("", extraction)]:
+            try:
+                found = list(fn(ex) or ())
+            except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the others
+                out.append(Finding(
+                    id="", rule=name, severity="info", verdict="unverifiable",
+                    message=f"规则{name}运行出错，未能检查：{type(exc).__name__}: {exc}",
+                ))
                 continue
-            out.append(f.model_copy(update={"rule": f.rule or name}))
+            for f in found:
+                if not all_verdicts and not _is_problem(f):
+                    continue
+                out.append(f.model_copy(update={"rule": f.rule or name, "message": prefix + f.message}))
     out = annotate_ocr(out)
     return [f.model_copy(update={"id": f"f{i}"}) for i, f in enumerate(out, 1)]

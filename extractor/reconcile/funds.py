@@ -74,7 +74,8 @@ def sources_sum(ex: Extraction) -> Iterator[Finding]:
         return
     if f.annual_budget is None and f.income_total is not None:
         return  # 收支 tables: funds.income_expense checks the income columns
-    yield from _breakdown_check(ex, list(f.by_source), "按收入性质分", "annual_budget", "executed")
+    # a source broken down under another (其中：上级补助 of 财政拨款) is counted once, in its parent
+    yield from _breakdown_check(ex, [k for k in f.by_source if k not in f.source_parts], "按收入性质分", "annual_budget", "executed")
 
 
 @rule("funds.types_sum")
@@ -133,6 +134,18 @@ def execution_rate(ex: Extraction) -> Iterator[Finding]:
     yield finding("error", "contradicted",
                   f"执行率填报为{text}，按全年执行数/全年预算数计算应为{fmt_pct(rate)}（{executed.text}/{budget.text}）",
                   expected=fmt_pct(rate), found=text, evidence=ev)
+
+
+@rule("funds.source_rates")
+def source_rates(ex: Extraction) -> Iterator[Finding]:
+    """Each source row's own 执行率 (中央资金, 其中：上级补助 …) vs its own 执行数 / 预算数."""
+    if ex.funds is None:
+        return
+    for label, row in ex.funds.rows.items():
+        if row.execution_rate is None:
+            continue
+        for f in execution_rate(ex.model_copy(update={"funds": row})):
+            yield f.model_copy(update={"message": f"{label}：{f.message}"})
 
 
 @rule("funds.over_budget")

@@ -64,7 +64,7 @@ def _check(ex: Extraction, scores: bool):
         unit = cand.value.unit or ""
         yield finding(
             "error", "contradicted",
-            f"正文称“{claim.metric}”为{claim.value.text}，{what}填报为{cand.value.text}{'' if cand.value.text.endswith(unit) else unit}"
+            f"正文称“{claim.metric}”为{claim.value.text}，{what}填报为{cand.value.text}{'' if unit in cand.value.text else unit}"
             f"（相似度{sim:.2f}）：“{claim.sentence[:60]}”",
             expected=cand.value.text, found=claim.value.text,
             evidence=[_claim_evidence(claim), Evidence(text=cand.value.text, at=cand.at or claim.at)],

@@ -197,7 +197,12 @@ def deduction_unexplained(ex: Extraction) -> Iterator[Finding]:
             ev.append(Evidence(text="", at=head.cells["note"]))
             where = f"但{note_label}栏为空"
         else:
-            where = f"表中没有{note_label}栏说明"
+            # a form without a reason column (评价得分表) explains deductions in its text, if anywhere:
+            # not a problem of the form, a remark for the reader
+            yield finding("info", "unverifiable",
+                          f"{g.label()}分值{_P(g.weight)}分、自评{_P(g.score)}分，扣{lost}分；表中没有{note_label}栏，未能核对说明",
+                          expected=f"{note_label}说明", found=f"扣{lost}分", evidence=ev)
+            continue
         yield finding("warning", "contradicted",
                       f"{g.label()}分值{_P(g.weight)}分、自评{_P(g.score)}分，扣{lost}分，{where}",
                       expected=f"{note_label}说明", found=f"扣{lost}分，无说明", evidence=ev)
@@ -227,9 +232,11 @@ def _figure_like(text: str) -> bool:
 @rule("scores.missed_target_full_marks")
 def missed_target_full_marks(ex: Extraction) -> Iterator[Finding]:
     """A numeric actual that misses its numeric target (same unit) and still gets the full 分值."""
+    parents = _parents(ex.indicators)
     for ind in ex.indicators:
         t, a = ind.target, ind.actual
-        if t is None or a is None or ind.weight is None or ind.score is None:
+        scored = parents.get(id(ind), ind)  # a 其中 sub-row is scored through its parent
+        if t is None or a is None or scored.weight is None or scored.score is None:
             continue
         if a.value is None or a.comparator is not None or a.unit != t.unit:
             continue
@@ -250,17 +257,33 @@ def missed_target_full_marks(ex: Extraction) -> Iterator[Finding]:
             goal, miss = "达到区间", "低于目标区间下限"
         ev = [Evidence(text=t.text, at=ind.cells.get("target") or ind.at),
               Evidence(text=a.text, at=ind.cells.get("actual") or ind.at)]
-        full = ind.score >= ind.weight - 1e-9
+        full = scored.score >= scored.weight - 1e-9
         if missed and full:
-            sc = indicator_figure(ex, ind, "score")
+            sc = indicator_figure(ex, scored, "score")
             ev.append(sc.evidence())
+            whose = "" if scored is ind else f"，所属{indicator_label(scored)}"
             f = finding("warning", "contradicted",
-                        f"{indicator_label(ind)}年度目标{t.text}，实际完成{a.text}，{miss}，却得满分{sc.text}分",
-                        expected=f"低于{_P(ind.weight)}分或说明", found=f"{sc.text}分", evidence=ev)
+                        f"{indicator_label(ind)}年度目标{t.text}，实际完成{a.text}，{miss}{whose}却得满分{sc.text}分",
+                        expected=f"低于{_P(scored.weight)}分或说明", found=f"{sc.text}分", evidence=ev)
             yield _misread_target(f, ind) or f
         elif not missed:
             yield finding("info", "supported", f"{indicator_label(ind)}实际完成{a.text}，{goal}目标{t.text}",
                           expected=t.text, found=a.text, evidence=ev)
+
+
+def _parents(indicators: list[Indicator]) -> dict[int, Indicator]:
+    """id(sub-row) -> its parent, for rows without points below a scored row without a target
+    (★新增就业人数 10分, then 其中：县内就业 ≥1500人 …), in the same form and 二级指标."""
+    out: dict[int, Indicator] = {}
+    parent: Indicator | None = None
+    for ind in indicators:
+        if ind.weight is not None or ind.score is not None:
+            parent = ind if ind.target is None else None
+        elif parent is not None and (ind.form_index, ind.level1, ind.level2) == (parent.form_index, parent.level1, parent.level2):
+            out[id(ind)] = parent
+        else:
+            parent = None
+    return out
 
 
 def _misread_target(f: Finding, ind: Indicator) -> Finding | None:

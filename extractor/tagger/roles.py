@@ -25,11 +25,14 @@ _EXPLICIT = re.compile(r"\brole=(?P<role>goal|result)\b")
 
 
 def role_of_header(header: str) -> str | None:
-    """goal / result from a column header such as 预期目标 or 实际完成情况."""
-    if GOAL_HEADERS.search(header):
-        return "goal"
+    """goal / result from a column header such as 预期目标 or 实际完成情况.
+
+    What was done is asked first: 年度目标完成情况 (Sichuan) names the goal it reports on.
+    """
     if RESULT_HEADERS.search(header):
         return "result"
+    if GOAL_HEADERS.search(header):
+        return "goal"
     return None
 
 
