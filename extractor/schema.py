@@ -83,6 +83,10 @@ class Totals(BaseModel):
     by_level1: dict[str, Level1Total] = Field(default_factory=dict)
     at: At | None = None
     cells: dict[str, At] = Field(default_factory=dict, description="the 总分 row's weight and score cells")
+    cut_off: bool = Field(
+        default=False, description="the form ends at the end of its table without a 总分 row (a file or page cut short): "
+        "its last level may be incomplete"
+    )
 
 
 class FormInfo(BaseModel):

@@ -48,6 +48,7 @@ class _Form:
     totals: Totals | None = None
     by_level1: dict[str, Level1Total] = field(default_factory=dict)
     scored: bool = False
+    cut_off: bool = False
     goals_table: int | None = None
 
 
@@ -90,6 +91,8 @@ def read_forms(doc: Document) -> FormsResult:
                 form.scored = True
                 _merge_levels(form.by_level1, level_totals(view, header, end, rows))
             total = _total_after(view, end, header_rows)
+            # no 总分 row, the rows run to the end of the file's last table, and the last level falls short of its cap
+            form.cut_off = total is None and end >= view.n_rows and ti == len(views) - 1 and _short_of_cap(form.by_level1)
             if total is not None and form.totals is None:
                 # the 总分 row may stand below remark rows (其他需要说明事项) that end the indicator rows
                 form.totals = read_total_row(view, total, header.roles)
@@ -109,6 +112,10 @@ def read_forms(doc: Document) -> FormsResult:
         if form.scored:
             form.totals = form.totals or Totals()
             form.totals.by_level1 = form.by_level1
+            form.totals.cut_off = form.cut_off
+        if form.cut_off:
+            result.warnings.append(f"the last form ({form.title or 'untitled'}) ends with its table and has no 总分 row: "
+                                   "the file may be cut short; its last level is not checked against its cap")
     result.forms = [_info(doc, views, f) for f in forms]
     first_funds = next((f.funds for f in forms if f.funds is not None), None)
     result.funds = first_funds if first_funds is not None else read_income_expense(views)
@@ -126,6 +133,11 @@ def read_forms(doc: Document) -> FormsResult:
         result.warnings.append("no standard form recognised among the tables")
     result.warnings += [_unread_warning(view) for ti, view in enumerate(views) if ti not in recognised and _looks_like_form(view)]
     return result
+
+
+def _short_of_cap(levels: dict[str, Level1Total]) -> bool:
+    last = list(levels.values())[-1] if levels else None
+    return last is not None and last.cap is not None and (last.weight or 0) < last.cap - 1e-9
 
 
 def _total_after(view: TableView, end: int, header_rows: set[int]) -> int | None:

@@ -104,6 +104,7 @@ class Column:
     text: str  # as printed (squashed)
     candidates: list[str]  # normalised header texts: leaf, parent+leaf, parent
     points: float | None = None
+    row: int = 0  # the row the header cell starts in
 
 
 @dataclass
@@ -125,10 +126,21 @@ class Profile:
 class Header:
     """A recognised header band: its rows, the role of each column, and the columns' texts."""
 
-    row: int  # the band's first row
+    row: int  # the row the band was found at
     last_row: int  # its last row: data starts below it
     roles: dict[str, int]
     columns: list[Column] = field(default_factory=list)
+
+    @property
+    def two_rows(self) -> bool:
+        """A header of two rows: a sub-header below, or header cells merged down from the row above."""
+        return self.last_row > self.row or self.first_row < self.row
+
+    first_row: int = -1  # the first row any of its cells starts in
+
+    def __post_init__(self) -> None:
+        if self.first_row < 0:
+            self.first_row = self.row
 
     def text_of(self, role: str) -> str:
         col = self.roles.get(role)
@@ -147,9 +159,9 @@ def header_columns(view: TableView, r: int) -> tuple[list[Column], int]:
             for leaf in leaf_cells:
                 parent, own = normalise_header(cell.text), normalise_header(leaf.text)
                 columns.append(Column(leaf.col, squash(leaf.text), [own, parent + own, parent],
-                                      header_points(leaf.text) or header_points(cell.text)))
+                                      header_points(leaf.text) or header_points(cell.text), cell.row))
         else:
-            columns.append(Column(cell.col, squash(cell.text), [normalise_header(cell.text)], header_points(cell.text)))
+            columns.append(Column(cell.col, squash(cell.text), [normalise_header(cell.text)], header_points(cell.text), cell.row))
     if sub:
         last = r + 1
     return columns, last

@@ -23,12 +23,14 @@ FAMILIES: dict[str, str] = {
     "yunnan-project": "项目支出绩效自评表 with 年度指标值 over 指标性质 | 指标值 | 度量单位 (a two-row header), money often in 元",
     "anhui-goal-self-eval": "绩效目标自评表: 分值 before 年度指标值 | 全年实际值 | 得分, ★ parent rows with 其中 sub-rows",
     "hunan-county-special": "专项资金绩效目标自评表 without 分值/得分: 年度指标值 | 全年完成值 | 未完成原因",
-    "chongqing-dept-goal": "部门整体绩效目标自评表: 三级指标 | 指标权重 | 计量单位 | 指标值 | 全年实际完成值, "
-                           "no 一级/二级 columns and no 得分",
+    "chongqing-dept-goal": "部门整体绩效目标自评表: 指标权重 | 计量单位 | 指标值 | 全年实际完成值, a unit column "
+                           "without a comparator column, often no 一级/二级 columns and no 得分",
     "sichuan-dept-score": "部门整体支出绩效评价得分表: 一级/二级/三级指标 | 得分 only, each level's points in its label "
                           "(相关性(5分)), no target, actual or 分值 column",
     "hubei-project": "财政项目绩效自评表: 预算执行情况 with its own points (得分 = 分值 × 执行率), indicators "
                      "年初目标值 | 实际完成值 | 得分 without a 分值 column",
+    "hubei-dept-self-eval": "部门整体支出绩效自评表 as Hubei prints it: 预算执行情况 with its own points, indicators "
+                            "年初目标值 | 实际完成值 | 得分 without a 分值 column",
     "hubei-transfer": "转移支付区域(项目)绩效目标自评表: 中央/省级/地方资金 rows, indicators without points",
     "scoring-table": "绩效评价评分表: 一级/二级/三级指标 | 评分标准 | 分值 | 得分",
     "quantitative-goals": "整体支出绩效定量目标: 评价内容 | 绩效目标 | 完成情况",
@@ -47,8 +49,8 @@ def family_of(indicators: Header | None, budget: Header | None, title: str, sour
     if "转移支付" in t:
         return "hubei-transfer"
     if "comparator" in roles and "unit" in roles:
-        return "yunnan-project" if indicators.last_row > indicators.row else "sichuan-dept-project"
-    if "unit" in roles and not roles.keys() & {"level1", "level2"}:
+        return "yunnan-project" if indicators.two_rows else "sichuan-dept-project"
+    if "unit" in roles:
         return "chongqing-dept-goal"
     if not roles.keys() & {"weight", "score"}:
         return "hunan-county-special"
@@ -57,7 +59,7 @@ def family_of(indicators: Header | None, budget: Header | None, title: str, sour
     if "score" in roles and not roles.keys() & {"weight", "target", "actual"}:
         return "sichuan-dept-score"
     if "score" in roles and "weight" not in roles:
-        return "hubei-project"
+        return "hubei-dept-self-eval" if "部门整体" in t else "hubei-project"
     if "部门整体" in t or sources_in_cells:
         return "hunan-dept-self-eval"
     if "target" in roles and "actual" in roles and budget is not None:

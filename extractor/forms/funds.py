@@ -33,7 +33,7 @@ def find_budget_header(view: TableView) -> Header | None:
         columns, last = header_columns(view, r)
         roles = assign_roles(view, columns, last + 1, min(view.n_rows, last + 8), FUNDS_ROLES)
         if roles.keys() & {"initial_budget", "annual_budget"} and roles.keys() & {"executed", "execution_rate"}:
-            return Header(r, last, roles, columns)
+            return Header(r, last, roles, columns, min(c.row for c in columns if c.col in roles.values()))
     return None
 
 
@@ -69,7 +69,7 @@ def read_budget_block(view: TableView, header: Header, stop_row: int) -> Funds:
         if label and source_col is not None and any(number(view.text(r, c)) is not None for c in money_cols):
             # a source (或 a type) written as a row with its own amounts: by_source takes the annual
             # budget column, as the 部门整体 form's labelled sources add up to 全年预算数
-            target = funds.by_type if label in BY_TYPE else funds.by_source
+            target = funds.by_type if label.startswith(BY_TYPE) else funds.by_source
             amount = number(view.own_text(r, source_col) or view.text(r, source_col))
             target[label] = amount
             funds.at[label] = view.at(r, source_col)
@@ -87,6 +87,7 @@ def read_budget_block(view: TableView, header: Header, stop_row: int) -> Funds:
                 if m["label"] not in target or target[m["label"]] is None:
                     target[m["label"]] = number(m["amount"])
                     funds.at[m["label"]] = view.at(cell.row, cell.col)
+    _paired_types(view, funds, stop)
     parts = _source_parts(source_rows)
     if parts:
         funds.source_parts = parts
@@ -98,6 +99,18 @@ def read_budget_block(view: TableView, header: Header, stop_row: int) -> Funds:
         for label in BY_TYPE:
             funds.by_type.setdefault(label, None)
     return funds
+
+
+def _paired_types(view: TableView, funds: Funds, stop: int) -> None:
+    """基本支出总额 | 1386.52万 | 项目支出总额 | 412.30万 written as label and amount cells next to the block."""
+    for r in range(stop):
+        cells = view.row_cells(r)
+        for label_cell, value_cell in zip(cells, cells[1:]):
+            label = squash(label_cell.text).strip("：:")
+            amount = number(value_cell.text)
+            if label.startswith(BY_TYPE) and len(label) <= 8 and amount is not None and funds.by_type.get(label) is None:
+                funds.by_type[label] = amount
+                funds.at[label] = view.at(value_cell.row, value_cell.col)
 
 
 def _row_funds(view: TableView, r: int, cols: dict[str, int], unit: str | None) -> Funds:

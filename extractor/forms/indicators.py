@@ -12,7 +12,7 @@ import re
 
 from extractor.forms.columns import EQUALITY, is_header_row, read_comparator, read_unit, Header, assign_roles, header_columns, header_similarity, normalise_header
 from extractor.forms.headers import LevelLabels, split_level
-from extractor.forms.values import number
+from extractor.forms.values import number, points
 from extractor.forms.view import TableView
 from extractor.forms.vocabulary import INDICATOR_ROLES, NOTE_PREFIXES, TOTAL_ROW_LABELS, TRAILING_ROW_LABELS
 from extractor.quantity import parse_quantity
@@ -37,7 +37,7 @@ def find_indicator_headers(view: TableView) -> list[Header]:
         columns, last = header_columns(view, r)
         roles = assign_roles(view, columns, last + 1, view.n_rows, INDICATOR_ROLES, {"note": NOTE_PREFIXES})
         if "name" in roles and len(_BLOCK_ROLES & roles.keys()) >= 2:
-            found.append(Header(r, last, roles, columns))
+            found.append(Header(r, last, roles, columns, min(c.row for c in columns if c.col in roles.values())))
             skip_to = last
     return found
 
@@ -91,7 +91,7 @@ def read_indicators(view: TableView, header: Header, stop_rows: set[int], form: 
             unit = read_unit(view.own_text(r, cols.get("unit")))
             target = _joined(read_comparator(view.own_text(r, cols.get("comparator"))), values["target"], unit)
             actual = _with_unit(values["actual"], unit)
-            weight = number(values["weight"])
+            weight = points(values["weight"])
             if "weight" not in cols:
                 # a form without a 分值 column may write each row's points into its name: 相关性(5分)
                 m = _NAME_POINTS.search(name)
@@ -105,7 +105,7 @@ def read_indicators(view: TableView, header: Header, stop_rows: set[int], form: 
                     target=parse_quantity(target) if target else None,
                     actual=parse_quantity(actual) if actual else None,
                     weight=weight,
-                    score=number(values["score"]),
+                    score=points(values["score"]),
                     note=values["note"],
                     criteria=values["criteria"] if "criteria" in cols else None,
                     form=form,
@@ -156,15 +156,18 @@ def read_total_row(view: TableView, r: int, cols: dict[str, int]) -> Totals:
         c = cols.get(key)
         cell = view.cell(r, c) if c is not None else None
         # only a cell that starts in that column stands under its header
-        return number(cell.text) if cell is not None and cell.col == c else None
+        return points(cell.text) if cell is not None and cell.col == c else None
 
     weight, score = at_col("weight"), at_col("score")
     cells = {k: view.at(r, cols[k]) for k in ("weight", "score") if k in cols}
     if weight is None or score is None:
-        numbered = [c for c in view.row_cells(r)[1:] if number(c.text) is not None]
+        numbered = [c for c in view.row_cells(r)[1:] if points(c.text) is not None]
         if len(numbered) >= 2:
-            weight, score = number(numbered[0].text), number(numbered[1].text)
+            weight, score = points(numbered[0].text), points(numbered[1].text)
             cells = {"weight": view.at(r, numbered[0].col), "score": view.at(r, numbered[1].col)}
+        elif len(numbered) == 1 and "weight" not in cols and score is None:
+            # a form without 分值 writes one figure in its 总分 row: the score
+            score, cells = points(numbered[0].text), {"score": view.at(r, numbered[0].col)}
     return Totals(weight=weight, score=score, at=view.at(r, 0), cells=cells)
 
 

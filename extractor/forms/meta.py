@@ -17,8 +17,6 @@ _YEAR_TITLE = re.compile(r"(?P<y>20\d{2})\s*年度")
 _YEAR = re.compile(r"(?P<y>20\d{2})\s*年")
 # a label's own words: a value that reads like this is another label, not a name
 _LABEL_LIKE = re.compile(r"(名称|单位|部门|机构|盖章|签字|日期|电话)$")
-_ORG_END = ("局", "委", "会", "办", "院", "所", "站", "队", "中心", "厅", "部", "馆", "校", "学", "园", "司", "社", "处", "室", "公司",
-            "政府", "办公室", "委员会", "中学", "小学", "医院", "集团", "镇", "乡", "街道", "场")
 
 
 # `单位名称：某某中心　　填报日期：…` written in one line above or inside a form
@@ -71,7 +69,7 @@ def _is_name(value: str) -> bool:
     if len(value) < 2 or value in NOT_A_NAME or number(value) is not None or "：" in value or ":" in value:
         return False
     label = normalise_header(value)
-    if label in DEPARTMENT_LABELS or label in SUPERVISING_LABELS or _LABEL_LIKE.search(value) and not value.endswith(_ORG_END):
+    if label in DEPARTMENT_LABELS or label in SUPERVISING_LABELS or _LABEL_LIKE.search(value) and len(value) <= 6:
         return False
     return True
 

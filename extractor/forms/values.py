@@ -7,6 +7,13 @@ import re
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 
 
+def points(text: str | None) -> float | None:
+    """A 分值/得分 cell: a number, possibly written with its 分 (`96.64分`)."""
+    if not text:
+        return None
+    return number(re.sub(r"\s*分$", "", text.strip()))
+
+
 def number(text: str | None) -> float | None:
     """A cell holding one plain number (thousands separators allowed), else None."""
     if not text:

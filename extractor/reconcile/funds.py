@@ -75,7 +75,7 @@ def sources_sum(ex: Extraction) -> Iterator[Finding]:
     if f.annual_budget is None and f.income_total is not None:
         return  # 收支 tables: funds.income_expense checks the income columns
     # a source broken down under another (其中：上级补助 of 财政拨款) is counted once, in its parent
-    yield from _breakdown_check(ex, [k for k in f.by_source if k not in f.source_parts], "按收入性质分", "annual_budget", "executed")
+    yield from _breakdown_check(ex, [k for k in f.by_source if k not in f.source_parts], "按收入性质分", budget_key(ex), "executed")
 
 
 @rule("funds.types_sum")
@@ -87,9 +87,15 @@ def types_sum(ex: Extraction) -> Iterator[Finding]:
     yield from _breakdown_check(ex, list(f.by_type), "按支出性质分（基本支出+项目支出）", "executed", "annual_budget")
 
 
+def budget_key(ex: Extraction) -> str:
+    """The budget a rate and the sources are measured against: 全年预算数, or 年初预算数 on a form that has no other."""
+    f = ex.funds
+    return "initial_budget" if f is not None and f.annual_budget is None and "annual_budget" not in f.at else "annual_budget"
+
+
 def _computed_rate(ex: Extraction) -> tuple[float, Figure, Figure] | None:
     executed = funds_figure(ex, "executed")
-    budget = funds_figure(ex, "annual_budget")
+    budget = funds_figure(ex, budget_key(ex))
     if executed is None or budget is None or budget.value <= 0:
         return None
     return executed.value / budget.value * 100.0, executed, budget
@@ -128,11 +134,11 @@ def execution_rate(ex: Extraction) -> Iterator[Finding]:
     w, d, text = written
     if agrees(w, d, rate):
         yield finding("info", "supported",
-                      f"执行率填报为{text}，与全年执行数/全年预算数（{executed.text}/{budget.text}={fmt_pct(rate)}）相符",
+                      f"执行率填报为{text}，与{executed.label}/{budget.label}（{executed.text}/{budget.text}={fmt_pct(rate)}）相符",
                       expected=fmt_pct(rate), found=text, evidence=ev)
         return
     yield finding("error", "contradicted",
-                  f"执行率填报为{text}，按全年执行数/全年预算数计算应为{fmt_pct(rate)}（{executed.text}/{budget.text}）",
+                  f"执行率填报为{text}，按{executed.label}/{budget.label}计算应为{fmt_pct(rate)}（{executed.text}/{budget.text}）",
                   expected=fmt_pct(rate), found=text, evidence=ev)
 
 
@@ -152,7 +158,9 @@ def source_rates(ex: Extraction) -> Iterator[Finding]:
 def over_budget(ex: Extraction) -> Iterator[Finding]:
     """全年执行数 above 全年预算数: spending without a budget; the breakdowns show where the gap sits."""
     f = ex.funds
-    comp = _computed_rate(ex) if f else None
+    # spending above a 年初预算数 is what the year's adjustments are for (a form with only an initial
+    # budget gives the difference its own reason column): only the full-year budget is a ceiling
+    comp = _computed_rate(ex) if f and budget_key(ex) == "annual_budget" else None
     if comp is None:
         return
     rate, executed, budget = comp

@@ -90,7 +90,14 @@ def level_cap(ex: Extraction) -> Iterator[Finding]:
     """Σ 分值 under a 一级/二级指标 = its (N分); Σ 得分 not above it."""
     if ex.totals is None:
         return
+    last = list(ex.totals.by_level1)[-1] if ex.totals.by_level1 else None
     for name1, t1 in ex.totals.by_level1.items():
+        if ex.totals.cut_off and name1 == last:
+            # the form stops mid-way (no 总分 row at the end of the file): its last level lacks the rows cut off
+            yield finding("info", "unverifiable", f"一级指标“{name1}”位于表格末尾且表格没有总分行（文件可能不完整），未核对其分值合计",
+                          expected=_P(t1.cap) if t1.cap is not None else None, found=_P(t1.weight) if t1.weight is not None else None,
+                          evidence=_level_evidence(ex, name1))
+            continue
         levels = [(f"一级指标“{name1}”", t1, name1, None)]
         levels += [(f"二级指标“{name1}/{n2}”", t2, name1, n2) for n2, t2 in t1.by_level2.items()]
         for label, t, l1, l2 in levels:
