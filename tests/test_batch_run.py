@@ -18,6 +18,8 @@ import pytest
 from extractor.batch.runner import run
 from tests.batch_corpus import FIXTURES, bad_corpus, zip_members
 
+LAYOUTS = Path(__file__).resolve().parent / "layouts"
+
 ROOT = Path(__file__).resolve().parent.parent
 TXT = sorted(FIXTURES.glob("*.txt"))
 
@@ -32,7 +34,11 @@ def corpus_run(tmp_path_factory):
     src = tmp_path_factory.mktemp("in")
     for p in TXT:
         shutil.copy(p, src / p.name)
-    zip_members(src / "批次.zip", {"工信局/001.docx": (FIXTURES / "001_ec7b4c7cefe3081c.docx").read_bytes()})
+    zip_members(src / "批次.zip", {
+        "工信局/001.docx": (FIXTURES / "001_ec7b4c7cefe3081c.docx").read_bytes(),
+        # three project forms of another province's family in one file
+        "农业农村局/项目自评.html": (LAYOUTS / "sichuan-dept-project-a.html").read_bytes(),
+    })
     out = tmp_path_factory.mktemp("out")
     summary = run([src], out, workers=2, progress=False)
     return src, out, summary
@@ -40,10 +46,10 @@ def corpus_run(tmp_path_factory):
 
 def test_every_file_stored_once_with_its_parts(corpus_run):
     src, out, summary = corpus_run
-    assert (summary.ok, summary.failed) == (6, 0)
+    assert (summary.ok, summary.failed) == (7, 0)
     con = _db(out)
     docs = con.execute("select source, status, n_indicators, n_findings, department, year from documents").fetchall()
-    assert len(docs) == 6 and all(d[1] == "ok" for d in docs)
+    assert len(docs) == 7 and all(d[1] == "ok" for d in docs)
     assert f"{src / '批次.zip'}!/工信局/001.docx" in {d[0] for d in docs}
     for source, _s, n_ind, n_find, dept, year in docs:
         stored = json.loads(next((out / "json").glob(f"{Path(source.replace('!/', '/')).name}.*.json")).read_text(encoding="utf-8"))
@@ -61,8 +67,8 @@ def test_every_file_stored_once_with_its_parts(corpus_run):
 def test_rerun_skips_done_files_and_duplicates_nothing(corpus_run):
     src, out, _first = corpus_run
     again = run([src], out, workers=2, progress=False)
-    assert again.skipped_done == 6 and again.processed == 0
-    assert _db(out).execute("select count(*) from documents").fetchone()[0] == 6
+    assert again.skipped_done == 7 and again.processed == 0
+    assert _db(out).execute("select count(*) from documents").fetchone()[0] == 7
     # a changed file is run again as a new version of that source
     changed = src / "002_418cb45b50d16ad8.txt"
     changed.write_bytes(changed.read_bytes() + b"\n")
@@ -83,10 +89,15 @@ def test_indicators_xlsx(corpus_run):
     (expected,) = con.execute("select count(*) from indicators").fetchone()
     assert len(rows) == expected > 50
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
-    assert ws.column_dimensions["G"].width >= 20  # 三级指标 names are long
     name_col = header.index("三级指标")
+    assert ws.column_dimensions[chr(ord("A") + name_col)].width >= 20  # 三级指标 names are long
     sources = {r[0] for r in rows}
-    assert len(sources) == 6 and all(r[name_col] for r in rows)
+    assert len(sources) == 7 and all(r[name_col] for r in rows)
+    # each row says which layout and which project it was read from
+    family, project = header.index("family"), header.index("project")
+    sichuan = [r for r in rows if r[0].endswith("项目自评.html")]
+    assert {r[family] for r in sichuan} == {"sichuan-dept-project"} and len({r[project] for r in sichuan}) == 3
+    assert {r[family] for r in rows if r[0].endswith(".txt")} <= {"hunan-dept-self-eval", "scoring-table", "quantitative-goals"}
     by_doc = dict(con.execute("select source, n_findings from documents").fetchall())
     assert all(r[header.index("findings in document")] == by_doc[r[0]] for r in rows)
     findings = list(wb["findings"].iter_rows(min_row=2, values_only=True))

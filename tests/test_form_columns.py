@@ -148,3 +148,17 @@ def test_a_table_that_looks_like_a_form_but_is_not_read_is_named_in_a_warning():
     forms = read_forms(doc)
     assert not forms.indicators
     assert any("t1" in w and "年度指标值" in w for w in forms.warnings), forms.warnings
+
+
+def test_a_budget_written_as_label_and_amount_pairs():
+    doc = _doc([
+        ["项目名称", "农村公路养护", "项目资金（万元）", ""],
+        ["年初预算数", "120.00", "全年预算数", "130.00"],
+        ["全年执行数", "117.00", "执行率", "90.00%"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值"],
+        ["产出指标", "数量指标", "养护里程", "≥300公里"],
+    ])
+    forms = read_forms(doc)
+    f = forms.funds
+    assert (f.initial_budget, f.annual_budget, f.executed, f.execution_rate.text) == (120, 130, 117, "90.00%")
+    assert forms.forms[0].funds is f

@@ -76,3 +76,11 @@ def test_forms_say_which_column_was_read_as_what():
     assert list(form.columns) == ["level1", "level2", "name", "comparator", "target", "unit", "actual", "weight", "score", "note"]
     assert "指标性质" in form.header
     assert form.funds == ex.funds and form.totals == ex.totals
+
+
+def test_every_family_is_listed_in_the_readme():
+    from extractor.forms.families import FAMILIES
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    missing = [f for f in FAMILIES if f"`{f}`" not in readme]
+    assert not missing, missing

@@ -223,7 +223,7 @@ def _table_view(t: dict, cells: dict) -> list[list[dict]]:
 # --------------------------------------------------------------------------- spreadsheet and csv
 
 INDICATOR_COLUMNS = [
-    ("source file", 40), ("department", 24), ("year", 6), ("form", 14), ("一级指标", 12), ("二级指标", 14),
+    ("source file", 40), ("department", 24), ("year", 6), ("form", 14), ("family", 18), ("project", 24), ("一级指标", 12), ("二级指标", 14),
     ("三级指标", 30), ("年度指标值", 16), ("target value", 10), ("实际完成值", 16), ("actual value", 10), ("unit", 8),
     ("分值", 6), ("得分", 6), ("findings on this row", 8), ("findings in document", 8),
 ]
@@ -253,7 +253,7 @@ def write_xlsx(store: Store, docs: list[DocumentRow], path: Path) -> None:
     rows = []
     for i in inds:
         d = by_id[i.doc_id]
-        rows.append([d.source, d.department, d.year, i.form, i.level1, i.level2, i.name, i.target, i.target_value,
+        rows.append([d.source, d.department, d.year, i.form, i.family, i.project, i.level1, i.level2, i.name, i.target, i.target_value,
                      i.actual, i.actual_value, i.unit, i.weight, i.score, i.n_findings, d.n_findings])
     _sheet(ws, INDICATOR_COLUMNS, rows, Font, PatternFill, Alignment, get_column_letter)
     wf = wb.create_sheet("findings")

@@ -59,6 +59,7 @@ class DocumentRow(Base):
     format: Mapped[str | None] = mapped_column(String(16))
     pages: Mapped[int | None] = mapped_column(Integer)
     department: Mapped[str | None] = mapped_column(String(256))
+    supervising_department: Mapped[str | None] = mapped_column(String(256))
     year: Mapped[int | None] = mapped_column(Integer)
     n_indicators: Mapped[int] = mapped_column(Integer, default=0)
     n_claims: Mapped[int] = mapped_column(Integer, default=0)
@@ -83,6 +84,9 @@ class IndicatorRow(Base):
     doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     form: Mapped[str | None] = mapped_column(String(64))
+    # the layout family and project of the form the row belongs to: an analyst filters a province's archive by them
+    family: Mapped[str | None] = mapped_column(String(64))
+    project: Mapped[str | None] = mapped_column(Text)
     level1: Mapped[str | None] = mapped_column(String(256))
     level2: Mapped[str | None] = mapped_column(String(256))
     name: Mapped[str] = mapped_column(Text)
@@ -138,6 +142,11 @@ class ErrorRow(Base):
     kind: Mapped[str] = mapped_column(String(32))  # unreadable | timeout | memory | crashed | internal
     message: Mapped[str] = mapped_column(Text)
     doc: Mapped[DocumentRow] = relationship(back_populates="errors")
+
+
+def _form_of(forms: list[dict], ind: dict) -> dict:
+    k = ind.get("form_index")
+    return forms[k] if isinstance(k, int) and 0 <= k < len(forms) else {}
 
 
 def _add_missing_columns(engine) -> None:
@@ -249,6 +258,8 @@ def _document_row(result: dict, pipeline: str) -> DocumentRow:
     row.format = ex["source"].get("format")
     row.pages = ex["source"].get("pages")
     row.department = ex.get("department")
+    row.supervising_department = ex.get("supervising_department")
+    forms = ex.get("forms") or []
     row.year = ex.get("year")
     findings = ex.get("findings", [])
     row.n_indicators = len(ex.get("indicators", []))
@@ -262,7 +273,9 @@ def _document_row(result: dict, pipeline: str) -> DocumentRow:
         a_raw, a_val, a_unit = _quantity_parts(ind.get("actual"))
         row.indicators.append(
             IndicatorRow(
-                position=i, form=ind.get("form"), level1=ind.get("level1"), level2=ind.get("level2"),
+                position=i, form=ind.get("form"),
+                family=_form_of(forms, ind).get("family"), project=_form_of(forms, ind).get("project"),
+                level1=ind.get("level1"), level2=ind.get("level2"),
                 name=ind["name"], target=t_raw, target_value=t_val, actual=a_raw, actual_value=a_val,
                 unit=a_unit or t_unit, weight=ind.get("weight"), score=ind.get("score"),
                 n_findings=per_indicator.get(i, 0), at=ind.get("at"),

@@ -15,7 +15,7 @@ from extractor.forms import meta
 from extractor.forms.basic_data import find_basic_data, find_staffing_pairs
 from extractor.forms.columns import Header, header_similarity, normalise_header
 from extractor.forms.families import family_of
-from extractor.forms.funds import find_budget_header, read_budget_block, read_income_expense
+from extractor.forms.funds import find_budget_header, read_budget_block, read_income_expense, read_paired_budget
 from extractor.forms.goals import find_goal_headers, read_goal_rows
 from extractor.forms.indicators import find_indicator_headers, is_total_row, level_totals, read_indicators, read_total_row
 from extractor.forms.view import TableView
@@ -116,8 +116,12 @@ def read_forms(doc: Document) -> FormsResult:
         if form.cut_off:
             result.warnings.append(f"the last form ({form.title or 'untitled'}) ends with its table and has no 总分 row: "
                                    "the file may be cut short; its last level is not checked against its cap")
-    result.forms = [_info(doc, views, f) for f in forms]
     first_funds = next((f.funds for f in forms if f.funds is not None), None)
+    if first_funds is None:
+        first_funds = read_paired_budget(views)
+        if first_funds is not None and forms:
+            forms[0].funds = first_funds
+    result.forms = [_info(doc, views, f) for f in forms]
     result.funds = first_funds if first_funds is not None else read_income_expense(views)
     result.totals = next((f.totals for f in forms if f.totals is not None), None)
     if result.basic_data is None or not result.basic_data.staffing:

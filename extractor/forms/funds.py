@@ -220,6 +220,38 @@ def _unit(view: TableView, first_row: int, last_row: int) -> str:
     return "万元"
 
 
+def read_paired_budget(views: list[TableView]) -> Funds | None:
+    """A budget written as label and amount cells side by side (年初预算数 | 120.00 | 全年执行数 | 110.00 …),
+    for forms whose budget has no header row of its own."""
+    for view in views:
+        funds = Funds(unit=_unit(view, 0, min(view.n_rows - 1, 3)))
+        found: set[str] = set()
+        for r in range(view.n_rows):
+            cells = view.row_cells(r)
+            for label_cell, value_cell in zip(cells, cells[1:]):
+                label = normalise_header(label_cell.text)
+                role = max(((k, header_similarity(label, names)) for k, names in FUNDS_ROLES.items() if k != "note"),
+                           key=lambda kv: kv[1])
+                if role[1] < 0.8 or role[0] in found:
+                    continue
+                text = squash(value_cell.text)
+                if role[0] == "execution_rate":
+                    q = parse_quantity(text) if text else None
+                    if q is None or q.unit != "%":
+                        continue
+                    funds.execution_rate = q
+                else:
+                    value = number(text)
+                    if value is None:
+                        continue
+                    setattr(funds, role[0], value)
+                found.add(role[0])
+                funds.at[role[0]] = view.at(value_cell.row, value_cell.col)
+        if found & {"initial_budget", "annual_budget"} and found & {"executed", "execution_rate"}:
+            return funds
+    return None
+
+
 # --- 收支 tables (reports without a budget block) -------------------------
 
 INCOME_TOTAL = ("收入合计", "本年收入合计", "收入总计")
