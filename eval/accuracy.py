@@ -32,8 +32,10 @@ def score(gold: dict, path: Path) -> tuple[int, int, list[str]]:
         return 0, len(gold), [str(exc)]
 
 
-def table(rows: list[tuple[str, dict[str, Path]]], gold_of, formats: list[str], label: str) -> list[str]:
-    """Print one markdown table (a row per document, a column per format); return the differences."""
+def table(rows: list[tuple[str, dict[str, Path]]], gold_of, formats: list[str], label: str,
+          by_family: dict[str, dict[str, list[int]]] | None = None) -> list[str]:
+    """Print one markdown table (a row per document, a column per format); return the differences.
+    With `by_family`, also add each document's counts to its family's (the gold's first form)."""
     print(f"| {label} | " + " | ".join(formats) + " |")
     print("|---|" + "---|" * len(formats))
     totals = {f: [0, 0] for f in formats}
@@ -49,6 +51,10 @@ def table(rows: list[tuple[str, dict[str, Path]]], gold_of, formats: list[str], 
             matched, total, diffs = score(gold, path)
             totals[fmt][0] += matched
             totals[fmt][1] += total
+            if by_family is not None:
+                fam = by_family.setdefault((gold.get("forms") or [{}])[0].get("family", "?"), {f: [0, 0] for f in formats})
+                fam[fmt][0] += matched
+                fam[fmt][1] += total
             cells.append(f"{matched}/{total} ({matched / total:.1%})")
             diffs_out += [f"{name}.{fmt}: {d}" for d in diffs]
         print(f"| {name} | " + " | ".join(cells) + " |")
@@ -73,8 +79,15 @@ def main() -> None:
             if not docs:
                 continue
             rows = [(d, {f: folder / f"{d}.{f}" for f in LAYOUT_FORMATS}) for d in docs]
-            print(f"{heading}, field accuracy per document (family) and format:\n")
-            diffs += table(rows, lambda d, folder=folder: load_gold(folder / f"{d}.gold.json"), list(LAYOUT_FORMATS), "layout document")
+            print(f"{heading}, field accuracy per document and format:\n")
+            families: dict[str, dict[str, list[int]]] = {}
+            diffs += table(rows, lambda d, folder=folder: load_gold(folder / f"{d}.gold.json"), list(LAYOUT_FORMATS),
+                           "layout document", families)
+            print("\nThe same per family:\n")
+            print("| family | " + " | ".join(LAYOUT_FORMATS) + " |")
+            print("|---|" + "---|" * len(LAYOUT_FORMATS))
+            for fam, counts in sorted(families.items()):
+                print(f"| {fam} | " + " | ".join(f"{m}/{t} ({m / t:.1%})" if t else "—" for m, t in counts.values()) + " |")
             print()
         print("Seed reports (tests/fixtures):\n")
     formats = args.formats.split(",")

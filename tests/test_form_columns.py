@@ -1,9 +1,9 @@
 """Column roles from headers and content, and the families' layouts, on tables built in the test."""
 
+from test_forms import _doc
+
 from extractor.forms import read_forms
 from extractor.forms.columns import header_points, normalise_header
-
-from test_forms import _doc
 
 
 def test_headers_lose_letters_units_points_and_formulas():
@@ -162,3 +162,25 @@ def test_a_budget_written_as_label_and_amount_pairs():
     f = forms.funds
     assert (f.initial_budget, f.annual_budget, f.executed, f.execution_rate.text) == (120, 130, 117, "90.00%")
     assert forms.forms[0].funds is f
+
+
+def test_rows_named_by_a_column_that_is_not_called_三级指标():
+    doc = _doc([
+        ["绩效指标", "指标内容", "目标值", "完成值", "权重", "得分"],
+        ["产出指标", "新建村级服务站", "≥20个", "22个", "20", "20"],
+        ["", "服务站验收合格率", "100%", "100%", "20", "20"],
+        ["满意度指标", "群众满意度", "≥90%", "93%", "10", "10"],
+    ])
+    inds = read_forms(doc).indicators
+    assert [(i.name, i.target.text, i.weight) for i in inds] == [
+        ("新建村级服务站", "≥20个", 20), ("服务站验收合格率", "100%", 20), ("群众满意度", "≥90%", 10)]
+
+
+def test_a_table_without_a_named_row_column_uses_its_second_level():
+    doc = _doc([
+        ["一级指标", "二级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "培训人次", "≥500人次", "560人次", "30", "30"],
+        ["效益指标", "就业率", "≥80%", "85%", "30", "28"],
+    ])
+    inds = read_forms(doc).indicators
+    assert [(i.level1, i.name, i.actual.text, i.score) for i in inds] == [("产出指标", "培训人次", "560人次", 30), ("效益指标", "就业率", "85%", 28)]

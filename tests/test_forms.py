@@ -70,7 +70,9 @@ def test_level_caps_and_explanations():
 
 
 def test_headers_one_character_off_still_name_their_column():
-    from extractor.forms.headers import FUNDS_COLUMNS, INDICATOR_COLUMNS, header_key
+    from extractor.forms.headers import header_key
+    from extractor.forms.vocabulary import FUNDS_ROLES as FUNDS_COLUMNS
+    from extractor.forms.vocabulary import INDICATOR_ROLES as INDICATOR_COLUMNS
 
     assert header_key("厂自评得分", INDICATOR_COLUMNS) == "score"  # a stray mark before the header
     assert header_key("年度指示值", INDICATOR_COLUMNS) == "target"  # one character misread

@@ -15,9 +15,20 @@ from extractor.forms import meta
 from extractor.forms.basic_data import find_basic_data, find_staffing_pairs
 from extractor.forms.columns import Header, header_similarity, normalise_header
 from extractor.forms.families import family_of
-from extractor.forms.funds import find_budget_header, read_budget_block, read_income_expense, read_paired_budget
+from extractor.forms.funds import (
+    find_budget_header,
+    read_budget_block,
+    read_income_expense,
+    read_paired_budget,
+)
 from extractor.forms.goals import find_goal_headers, read_goal_rows
-from extractor.forms.indicators import find_indicator_headers, is_total_row, level_totals, read_indicators, read_total_row
+from extractor.forms.indicators import (
+    find_indicator_headers,
+    is_total_row,
+    level_totals,
+    read_indicators,
+    read_total_row,
+)
 from extractor.forms.view import TableView
 from extractor.forms.vocabulary import INDICATOR_ROLES
 from extractor.schema import BasicData, FormInfo, Funds, Indicator, Level1Total, Totals
@@ -62,7 +73,7 @@ def read_forms(doc: Document) -> FormsResult:
 
     def current(ti: int, new: bool = False) -> _Form:
         if new or not forms:
-            forms.append(_Form(title=_title(doc, views[ti])))
+            forms.append(_Form(title=_title(views[ti])))
         return forms[-1]
 
     for ti, view in enumerate(views):
@@ -121,7 +132,7 @@ def read_forms(doc: Document) -> FormsResult:
         first_funds = read_paired_budget(views)
         if first_funds is not None and forms:
             forms[0].funds = first_funds
-    result.forms = [_info(doc, views, f) for f in forms]
+    result.forms = [_info(views, f) for f in forms]
     result.funds = first_funds if first_funds is not None else read_income_expense(views)
     result.totals = next((f.totals for f in forms if f.totals is not None), None)
     if result.basic_data is None or not result.basic_data.staffing:
@@ -154,13 +165,11 @@ def _total_after(view: TableView, end: int, header_rows: set[int]) -> int | None
     return None
 
 
-def _title(doc: Document, view: TableView) -> str:
-    from extractor.forms.meta import _title_row
-
-    return squash(_title_row(view) or view.table.title or "")
+def _title(view: TableView) -> str:
+    return squash(meta.title_row(view) or view.table.title or "")
 
 
-def _info(doc: Document, views: list[TableView], form: _Form) -> FormInfo:
+def _info(views: list[TableView], form: _Form) -> FormInfo:
     main = form.blocks[0] if form.blocks else None
     sources_in_cells = form.funds is not None and any(k in ("一般公共预算", "政府性基金拨款") for k in form.funds.by_source)
     if main is None and form.goals_table is not None:

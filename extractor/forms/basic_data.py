@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
+from extractor.document import At
 from extractor.forms.values import number
 from extractor.forms.view import TableView
-from extractor.document import At
 from extractor.quantity import Quantity, parse_quantity
 from extractor.schema import BasicData, BasicDataRow
 from extractor.text import squash

@@ -6,11 +6,23 @@ from __future__ import annotations
 
 import re
 
-from extractor.forms.columns import is_header_row, Header, assign_roles, header_columns, header_points, header_similarity, normalise_header
+from extractor.forms.columns import (
+    Header,
+    assign_roles,
+    header_columns,
+    header_points,
+    header_similarity,
+    is_header_row,
+    normalise_header,
+)
 from extractor.forms.values import number
 from extractor.forms.view import TableView
 from extractor.forms.vocabulary import (
-    FUNDS_BLOCK_END, FUNDS_ROLES, FUNDS_TOTAL_LABELS, SOURCE_LABELS, TYPE_LABELS,
+    FUNDS_BLOCK_END,
+    FUNDS_ROLES,
+    FUNDS_TOTAL_LABELS,
+    SOURCE_LABELS,
+    TYPE_LABELS,
 )
 from extractor.quantity import parse_quantity
 from extractor.schema import Funds

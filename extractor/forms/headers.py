@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import re
 
-from extractor.text import squash
-
-from extractor.forms.vocabulary import FUNDS_ROLES as FUNDS_COLUMNS
 from extractor.forms.vocabulary import INDICATOR_ROLES as INDICATOR_COLUMNS
 from extractor.forms.vocabulary import NOTE_PREFIXES
+from extractor.text import squash
 
 _CAP = re.compile(r"[（(]\s*(?P<n>\d+(?:\.\d+)?)\s*分\s*[）)]?\s*$")  # the closing bracket may be lost in a scan
 _PAREN_TAIL = re.compile(r"[（(][^（()）]*[）)]\s*$")

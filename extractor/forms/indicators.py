@@ -10,15 +10,32 @@ from __future__ import annotations
 
 import re
 
-from extractor.forms.columns import EQUALITY, is_header_row, read_comparator, read_unit, Header, assign_roles, header_columns, header_similarity, normalise_header
+from extractor.forms.columns import (
+    EQUALITY,
+    Header,
+    assign_roles,
+    header_columns,
+    header_similarity,
+    is_header_row,
+    normalise_header,
+    read_comparator,
+    read_unit,
+)
 from extractor.forms.headers import LevelLabels, split_level
 from extractor.forms.values import number, points
 from extractor.forms.view import TableView
-from extractor.forms.vocabulary import INDICATOR_ROLES, NOTE_PREFIXES, TOTAL_ROW_LABELS, TRAILING_ROW_LABELS
+from extractor.forms.vocabulary import (
+    INDICATOR_ROLES,
+    NAME_FALLBACK,
+    NOTE_PREFIXES,
+    TOTAL_ROW_LABELS,
+    TRAILING_ROW_LABELS,
+)
 from extractor.quantity import parse_quantity
 from extractor.schema import Indicator, Level1Total, LevelTotal, Totals
 from extractor.text import squash
 
+_FALLBACK_ROLES = {**INDICATOR_ROLES, "name": NAME_FALLBACK, "level2": ()}
 # what a block needs besides a 三级指标 column to be an indicator block
 _BLOCK_ROLES = {"level1", "level2", "target", "actual", "weight", "score", "criteria"}
 _NAME_POINTS = re.compile(r"[（(]\s*(?P<n>\d+(?:\.\d+)?)\s*分\s*[）)]$")
@@ -29,22 +46,26 @@ _PLACEHOLDER = re.compile(r"^(?:指标\d+[:：]?|[…\.。—-]+)$")
 
 def find_indicator_headers(view: TableView) -> list[Header]:
     """Rows that head an indicator block, with the column of each role found."""
+    return _find_headers(view, INDICATOR_ROLES) or _find_headers(view, _FALLBACK_ROLES)
+
+
+def _find_headers(view: TableView, vocabulary: dict[str, tuple[str, ...]]) -> list[Header]:
     found: list[Header] = []
     skip_to = -1
     for r in range(view.n_rows):
-        if r <= skip_to or not _may_head(view, r) or not is_header_row(view, r):
+        if r <= skip_to or not _may_head(view, r, vocabulary["name"]) or not is_header_row(view, r):
             continue
         columns, last = header_columns(view, r)
-        roles = assign_roles(view, columns, last + 1, view.n_rows, INDICATOR_ROLES, {"note": NOTE_PREFIXES})
+        roles = assign_roles(view, columns, last + 1, view.n_rows, vocabulary, {"note": NOTE_PREFIXES})
         if "name" in roles and len(_BLOCK_ROLES & roles.keys()) >= 2:
             found.append(Header(r, last, roles, columns, min(c.row for c in columns if c.col in roles.values())))
             skip_to = last
     return found
 
 
-def _may_head(view: TableView, r: int) -> bool:
+def _may_head(view: TableView, r: int, names: tuple[str, ...]) -> bool:
     """A cheap test before the assignment: the row names a 三级指标 column."""
-    return any(header_similarity(normalise_header(c.text), INDICATOR_ROLES["name"]) >= 0.7
+    return any(header_similarity(normalise_header(c.text), names) >= 0.7
                for c in view.row_cells(r) if number(c.text) is None)
 
 

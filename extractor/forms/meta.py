@@ -9,7 +9,12 @@ from extractor.document import Document
 from extractor.forms.columns import normalise_header
 from extractor.forms.values import number
 from extractor.forms.view import TableView
-from extractor.forms.vocabulary import DEPARTMENT_LABELS, FORM_TITLE_WORDS, NOT_A_NAME, SUPERVISING_LABELS
+from extractor.forms.vocabulary import (
+    DEPARTMENT_LABELS,
+    FORM_TITLE_WORDS,
+    NOT_A_NAME,
+    SUPERVISING_LABELS,
+)
 from extractor.text import squash
 
 _ORG = re.compile(r"(?:[\u4e00-\u9fff]{2,4}[省市县区])[\u4e00-\u9fff]{1,14}?(?:局|委员会|办公室|中心|厅|院)")
@@ -95,7 +100,7 @@ def year(doc: Document, views: list[TableView] | None = None) -> int | None:
     """The year of the report's title, of a form's title (a title row inside its table counts), else the most named."""
     titles = [s.title for s in doc.sections if s.level == 0] + [b.text for b in doc.blocks[:12] if b.kind != "table"]
     titles += [t.title for t in doc.tables if t.title]
-    titles += [_title_row(v) for v in views or []]
+    titles += [title_row(v) for v in views or []]
     for text in titles:
         m = _YEAR_TITLE.search(text or "")
         if m:
@@ -109,7 +114,7 @@ def year(doc: Document, views: list[TableView] | None = None) -> int | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _title_row(view: TableView) -> str:
+def title_row(view: TableView) -> str:
     """A form title written as the table's first rows (a cell spanning the whole width)."""
     for r in range(min(2, view.n_rows)):
         cells = view.row_cells(r)

@@ -30,6 +30,9 @@ INDICATOR_ROLES: dict[str, tuple[str, ...]] = {
              "未完成原因", "未完成原因和改进措施", "偏差原因分析", "偏差原因及改进措施", "未完成原因分析及改进措施",
              "备注", "说明", "产生偏差原因"),
 }
+# what names the rows where no column says 三级指标 or 指标名称 (tried only on a table that has no such column:
+# elsewhere 绩效指标 is the block's label over 一级/二级/三级指标)
+NAME_FALLBACK = ("绩效指标", "指标", "考核指标", "评价指标", "指标项目", "绩效目标", "二级指标")
 NOTE_PREFIXES = ("偏差原因", "扣分原因", "未完成原因", "产生偏差")
 
 # --- the budget block ----------------------------------------------------------
