@@ -16,7 +16,7 @@ from extractor.forms.basic_data import find_basic_data, find_staffing_pairs
 from extractor.forms.columns import Header, header_similarity, normalise_header
 from extractor.forms.families import family_of
 from extractor.forms.funds import (
-    find_budget_header,
+    find_budget_headers,
     read_budget_block,
     read_income_expense,
     read_paired_budget,
@@ -78,12 +78,12 @@ def read_forms(doc: Document) -> FormsResult:
 
     for ti, view in enumerate(views):
         headers = find_indicator_headers(view)
-        budget = find_budget_header(view)
-        header_rows = {h.row for h in headers} | ({budget.row} if budget else set())
-        events = sorted([(h.row, h) for h in headers] + ([(budget.row, budget)] if budget else []), key=lambda e: e[0])
+        budgets = find_budget_headers(view)
+        header_rows = {h.row for h in headers} | {b.row for b in budgets}
+        events = sorted([(h.row, h) for h in headers] + [(b.row, b) for b in budgets], key=lambda e: e[0])
         for row, header in events:
             stop = min([r for r in header_rows if r > row] + [view.n_rows])
-            if header is budget:
+            if any(header is b for b in budgets):
                 form = current(ti, new=bool(forms) and (forms[-1].budget is not None or bool(forms[-1].blocks)))
                 form.budget = (ti, header)
                 form.funds = read_budget_block(view, header, stop)

@@ -137,6 +137,7 @@ class Header:
         return self.last_row > self.row or self.first_row < self.row
 
     first_row: int = -1  # the first row any of its cells starts in
+    inferred: tuple[str, ...] = ()  # roles given by structure, no header naming them (level columns)
 
     def __post_init__(self) -> None:
         if self.first_row < 0:

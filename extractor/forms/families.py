@@ -31,6 +31,8 @@ FAMILIES: dict[str, str] = {
                      "年初目标值 | 实际完成值 | 得分 without a 分值 column",
     "hubei-dept-self-eval": "部门整体支出绩效自评表 as Hubei prints it: 预算执行情况 with its own points, indicators "
                             "年初目标值 | 实际完成值 | 得分 without a 分值 column",
+    "hebei-project": "项目支出绩效自评表 of Hebei counties: 评价指标 | 评价内容 | 指标名称 | 指标说明 | 目标值 | 完成值 | 分值 | "
+                     "得分 | 备注, the level columns named by no level header (read by their merged cells)",
     "hubei-transfer": "转移支付区域(项目)绩效目标自评表: 中央/省级/地方资金 rows, indicators without points",
     "scoring-table": "绩效评价评分表: 一级/二级/三级指标 | 评分标准 | 分值 | 得分",
     "quantitative-goals": "整体支出绩效定量目标: 评价内容 | 绩效目标 | 完成情况",
@@ -60,6 +62,8 @@ def family_of(indicators: Header | None, budget: Header | None, title: str, sour
         return "sichuan-dept-score"
     if "score" in roles and "weight" not in roles:
         return "hubei-dept-self-eval" if "部门整体" in t else "hubei-project"
+    if indicators.inferred and "target" in roles and "weight" in roles:
+        return "hebei-project"
     if "部门整体" in t or sources_in_cells:
         return "hunan-dept-self-eval"
     if "target" in roles and "actual" in roles and budget is not None:

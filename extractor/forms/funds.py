@@ -37,16 +37,21 @@ _MONEY = ("initial_budget", "annual_budget", "executed")
 _SOURCE_PREFIX = re.compile(r"^(?:其中|含|包括)?[:：]?")
 
 
-def find_budget_header(view: TableView) -> Header | None:
-    """The budget block's header: a budget column and an execution column (amount or rate)."""
-    for r in range(view.n_rows):
-        if not _may_head(view, r) or not is_header_row(view, r):
-            continue
-        columns, last = header_columns(view, r)
-        roles = assign_roles(view, columns, last + 1, min(view.n_rows, last + 8), FUNDS_ROLES)
-        if roles.keys() & {"initial_budget", "annual_budget"} and roles.keys() & {"executed", "execution_rate"}:
-            return Header(r, last, roles, columns, min(c.row for c in columns if c.col in roles.values()))
-    return None
+def find_budget_headers(view: TableView) -> list[Header]:
+    """Budget blocks' headers (a budget column and an execution column, amount or rate), in table order:
+    a table may hold several forms one under the other."""
+    found: list[Header] = []
+    r = 0
+    while r < view.n_rows:
+        if _may_head(view, r) and is_header_row(view, r):
+            columns, last = header_columns(view, r)
+            roles = assign_roles(view, columns, last + 1, min(view.n_rows, last + 8), FUNDS_ROLES)
+            if roles.keys() & {"initial_budget", "annual_budget"} and roles.keys() & {"executed", "execution_rate"}:
+                found.append(Header(r, last, roles, columns, min(c.row for c in columns if c.col in roles.values())))
+                r = last + 1
+                continue
+        r += 1
+    return found
 
 
 def _may_head(view: TableView, r: int) -> bool:
@@ -233,35 +238,69 @@ def _unit(view: TableView, first_row: int, last_row: int) -> str:
 
 
 def read_paired_budget(views: list[TableView]) -> Funds | None:
-    """A budget written as label and amount cells side by side (年初预算数 | 120.00 | 全年执行数 | 110.00 …),
-    for forms whose budget has no header row of its own."""
+    """A budget written as label and amount cells (预算数： | 1286.40 | 执行数： | 1208.77), the amount to the
+    right of its label or below it, for forms whose budget has no header row of its own; source rows under the
+    budget's label (其中：财政资金 | 1241.40) are its sources."""
     for view in views:
         funds = Funds(unit=_unit(view, 0, min(view.n_rows - 1, 3)))
-        found: set[str] = set()
+        budget_at: tuple[int, int, int] | None = None  # row, label column, amount column of the budget pair
         for r in range(view.n_rows):
             cells = view.row_cells(r)
-            for label_cell, value_cell in zip(cells, cells[1:]):
-                label = normalise_header(label_cell.text)
-                role = max(((k, header_similarity(label, names)) for k, names in FUNDS_ROLES.items() if k != "note"),
-                           key=lambda kv: kv[1])
-                if role[1] < 0.8 or role[0] in found:
+            for i, label_cell in enumerate(cells):
+                if label_cell.row != r:
                     continue
-                text = squash(value_cell.text)
-                if role[0] == "execution_rate":
-                    q = parse_quantity(text) if text else None
-                    if q is None or q.unit != "%":
-                        continue
-                    funds.execution_rate = q
-                else:
-                    value = number(text)
-                    if value is None:
-                        continue
-                    setattr(funds, role[0], value)
-                found.add(role[0])
-                funds.at[role[0]] = view.at(value_cell.row, value_cell.col)
-        if found & {"initial_budget", "annual_budget"} and found & {"executed", "execution_rate"}:
+                role = _funds_role(normalise_header(label_cell.text))
+                if role is None or role in funds.at:
+                    continue
+                beside = cells[i + 1] if i + 1 < len(cells) else None
+                below = view.cell(label_cell.row + label_cell.rowspan, label_cell.col)
+                for value_cell in (beside, below):
+                    if value_cell is not None and _read_pair_value(funds, role, squash(value_cell.text)):
+                        funds.at[role] = view.at(value_cell.row, value_cell.col)
+                        if role in ("annual_budget", "initial_budget") and budget_at is None:
+                            budget_at = (value_cell.row, label_cell.col, value_cell.col)
+                        break
+        if funds.at.keys() & {"initial_budget", "annual_budget"} and funds.at.keys() & {"executed", "execution_rate"}:
+            if budget_at is not None:
+                _paired_sources(view, funds, *budget_at)
             return funds
     return None
+
+
+def _funds_role(label: str) -> str | None:
+    scored = [(k, header_similarity(label, names)) for k, names in FUNDS_ROLES.items() if k not in ("note", "weight", "score")]
+    role, sim = max(scored, key=lambda kv: kv[1])
+    return role if sim >= 0.8 else None
+
+
+_PERCENT = re.compile(r"^[-+]?\d+(?:\.\d+)?\s*[%％]$")
+
+
+def _read_pair_value(funds: Funds, role: str, text: str) -> bool:
+    """Set the role from a figure cell: an amount, or a percentage for the rate (never a formula's text)."""
+    if role == "execution_rate":
+        if not _PERCENT.match(text):
+            return False
+        funds.execution_rate = parse_quantity(text)
+        return True
+    value = number(text)
+    if value is None:
+        return False
+    setattr(funds, role, value)
+    return True
+
+
+def _paired_sources(view: TableView, funds: Funds, row: int, label_col: int, value_col: int) -> None:
+    for r in range(row + 1, view.n_rows):
+        label_cell, value_cell = view.cell(r, label_col), view.cell(r, value_col)
+        if label_cell is None or value_cell is None or label_cell.row != r or value_cell is label_cell:
+            return
+        label = _SOURCE_PREFIX.sub("", squash(label_cell.text)).strip("：: ")
+        amount = number(value_cell.text)
+        if not label or amount is None or number(label) is not None:
+            return
+        funds.by_source[label] = amount
+        funds.at[label] = view.at(r, value_col)
 
 
 # --- 收支 tables (reports without a budget block) -------------------------

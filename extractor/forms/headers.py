@@ -9,7 +9,8 @@ from extractor.forms.vocabulary import INDICATOR_ROLES as INDICATOR_COLUMNS
 from extractor.forms.vocabulary import NOTE_PREFIXES
 from extractor.text import squash
 
-_CAP = re.compile(r"[（(]\s*(?P<n>\d+(?:\.\d+)?)\s*分\s*[）)]?\s*$")  # the closing bracket may be lost in a scan
+# 产出指标（30分）, 投入(30): the closing bracket may be lost in a scan where 分 is written
+_CAP = re.compile(r"[（(]\s*(?P<n>\d+(?:\.\d+)?)\s*(?:分\s*[）)]?|[）)])\s*$")
 _PAREN_TAIL = re.compile(r"[（(][^（()）]*[）)]\s*$")
 _UNCLOSED_TAIL = re.compile(r"[（(][^（()）]*$")  # a scan lost the closing bracket at the cell's edge
 

@@ -25,6 +25,7 @@ from extractor.forms.headers import LevelLabels, split_level
 from extractor.forms.values import number, points
 from extractor.forms.view import TableView
 from extractor.forms.vocabulary import (
+    FILLERS,
     INDICATOR_ROLES,
     NAME_FALLBACK,
     NOTE_PREFIXES,
@@ -57,10 +58,35 @@ def _find_headers(view: TableView, vocabulary: dict[str, tuple[str, ...]]) -> li
             continue
         columns, last = header_columns(view, r)
         roles = assign_roles(view, columns, last + 1, view.n_rows, vocabulary, {"note": NOTE_PREFIXES})
+        if vocabulary is _FALLBACK_ROLES and "name" in roles and not any(
+                c.col == roles["name"] and c.candidates[0] in NAME_FALLBACK for c in columns):
+            continue  # the fallback words name the rows only as written (绩效目标 is one edit from 绩效指标)
+        inferred: dict[str, int] = {}
+        if "name" in roles and not roles.keys() & {"level1", "level2"}:
+            inferred = _level_columns(view, columns, roles, last + 1)
+            roles.update(inferred)
         if "name" in roles and len(_BLOCK_ROLES & roles.keys()) >= 2:
-            found.append(Header(r, last, roles, columns, min(c.row for c in columns if c.col in roles.values())))
+            found.append(Header(r, last, roles, columns, min(c.row for c in columns if c.col in roles.values()), tuple(inferred)))
             skip_to = last
     return found
+
+
+def _level_columns(view: TableView, columns: list, roles: dict[str, int], first_data: int) -> dict[str, int]:
+    """Level columns by structure where no header names them (评价指标 | 评价内容 | 指标名称): the unnamed text
+    columns left of the rows' names whose cells are merged down over several rows, leftmost first."""
+    taken = set(roles.values())
+    found = []
+    for column in sorted(columns, key=lambda c: c.col):
+        if column.col >= roles["name"] or column.col in taken:
+            continue
+        cells = [view.cell(r, column.col) for r in range(first_data, view.n_rows)]
+        own = [c for r, c in zip(range(first_data, view.n_rows), cells) if c is not None and c.row == r and squash(c.text)]
+        if not own or any(number(c.text) is not None for c in own):
+            continue  # 序号, or no cells of its own
+        if any(c.rowspan > 1 for c in own):
+            found.append(column.col)
+    keys = ("level1", "level2") if len(found) >= 2 else ("level1",)
+    return dict(zip(keys, found[-2:]))
 
 
 def _may_head(view: TableView, r: int, names: tuple[str, ...]) -> bool:
@@ -102,7 +128,7 @@ def read_indicators(view: TableView, header: Header, stop_rows: set[int], form: 
             r += 1  # a header repeated after a page break
             continue
         levels.update(l1, l2)
-        values = {k: view.own_text(r, cols.get(k)) for k in ("target", "actual", "weight", "score", "note", "criteria")}
+        values = {k: _unfilled(view.own_text(r, cols.get(k))) for k in ("target", "actual", "weight", "score", "note", "criteria")}
         has_values = any(values[k] for k in ("target", "actual", "weight", "score"))
         if _PLACEHOLDER.match(squash(name)) and not has_values or _spans_values(view, r, cols):
             r += 1  # a template's empty row, or a remark written across the value columns
@@ -136,6 +162,11 @@ def read_indicators(view: TableView, header: Header, stop_rows: set[int], form: 
             )
         r += 1
     return out, r
+
+
+def _unfilled(text: str) -> str:
+    """A filler (/, —, -) that says a cell is empty on purpose reads as empty."""
+    return "" if squash(text) in FILLERS else text
 
 
 def _spans_values(view: TableView, r: int, cols: dict[str, int]) -> bool:

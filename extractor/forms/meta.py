@@ -127,8 +127,8 @@ PROJECT_LABELS = ("项目名称", "项目", "专项名称", "资金名称", "转
 
 
 def project_name(view: TableView, first_row: int = 0, last_row: int | None = None) -> str | None:
-    """The value beside a 项目名称 label in a form's own rows."""
-    for r in range(first_row, view.n_rows if last_row is None else last_row):
+    """The value beside the 项目名称 label nearest above `last_row` (forms stacked in one table each name their own)."""
+    for r in reversed(range(first_row, view.n_rows if last_row is None else last_row)):
         cells = view.row_cells(r)
         for i, cell in enumerate(cells[:-1]):
             if normalise_header(cell.text) in PROJECT_LABELS:

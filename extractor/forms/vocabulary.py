@@ -16,7 +16,7 @@ INDICATOR_ROLES: dict[str, tuple[str, ...]] = {
     "level1": ("一级指标",),
     "level2": ("二级指标",),
     "name": ("三级指标", "绩效指标名称", "指标名称", "三级指标名称", "具体指标", "指标内容"),
-    "criteria": ("评分标准", "评分细则", "评分依据", "评分方法"),
+    "criteria": ("评分标准", "评分细则", "评分依据", "评分方法", "评价标准", "计分方法", "评分规则"),
     # 指标性质 holds the comparator of a target split over three columns (Sichuan, Yunnan)
     "comparator": ("指标性质", "指标值性质", "比较符", "指标方向"),
     "target": ("年度指标值", "指标值", "目标值", "年度目标值", "预期指标值", "年度目标", "预期目标值", "计划值",
@@ -32,7 +32,7 @@ INDICATOR_ROLES: dict[str, tuple[str, ...]] = {
 }
 # what names the rows where no column says 三级指标 or 指标名称 (tried only on a table that has no such column:
 # elsewhere 绩效指标 is the block's label over 一级/二级/三级指标)
-NAME_FALLBACK = ("绩效指标", "指标", "考核指标", "评价指标", "指标项目", "绩效目标", "二级指标")
+NAME_FALLBACK = ("绩效指标", "指标", "考核指标", "评价指标", "指标项目", "二级指标")
 NOTE_PREFIXES = ("偏差原因", "扣分原因", "未完成原因", "产生偏差")
 
 # --- the budget block ----------------------------------------------------------
@@ -70,6 +70,8 @@ DEPARTMENT_LABELS = ("实施单位", "项目实施单位", "资金使用单位",
                      "预算部门、单位名称", "部门名称", "部门（单位）名称", "项目单位", "填报单位", "评价单位")
 SUPERVISING_LABELS = ("主管部门", "项目主管部门", "主管部门名称", "主管单位", "县级主管部门", "市县主管部门", "市级主管部门",
                       "省级主管部门")
+# what forms write in a cell to say it is empty on purpose
+FILLERS = ("/", "／", "—", "——", "-", "－", "--", "—/—", "\\", "╱")
 # values that point at another cell instead of naming a unit
 NOT_A_NAME = ("本单位", "同上", "无", "略", "/", "—", "-", "／")
 

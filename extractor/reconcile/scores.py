@@ -270,7 +270,7 @@ def missed_target_full_marks(ex: Extraction) -> Iterator[Finding]:
             ev.append(sc.evidence())
             whose = "" if scored is ind else f"，所属{indicator_label(scored)}"
             f = finding("warning", "contradicted",
-                        f"{indicator_label(ind)}年度目标{t.text}，实际完成{a.text}，{miss}{whose}却得满分{sc.text}分",
+                        f"{indicator_label(ind)}年度目标{t.text}，实际完成{a.text}，{miss}{whose}，却得满分{sc.text}分",
                         expected=f"低于{_P(scored.weight)}分或说明", found=f"{sc.text}分", evidence=ev)
             yield _misread_target(f, ind) or f
         elif not missed:
