@@ -13,6 +13,7 @@ from pathlib import Path
 
 from extractor.schema import Extraction
 
+
 def flatten_extraction(ex: Extraction) -> dict:
     """The extraction in the gold's shape."""
     funds = None

@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 from extractor.document import Document
 from extractor.forms import meta
 from extractor.forms.basic_data import find_basic_data, find_staffing_pairs
-from extractor.forms.columns import Header, header_similarity, normalise_header
+from extractor.forms.columns import (
+    Header,
+    header_similarity,
+    is_numbering_row,
+    normalise_header,
+)
 from extractor.forms.families import family_of
 from extractor.forms.funds import (
     find_budget_headers,
@@ -175,7 +180,8 @@ def _info(views: list[TableView], form: _Form) -> FormInfo:
     if main is None and form.goals_table is not None:
         family = "quantitative-goals"
     else:
-        family = family_of(main[1] if main else None, form.budget[1] if form.budget else None, form.title, sources_in_cells)
+        family = family_of(main[1] if main else None, form.budget[1] if form.budget else None, form.title, sources_in_cells,
+                           _numbered(views, form))
     where = main or form.budget
     info = FormInfo(family=family, title=form.title or None, funds=form.funds, totals=form.totals)
     first = form.budget or main
@@ -195,6 +201,17 @@ def _info(views: list[TableView], form: _Form) -> FormInfo:
         info.budget_table, info.budget_header_row = views[ti].table.id, header.row
         info.budget_columns = dict(sorted(header.roles.items(), key=lambda kv: kv[1]))
     return info
+
+
+def _numbered(views: list[TableView], form: _Form) -> bool:
+    """A 列次 row under one of the form's headers, or a 行次 column in it."""
+    for ti, header in ([form.budget] if form.budget else []) + form.blocks:
+        view = views[ti]
+        if header.last_row + 1 < view.n_rows and is_numbering_row(view, header.last_row + 1):
+            return True
+        if any(normalise_header(c.text) == "行次" for c in header.columns):
+            return True
+    return False
 
 
 def _looks_like_form(view: TableView) -> bool:

@@ -24,7 +24,7 @@ from extractor.text import squash
 
 # bracketed tails: letters (A) (B/A), units (万元) (%), points (10分), formulas (20分*执行率)
 _BRACKETS = re.compile(r"[（(\[【][^（()）\]】]*[）)\]】]?")
-_FORMULA_TAIL = re.compile(r"[A-Za-z/×*＝=+\-]+$")
+_FORMULA_TAIL = re.compile(r"[A-Za-z①-⑳/×*＝=+\-%％]+$")  # (B/A), ④=①+②+③, ⑥=⑤/④
 _CAP = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*分")
 _NUMBERING = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)[、.．]")
 
@@ -72,6 +72,18 @@ def header_points(text: str) -> float | None:
 
 # characters that alone tell roles apart (执行数 / 执行率, 指标值 / 指标性质): never one edit away
 _DECIDING = set("率数值额性分")
+
+
+def is_numbering_row(view: TableView, r: int) -> bool:
+    """列次 | 0 | 1 | 2 …: a row that numbers the columns, neither header nor data."""
+    from extractor.forms.vocabulary import NUMBERING_LABELS
+
+    texts = [squash(c.text) for c in view.row_cells(r) if squash(c.text)]
+    if texts and texts[0] in NUMBERING_LABELS:
+        return True
+    ints = [int(t) for t in texts if t.isdigit()]
+    return len(ints) >= 4 and len(ints) >= len(texts) - 2 and ints == sorted(ints) and len(set(ints)) == len(ints) \
+        and ints[-1] - ints[0] <= len(ints) + 2
 
 
 def is_header_row(view: TableView, r: int) -> bool:
@@ -162,10 +174,23 @@ def header_columns(view: TableView, r: int) -> tuple[list[Column], int]:
                 columns.append(Column(leaf.col, squash(leaf.text), [own, parent + own, parent],
                                       header_points(leaf.text) or header_points(cell.text), cell.row))
         else:
-            columns.append(Column(cell.col, squash(cell.text), [normalise_header(cell.text)], header_points(cell.text), cell.row))
+            own = normalise_header(cell.text)
+            group = _group_above(view, r, cell)
+            candidates = [own, group + own, group] if group else [own]
+            columns.append(Column(cell.col, squash(cell.text), candidates, header_points(cell.text), cell.row))
     if sub:
         last = r + 1
     return columns, last
+
+
+def _group_above(view: TableView, r: int, cell) -> str:
+    """The group header over a cell (预算安排 over 小计), when the row above spans it with a wider cell."""
+    if cell.row != r or r == 0:
+        return ""
+    above = view.cell(r - 1, cell.col)
+    if above is None or above.row + above.rowspan != r or above.colspan <= cell.colspan or number(above.text) is not None:
+        return ""
+    return normalise_header(above.text)
 
 
 def _sub_header(view: TableView, r: int) -> list:

@@ -10,6 +10,8 @@ where a form must come from.
 
 from __future__ import annotations
 
+import re
+
 from extractor.forms.columns import Header
 from extractor.text import squash
 
@@ -33,6 +35,11 @@ FAMILIES: dict[str, str] = {
                             "年初目标值 | 实际完成值 | 得分 without a 分值 column",
     "hebei-project": "项目支出绩效自评表 of Hebei counties: 评价指标 | 评价内容 | 指标名称 | 指标说明 | 目标值 | 完成值 | 分值 | "
                      "得分 | 备注, the level columns named by no level header (read by their merged cells)",
+    "fujian-dept-self-eval": "部门整体支出绩效自评表 as Fujian prints it: budget columns numbered and derived (年初部门预算"
+                             "安排金额① | 历年结余结转② | 年中调整金额③ | 小计④=①+②+③ | 年度拨付金额⑤ | 支出实现率⑥=⑤/④ …), "
+                             "source rows under 财政资金小计, 合计 last",
+    "sichuan-special": "专项(转移支付)资金绩效自评表 in the statistical style: a 行次 column and a 列次 row numbering "
+                       "the columns, 全年预算数(A) … 全年执行资金(E), 预算执行(E/C×100%), no points",
     "hubei-transfer": "转移支付区域(项目)绩效目标自评表: 中央/省级/地方资金 rows, indicators without points",
     "scoring-table": "绩效评价评分表: 一级/二级/三级指标 | 评分标准 | 分值 | 得分",
     "quantitative-goals": "整体支出绩效定量目标: 评价内容 | 绩效目标 | 完成情况",
@@ -41,8 +48,17 @@ FAMILIES: dict[str, str] = {
 }
 
 
-def family_of(indicators: Header | None, budget: Header | None, title: str, sources_in_cells: bool) -> str:
+_CIRCLED = re.compile("[①-⑳]")
+
+
+def family_of(indicators: Header | None, budget: Header | None, title: str, sources_in_cells: bool,
+              numbered: bool = False) -> str:
+    """`numbered`: the form numbers its columns (a 列次 row) or rows (a 行次 column), as statistical forms do."""
     t = squash(title)
+    if budget is not None and any(_CIRCLED.search(c.text) for c in budget.columns):
+        return "fujian-dept-self-eval"
+    if numbered:
+        return "sichuan-special"
     if indicators is None:
         return "budget-only"
     roles = indicators.roles

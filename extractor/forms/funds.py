@@ -13,6 +13,7 @@ from extractor.forms.columns import (
     header_points,
     header_similarity,
     is_header_row,
+    is_numbering_row,
     normalise_header,
 )
 from extractor.forms.values import number
@@ -81,8 +82,12 @@ def read_budget_block(view: TableView, header: Header, stop_row: int) -> Funds:
     labelled = False
     source_col = cols.get("annual_budget", cols.get("initial_budget"))
     source_rows: list[tuple[str, bool, float | None]] = []
-    for r in range(data_row + 1, stop):
+    for r in range(header.last_row + 1, stop):
+        if r == data_row or is_numbering_row(view, r):
+            continue
         label, sub = _row_label(view, r, first_money)
+        if label.endswith("小计"):
+            continue  # a subtotal of the source rows under it (财政资金小计), not a source of its own
         if label and source_col is not None and any(number(view.text(r, c)) is not None for c in money_cols):
             # a source (或 a type) written as a row with its own amounts: by_source takes the annual
             # budget column, as the 部门整体 form's labelled sources add up to 全年预算数
@@ -162,10 +167,12 @@ def _first_text(view: TableView, r: int) -> str:
 
 
 def _total_row(view: TableView, start: int, stop: int, cols: dict[str, int]) -> int:
-    """The block's total row (年度资金总额, 总额, 合计 …), else its first row with an amount."""
+    """The block's total row (年度资金总额, 总额, 合计 … first or last), else its first row with an amount."""
     first = None
-    for r in range(start, min(stop, start + 4)):
-        if any(normalise_header(c.text) in FUNDS_TOTAL_LABELS for c in view.row_cells(r)):
+    for r in range(start, stop):
+        if is_numbering_row(view, r):
+            continue
+        if any(normalise_header(c.text) in FUNDS_TOTAL_LABELS for c in view.row_cells(r) if c.row == r):
             return r
         if first is None and any(number(view.text(r, c)) is not None for k, c in cols.items() if k in _MONEY):
             first = r

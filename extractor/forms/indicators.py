@@ -17,6 +17,7 @@ from extractor.forms.columns import (
     header_columns,
     header_similarity,
     is_header_row,
+    is_numbering_row,
     normalise_header,
     read_comparator,
     read_unit,
@@ -121,9 +122,12 @@ def read_indicators(view: TableView, header: Header, stop_rows: set[int], form: 
     while r < view.n_rows and r not in stop_rows:
         if is_total_row(view, r) or _is_trailing_row(view, r):
             break
+        if is_numbering_row(view, r):
+            r += 1
+            continue
         l1 = view.text(r, cols.get("level1"))
         l2 = view.text(r, cols.get("level2"))
-        name = view.own_text(r, cols["name"])
+        name = _unfilled(view.own_text(r, cols["name"]))
         if header_similarity(normalise_header(name), INDICATOR_ROLES["name"]) >= 1:
             r += 1  # a header repeated after a page break
             continue

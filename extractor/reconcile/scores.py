@@ -12,11 +12,25 @@ from extractor.document import At
 from extractor.quantity import parse_quantity
 from extractor.reconcile import criteria as crit_mod
 from extractor.reconcile.core import (
-    Figure, basic_figure, basic_rows, figure, finding, funds_figure, indicator_figure, indicator_label,
-    note_cell_label, rule,
+    Figure,
+    basic_figure,
+    basic_rows,
+    figure,
+    finding,
+    funds_figure,
+    indicator_figure,
+    indicator_label,
+    note_cell_label,
+    rule,
 )
 from extractor.reconcile.ocr import comparator_misread
-from extractor.reconcile.tolerance import agrees, decimals, fmt_pct, fmt_plain, half_unit
+from extractor.reconcile.tolerance import (
+    agrees,
+    decimals,
+    fmt_pct,
+    fmt_plain,
+    half_unit,
+)
 from extractor.schema import Evidence, Extraction, Finding, Indicator
 
 _P = fmt_plain
@@ -321,20 +335,24 @@ def actual_not_measured(ex: Extraction) -> Iterator[Finding]:
     """An actual written as a comparison (≥全省平均水平, ＞90%, 20%以上): a target, not a result."""
     for ind in ex.indicators:
         a = ind.actual
-        if a is None or a.comparator not in (">=", ">", "<=", "<") or ind.score is None:
+        # a form without points (专项资金自评表) is still read for whether its targets were met
+        if a is None or a.comparator not in (">=", ">", "<=", "<") or ind.form == "定量目标":
             continue
         ev = [Evidence(text=a.text, at=ind.cells.get("actual") or ind.at)]
         same = ind.target is not None and ind.target.text == a.text
         if ind.target is not None:
             ev.insert(0, Evidence(text=ind.target.text, at=ind.cells.get("target") or ind.at))
-        sc = indicator_figure(ex, ind, "score")
-        ev.append(sc.evidence())
         copied = "，与年度指标值相同" if same else ""
-        full = ind.weight is not None and ind.score >= ind.weight - 1e-9
-        scored = f"却自评满分{sc.text}分" if full else f"自评{sc.text}分"
+        if ind.score is not None:
+            sc = indicator_figure(ex, ind, "score")
+            ev.append(sc.evidence())
+            full = ind.weight is not None and ind.score >= ind.weight - 1e-9
+            scored = f"，却自评满分{sc.text}分" if full else f"，自评{sc.text}分"
+        else:
+            scored = ""
         yield finding("warning", "unverifiable",
                       f"{indicator_label(ind)}实际完成值填写为“{a.text}”{copied}，是目标式表述而非实际完成数，"
-                      f"无法核对是否达标，{scored}",
+                      f"无法核对是否达标{scored}",
                       expected="实际完成数", found=a.text, evidence=ev)
 
 
