@@ -93,10 +93,10 @@ def models(pdf: Path, calls: int = 30) -> int:
 
     import numpy as np
     import pypdfium2 as pdfium
-    from rapidocr_openvino.ch_ppocr_det.utils import DetPreProcess
 
     from extractor.ingest.ocr import engine
     from extractor.ingest.ocr.raster import pdf_page_image
+    from rapidocr_openvino.ch_ppocr_det.utils import DetPreProcess
 
     ocr = engine._engine()
     det = ocr.text_det

@@ -13,19 +13,9 @@ from dataclasses import dataclass, field
 from extractor.document import Document
 from extractor.forms import meta
 from extractor.forms.basic_data import find_basic_data, find_staffing_pairs
-from extractor.forms.columns import (
-    Header,
-    header_similarity,
-    is_numbering_row,
-    normalise_header,
-)
+from extractor.forms.columns import Header, header_similarity, is_numbering_row, normalise_header
 from extractor.forms.families import family_of
-from extractor.forms.funds import (
-    find_budget_headers,
-    read_budget_block,
-    read_income_expense,
-    read_paired_budget,
-)
+from extractor.forms.funds import find_budget_headers, read_budget_block, read_income_expense, read_paired_budget
 from extractor.forms.goals import find_goal_headers, read_goal_rows
 from extractor.forms.indicators import (
     find_indicator_headers,

@@ -18,13 +18,7 @@ from extractor.forms.columns import (
 )
 from extractor.forms.values import number
 from extractor.forms.view import TableView
-from extractor.forms.vocabulary import (
-    FUNDS_BLOCK_END,
-    FUNDS_ROLES,
-    FUNDS_TOTAL_LABELS,
-    SOURCE_LABELS,
-    TYPE_LABELS,
-)
+from extractor.forms.vocabulary import FUNDS_BLOCK_END, FUNDS_ROLES, FUNDS_TOTAL_LABELS, SOURCE_LABELS, TYPE_LABELS
 from extractor.quantity import parse_quantity
 from extractor.schema import Funds
 from extractor.text import squash

@@ -9,12 +9,7 @@ from extractor.document import Document
 from extractor.forms.columns import normalise_header
 from extractor.forms.values import number
 from extractor.forms.view import TableView
-from extractor.forms.vocabulary import (
-    DEPARTMENT_LABELS,
-    FORM_TITLE_WORDS,
-    NOT_A_NAME,
-    SUPERVISING_LABELS,
-)
+from extractor.forms.vocabulary import DEPARTMENT_LABELS, FORM_TITLE_WORDS, NOT_A_NAME, SUPERVISING_LABELS
 from extractor.text import squash
 
 _ORG = re.compile(r"(?:[\u4e00-\u9fff]{2,4}[省市县区])[\u4e00-\u9fff]{1,14}?(?:局|委员会|办公室|中心|厅|院)")

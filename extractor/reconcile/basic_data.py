@@ -8,14 +8,7 @@ from collections.abc import Iterator
 
 from extractor.document import At
 from extractor.reconcile.core import basic_figure, basic_rows, finding, rule
-from extractor.reconcile.tolerance import (
-    agrees,
-    decimals,
-    fmt,
-    fmt_pct,
-    sum_agrees,
-    sum_decimals,
-)
+from extractor.reconcile.tolerance import agrees, decimals, fmt, fmt_pct, sum_agrees, sum_decimals
 from extractor.schema import BasicData, Evidence, Extraction, Finding
 
 SANGGONG = ("公务用车购置和维护经费", "出国经费", "公务接待")

@@ -15,15 +15,8 @@ from dataclasses import dataclass
 
 from extractor.document import At, Cell, Document, Table
 from extractor.quantity import find_quantities
+from extractor.schema import BasicData, BasicDataRow, Evidence, Extraction, Finding, Indicator
 from extractor.reconcile.tolerance import decimals, fmt
-from extractor.schema import (
-    BasicData,
-    BasicDataRow,
-    Evidence,
-    Extraction,
-    Finding,
-    Indicator,
-)
 from extractor.text import squash
 
 RuleFn = Callable[[Extraction], Iterable[Finding]]

@@ -7,14 +7,7 @@ from collections.abc import Iterator
 
 from extractor.reconcile.core import FUNDS_LABELS, Figure, finding, funds_figure, rule
 from extractor.reconcile.tolerance import (
-    agrees,
-    decimals,
-    fmt,
-    fmt_pct,
-    fmt_plain,
-    half_unit,
-    sum_agrees,
-    sum_decimals,
+    agrees, decimals, fmt, fmt_pct, fmt_plain, half_unit, sum_agrees, sum_decimals,
 )
 from extractor.schema import Evidence, Extraction, Finding
 

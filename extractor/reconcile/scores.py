@@ -12,25 +12,11 @@ from extractor.document import At
 from extractor.quantity import parse_quantity
 from extractor.reconcile import criteria as crit_mod
 from extractor.reconcile.core import (
-    Figure,
-    basic_figure,
-    basic_rows,
-    figure,
-    finding,
-    funds_figure,
-    indicator_figure,
-    indicator_label,
-    note_cell_label,
-    rule,
+    Figure, basic_figure, basic_rows, figure, finding, funds_figure, indicator_figure, indicator_label,
+    note_cell_label, rule,
 )
 from extractor.reconcile.ocr import comparator_misread
-from extractor.reconcile.tolerance import (
-    agrees,
-    decimals,
-    fmt_pct,
-    fmt_plain,
-    half_unit,
-)
+from extractor.reconcile.tolerance import agrees, decimals, fmt_pct, fmt_plain, half_unit
 from extractor.schema import Evidence, Extraction, Finding, Indicator
 
 _P = fmt_plain
