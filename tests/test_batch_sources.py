@@ -89,8 +89,16 @@ def test_sample_archive_holds_the_fixtures_under_gbk_names(tmp_path):
     archive = FIXTURES.parent.parent / "examples" / "sample-archive.zip"
     entries, _ = _collect([archive], tmp_path)
     items = [e for e in entries if isinstance(e, Item)]
-    assert len(items) == 16 and all("2024年绩效自评报告/" in i.source for i in items)
+    assert len(items) == 19 and all("2024年绩效自评报告/" in i.source for i in items)
+    # other provinces' forms (其他省份/) are layout documents of tests/layouts
+    layouts = {"四川_部门预算项目支出绩效自评表.html": "sichuan-dept-project-a.html",
+               "云南_项目支出绩效自评表.docx": "yunnan-project-a.docx", "湖北_财政项目绩效自评表.pdf": "hubei-project-b.pdf"}
     for item in items:
-        # the scanned 004 (扫描件/) is the committed scan of the fixture PDF of the same name
-        original = FIXTURES / "scanned" / item.file.name if "/扫描件/" in item.source else FIXTURES / item.file.name
+        if "/其他省份/" in item.source:
+            original = FIXTURES.parent / "layouts" / layouts[item.file.name]
+        elif "/扫描件/" in item.source:
+            # the scanned 004 is the committed scan of the fixture PDF of the same name
+            original = FIXTURES / "scanned" / item.file.name
+        else:
+            original = FIXTURES / item.file.name
         assert item.file.read_bytes() == original.read_bytes()
