@@ -379,3 +379,27 @@ def test_totals_and_caps_hold_on_every_seed(seed):
     for rid in ("scores.total_weight", "scores.total_score", "scores.level_cap"):
         got = [f.verdict for f in fs if f.rule == rid]
         assert got and set(got) == {"supported"}, (rid, got)
+
+
+# ---------------------------------------------------------------- forms without points
+
+
+def _unscored(name, target, actual, note=""):
+    row = ind(name, target=target, actual=actual, note=note)
+    row.cells = {k: v for k, v in row.cells.items() if k not in ("weight", "score")}  # the form has no such columns
+    return row
+
+
+def test_missed_target_without_points_needs_a_reason():
+    ex = make(indicators=[_unscored("教职工满意度", "≥90%", "89.5%"), _unscored("培训覆盖率", "≥90%", "93%")])
+    f = only(problems(ex, "scores.missed_target_unexplained"))
+    assert f.severity == "warning" and "教职工满意度" in f.message and "89.5%" in f.message
+    explained = make(indicators=[_unscored("教职工满意度", "≥90%", "89.5%", note="问卷样本偏少，下年扩大调查范围")])
+    assert problems(explained, "scores.missed_target_unexplained") == []
+    # a form with points has its own rules for this (missed_target_full_marks, deduction_unexplained)
+    assert problems(make(indicators=[ind("教职工满意度", 5, 4, target="≥90%", actual="89.5%")]), "scores.missed_target_unexplained") == []
+
+
+def test_a_reason_cell_that_says_无_explains_nothing():
+    rows = [ind("支付进度", 5, 4, target="≥90%", actual="85%", note="无")]
+    assert "为空" in only(problems(make(indicators=rows), "scores.deduction_unexplained")).message

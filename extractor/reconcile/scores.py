@@ -191,7 +191,7 @@ def deduction_unexplained(ex: Extraction) -> Iterator[Finding]:
             continue
         head = g.head
         note_label = note_cell_label(head)
-        notes = [m.note.strip() for m in g.members if m.note and m.note.strip()]
+        notes = [m.note.strip() for m in g.members if explains(m.note)]
         ev = [indicator_figure(ex, m, "score").evidence() for m in g.members if m.score is not None]
         ev.append(indicator_figure(ex, head, "weight").evidence())
         lost = _P(g.weight - g.score)
@@ -243,25 +243,12 @@ def missed_target_full_marks(ex: Extraction) -> Iterator[Finding]:
     for ind in ex.indicators:
         t, a = ind.target, ind.actual
         scored = parents.get(id(ind), ind)  # a 其中 sub-row is scored through its parent
-        if t is None or a is None or scored.weight is None or scored.score is None:
+        if scored.weight is None or scored.score is None:
             continue
-        if a.value is None or a.comparator is not None or a.unit != t.unit:
+        outcome = _target_outcome(ind)
+        if outcome is None:
             continue
-        if not (_figure_like(t.text) and _figure_like(a.text)):
-            continue
-        if t.value is None and t.low is None:
-            continue
-        if t.value is not None:
-            d = _direction(ind)
-            if d is None:
-                continue
-            missed = {">=": a.value < t.value, ">": a.value <= t.value,
-                      "<=": a.value > t.value, "<": a.value >= t.value}[d]
-            goal = {">=": "不低于", ">": "高于", "<=": "不超过", "<": "低于"}[d]
-            miss = {">=": "低于目标", ">": "未高于目标", "<=": "超过目标", "<": "未低于目标"}[d]
-        else:
-            missed = a.value < t.low
-            goal, miss = "达到区间", "低于目标区间下限"
+        missed, goal, miss = outcome
         ev = [Evidence(text=t.text, at=ind.cells.get("target") or ind.at),
               Evidence(text=a.text, at=ind.cells.get("actual") or ind.at)]
         full = scored.score >= scored.weight - 1e-9
@@ -276,6 +263,51 @@ def missed_target_full_marks(ex: Extraction) -> Iterator[Finding]:
         elif not missed:
             yield finding("info", "supported", f"{indicator_label(ind)}实际完成{a.text}，{goal}目标{t.text}",
                           expected=t.text, found=a.text, evidence=ev)
+
+
+def _target_outcome(ind: Indicator) -> tuple[bool, str, str] | None:
+    """(missed, what the goal asks, how it was missed) for a numeric actual against a numeric target
+    in the same unit; None where the two cannot be compared."""
+    t, a = ind.target, ind.actual
+    if t is None or a is None or a.value is None or a.comparator is not None or a.unit != t.unit:
+        return None
+    if not (_figure_like(t.text) and _figure_like(a.text)) or (t.value is None and t.low is None):
+        return None
+    if t.value is None:
+        return a.value < t.low, "达到区间", "低于目标区间下限"
+    d = _direction(ind)
+    if d is None:
+        return None
+    missed = {">=": a.value < t.value, ">": a.value <= t.value, "<=": a.value > t.value, "<": a.value >= t.value}[d]
+    goal = {">=": "不低于", ">": "高于", "<=": "不超过", "<": "低于"}[d]
+    miss = {">=": "低于目标", ">": "未高于目标", "<=": "超过目标", "<": "未低于目标"}[d]
+    return missed, goal, miss
+
+
+# what a reason cell holds when it gives no reason
+_NO_REASON = {"无", "无。", "暂无", "没有", "/", "／", "—", "——", "-", "0", "无偏差", "不适用"}
+
+
+def explains(note: str | None) -> bool:
+    return bool(note and note.strip() and note.strip() not in _NO_REASON)
+
+
+@rule("scores.missed_target_unexplained")
+def missed_target_unexplained(ex: Extraction) -> Iterator[Finding]:
+    """On a form without points (专项资金自评表): a missed target whose 未完成原因 cell gives no reason."""
+    for ind in ex.indicators:
+        if "weight" in ind.cells or "score" in ind.cells or "note" not in ind.cells or explains(ind.note):
+            continue
+        outcome = _target_outcome(ind)
+        if outcome is None or not outcome[0]:
+            continue
+        label = note_cell_label(ind)
+        yield finding("warning", "contradicted",
+                      f"{indicator_label(ind)}年度目标{ind.target.text}，实际完成{ind.actual.text}，{outcome[2]}，但{label}栏未说明原因",
+                      expected=f"{label}说明", found="未说明",
+                      evidence=[Evidence(text=ind.target.text, at=ind.cells.get("target") or ind.at),
+                                Evidence(text=ind.actual.text, at=ind.cells.get("actual") or ind.at),
+                                Evidence(text=ind.note, at=ind.cells["note"])])
 
 
 def _parents(indicators: list[Indicator]) -> dict[int, Indicator]:
