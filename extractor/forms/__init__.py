@@ -62,58 +62,14 @@ def read_forms(doc: Document) -> FormsResult:
     views = [TableView(t) for t in doc.tables]
     department, supervising = meta.department(doc, views)
     result = FormsResult(department=department, supervising_department=supervising, year=meta.year(doc, views))
-    ordered: list[tuple[int, int, Indicator]] = []
-    forms: list[_Form] = []
-    recognised: set[int] = set()
-
-    def current(ti: int, new: bool = False) -> _Form:
-        if new or not forms:
-            forms.append(_Form(title=_title(views[ti])))
-        return forms[-1]
-
+    reading = _Reading(views)
     for ti, view in enumerate(views):
-        headers = find_indicator_headers(view)
-        budgets = find_budget_headers(view)
-        header_rows = {h.row for h in headers} | {b.row for b in budgets}
-        events = sorted([(h.row, h) for h in headers] + [(b.row, b) for b in budgets], key=lambda e: e[0])
-        for row, header in events:
-            stop = min([r for r in header_rows if r > row] + [view.n_rows])
-            if any(header is b for b in budgets):
-                form = current(ti, new=bool(forms) and (forms[-1].budget is not None or bool(forms[-1].blocks)))
-                form.budget = (ti, header)
-                form.funds = read_budget_block(view, header, stop)
-                recognised.add(ti)
-                continue
-            form = current(ti)
-            form.blocks.append((ti, header))
-            recognised.add(ti)
-            kind = "评分表" if "criteria" in header.roles else "自评表"
-            rows, end = read_indicators(view, header, header_rows - {row}, kind)
-            index = forms.index(form)
-            for ind in rows:
-                ind.form_index = index
-            ordered.extend((ti, ind.at.row or 0, ind) for ind in rows)
-            if any(i.weight is not None or i.score is not None for i in rows) or {"weight", "score"} & header.roles.keys():
-                form.scored = True
-                _merge_levels(form.by_level1, level_totals(view, header, end, rows))
-            total = _total_after(view, end, header_rows)
-            # no 总分 row, the rows run to the end of the file's last table, and the last level falls short of its cap
-            form.cut_off = total is None and end >= view.n_rows and ti == len(views) - 1 and _short_of_cap(form.by_level1)
-            if total is not None and form.totals is None:
-                # the 总分 row may stand below remark rows (其他需要说明事项) that end the indicator rows
-                form.totals = read_total_row(view, total, header.roles)
-        for hr in find_goal_headers(view):
-            form = current(ti)
-            form.goals_table = form.goals_table if form.goals_table is not None else ti
-            recognised.add(ti)
-            rows = read_goal_rows(view, hr)
-            for ind in rows:
-                ind.form_index = forms.index(form)
-            ordered.extend((ti, ind.at.row or 0, ind) for ind in rows)
+        reading.table(ti)
         if result.basic_data is None:
             result.basic_data = find_basic_data(view)
-    ordered.sort(key=lambda t: (t[0], t[1]))
-    result.indicators = [ind for _, _, ind in ordered]
+    forms = reading.forms
+    reading.ordered.sort(key=lambda t: (t[0], t[1]))
+    result.indicators = [ind for _, _, ind in reading.ordered]
     for form in forms:
         if form.scored:
             form.totals = form.totals or Totals()
@@ -141,8 +97,75 @@ def read_forms(doc: Document) -> FormsResult:
         result.warnings.append("no tables found: funds, indicators and totals are empty")
     elif not result.indicators and result.funds is None:
         result.warnings.append("no standard form recognised among the tables")
-    result.warnings += [_unread_warning(view) for ti, view in enumerate(views) if ti not in recognised and _looks_like_form(view)]
+    result.warnings += [_unread_warning(view) for ti, view in enumerate(views)
+                        if ti not in reading.recognised and _looks_like_form(view)]
     return result
+
+
+class _Reading:
+    """The blocks of every table in document order, grouped into forms: a budget block starts a new form
+    once the current one has a budget or indicators; indicator blocks and goal tables join the current one."""
+
+    def __init__(self, views: list[TableView]):
+        self.views = views
+        self.forms: list[_Form] = []
+        self.ordered: list[tuple[int, int, Indicator]] = []  # (table, row, indicator), sorted at the end
+        self.recognised: set[int] = set()
+
+    def current(self, ti: int, new: bool = False) -> _Form:
+        if new or not self.forms:
+            self.forms.append(_Form(title=_title(self.views[ti])))
+        return self.forms[-1]
+
+    def table(self, ti: int) -> None:
+        view = self.views[ti]
+        headers = find_indicator_headers(view)
+        budgets = find_budget_headers(view)
+        header_rows = {h.row for h in headers} | {b.row for b in budgets}
+        for row, header in sorted([(h.row, h) for h in headers] + [(b.row, b) for b in budgets], key=lambda e: e[0]):
+            if any(header is b for b in budgets):
+                self.budget(ti, header, min([r for r in header_rows if r > row] + [view.n_rows]))
+            else:
+                self.block(ti, header, header_rows)
+        for hr in find_goal_headers(view):
+            self.goals(ti, hr)
+
+    def budget(self, ti: int, header: Header, stop: int) -> None:
+        last = self.forms[-1] if self.forms else None
+        form = self.current(ti, new=last is not None and (last.budget is not None or bool(last.blocks)))
+        form.budget = (ti, header)
+        form.funds = read_budget_block(self.views[ti], header, stop)
+        self.recognised.add(ti)
+
+    def block(self, ti: int, header: Header, header_rows: set[int]) -> None:
+        view = self.views[ti]
+        form = self.current(ti)
+        form.blocks.append((ti, header))
+        self.recognised.add(ti)
+        kind = "评分表" if "criteria" in header.roles else "自评表"
+        rows, end = read_indicators(view, header, header_rows - {header.row}, kind)
+        self._add(ti, form, rows)
+        if any(i.weight is not None or i.score is not None for i in rows) or {"weight", "score"} & header.roles.keys():
+            form.scored = True
+            _merge_levels(form.by_level1, level_totals(view, header, end, rows))
+        total = _total_after(view, end, header_rows)
+        # no 总分 row, the rows run to the end of the file's last table, and the last level falls short of its cap
+        form.cut_off = total is None and end >= view.n_rows and ti == len(self.views) - 1 and _short_of_cap(form.by_level1)
+        if total is not None and form.totals is None:
+            # the 总分 row may stand below remark rows (其他需要说明事项) that end the indicator rows
+            form.totals = read_total_row(view, total, header.roles)
+
+    def goals(self, ti: int, header_row: int) -> None:
+        form = self.current(ti)
+        form.goals_table = form.goals_table if form.goals_table is not None else ti
+        self.recognised.add(ti)
+        self._add(ti, form, read_goal_rows(self.views[ti], header_row))
+
+    def _add(self, ti: int, form: _Form, rows: list[Indicator]) -> None:
+        index = self.forms.index(form)
+        for ind in rows:
+            ind.form_index = index
+        self.ordered.extend((ti, ind.at.row or 0, ind) for ind in rows)
 
 
 def _short_of_cap(levels: dict[str, Level1Total]) -> bool:
