@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -117,6 +118,14 @@ def test_findings_csv_and_index(corpus_run):
     positions = [index.index(f">{s}</a>") for s in order]
     assert positions == sorted(positions)
     assert "http://" not in index and "https://" not in index
+
+
+def test_document_page_names_each_form_and_its_layout(corpus_run):
+    _src, out, _ = corpus_run
+    page = next(p for p in (out / "pages").glob("*.html") if "项目自评" in p.name).read_text(encoding="utf-8")
+    forms = re.findall(r'<div class="form">form \d+: <b>([a-z-]+)</b> · ([^<·]+)', page)
+    assert [f for f, _ in forms] == ["sichuan-dept-project"] * 3 and len({p for _, p in forms}) == 3
+    assert "主管部门" in page
 
 
 def test_pages_escape_document_text_and_work_offline(tmp_path):

@@ -173,6 +173,10 @@ def document_view(d: DocumentRow, extraction: str, document: str | None) -> dict
         "blocks": blocks,
         "indicators": d.n_indicators,
         "claims": d.n_claims,
+        "supervising": ex.get("supervising_department") or "",
+        # which layout each form was read as, so a reader sees why a table was read the way it was
+        "forms": [{"family": f.get("family"), "project": f.get("project") or f.get("title") or "", "table": f.get("table"),
+                   "header_row": f.get("header_row")} for f in ex.get("forms", [])],
     }
 
 
