@@ -73,7 +73,7 @@ def main() -> None:
         # a folder of documents written after the reader was frozen, measured before anyone looks at them
         # (tests/layouts/README.md says which batch was measured blind, when, and what it scored)
         heldout = LAYOUTS / "heldout"
-        for folder, heading in ((heldout, "Held-out layout documents (tests/layouts/heldout: not yet tuned on)"),
+        for folder, heading in ((heldout, "Held-out layout documents (tests/layouts/heldout: measured blind, not yet fixed)"),
                                 (LAYOUTS, "Layout documents (tests/layouts)")):
             docs = sorted(p.name.removesuffix(".gold.json") for p in folder.glob("*.gold.json"))
             if not docs:
