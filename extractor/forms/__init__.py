@@ -97,8 +97,7 @@ def read_forms(doc: Document) -> FormsResult:
         result.warnings.append("no tables found: funds, indicators and totals are empty")
     elif not result.indicators and result.funds is None:
         result.warnings.append("no standard form recognised among the tables")
-    result.warnings += [_unread_warning(view) for ti, view in enumerate(views)
-                        if ti not in reading.recognised and _looks_like_form(view)]
+    result.warnings += _unread_warnings(views, reading.recognised)
     return result
 
 
@@ -227,22 +226,25 @@ def _numbered(views: list[TableView], form: _Form) -> bool:
     return False
 
 
-def _looks_like_form(view: TableView) -> bool:
-    """A row with three or more indicator-block header words: a form whose layout was not understood."""
+def _form_like_row(view: TableView) -> int | None:
+    """A row with three or more indicator-block header words among the first twelve: a form whose layout
+    was not understood."""
     for r in range(min(view.n_rows, 12)):
         hits = sum(1 for c in view.row_cells(r)
                    if max(header_similarity(normalise_header(c.text), names) for names in INDICATOR_ROLES.values()) >= 0.8)
         if hits >= 3:
-            return True
-    return False
+            return r
+    return None
 
 
-def _unread_warning(view: TableView) -> str:
-    for r in range(min(view.n_rows, 12)):
-        texts = [squash(c.text) for c in view.row_cells(r)]
-        if sum(1 for t in texts if max(header_similarity(normalise_header(t), n) for n in INDICATOR_ROLES.values()) >= 0.8) >= 3:
-            return f"table {view.table.id} looks like a form but was not read: header row {r}: {' | '.join(texts)}"
-    return f"table {view.table.id} looks like a form but was not read"
+def _unread_warnings(views: list[TableView], recognised: set[int]) -> list[str]:
+    out = []
+    for ti, view in enumerate(views):
+        r = None if ti in recognised else _form_like_row(view)
+        if r is not None:
+            texts = " | ".join(squash(c.text) for c in view.row_cells(r))
+            out.append(f"table {view.table.id} looks like a form but was not read: header row {r}: {texts}")
+    return out
 
 
 def _merge_levels(into: dict[str, Level1Total], new: dict[str, Level1Total]) -> None:

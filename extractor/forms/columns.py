@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from extractor.forms.values import number
 from extractor.forms.view import TableView
+from extractor.forms.vocabulary import FUNDS_ROLES, INDICATOR_ROLES, NUMBERING_LABELS
 from extractor.text import squash
 
 # bracketed tails: letters (A) (B/A), units (万元) (%), points (10分), formulas (20分*执行率)
@@ -76,8 +77,6 @@ _DECIDING = set("率数值额性分")
 
 def is_numbering_row(view: TableView, r: int) -> bool:
     """列次 | 0 | 1 | 2 …: a row that numbers the columns, neither header nor data."""
-    from extractor.forms.vocabulary import NUMBERING_LABELS
-
     texts = [squash(c.text) for c in view.row_cells(r) if squash(c.text)]
     if texts and texts[0] in NUMBERING_LABELS:
         return True
@@ -90,6 +89,13 @@ def is_header_row(view: TableView, r: int) -> bool:
     """Words only: a row holding a plain number is data, whatever its words say."""
     cells = [c for c in view.row_cells(r) if c.row == r]
     return bool(cells) and all(number(c.text) is None for c in cells)
+
+
+def may_head(view: TableView, r: int, names: Iterable[str]) -> bool:
+    """A cheap test before the assignment: a row of words (no plain number) naming one of `names`."""
+    names = tuple(names)
+    return is_header_row(view, r) and any(header_similarity(normalise_header(c.text), names) >= 0.7
+                                          for c in view.row_cells(r) if number(c.text) is None)
 
 
 def header_similarity(header: str, names: Iterable[str]) -> float:
@@ -127,11 +133,9 @@ class Profile:
     percent: float = 0.0
     number: float = 0.0
     small: float = 0.0  # 0–100 numbers with at most one decimal: points
-    money: float = 0.0  # numbers with two decimals or above 100
     comparator: float = 0.0
     unit: float = 0.0
     text: float = 0.0  # four or more characters, not a figure
-    mean_len: float = 0.0
 
 
 @dataclass
@@ -154,10 +158,6 @@ class Header:
     def __post_init__(self) -> None:
         if self.first_row < 0:
             self.first_row = self.row
-
-    def text_of(self, role: str) -> str:
-        col = self.roles.get(role)
-        return next((c.text for c in self.columns if c.col == col), "")
 
 
 def header_columns(view: TableView, r: int) -> tuple[list[Column], int]:
@@ -200,7 +200,7 @@ def _sub_header(view: TableView, r: int) -> list:
     cells = [c for c in view.row_cells(r + 1) if c.row == r + 1]
     if not cells or any(number(c.text) is not None or not squash(c.text) for c in cells):
         return []
-    every = {**_ALL_INDICATOR, **_ALL_FUNDS}
+    every = {**INDICATOR_ROLES, **FUNDS_ROLES}
     known = sum(1 for c in cells if max((header_similarity(normalise_header(c.text), n) for n in every.values()), default=0) >= 0.7)
     return cells if known >= max(1, len(cells) - 1) else []
 
@@ -224,11 +224,9 @@ def profile(view: TableView, col: int, first_row: int, last_row: int) -> Profile
     p.number = sum(1 for v in nums if v is not None) / n
     p.small = sum(1 for t, v in zip(texts, nums) if v is not None and 0 <= v <= 100 and len(t.split(".")[-1]) <= 2
                   and not re.search(r"\.\d\d$", t)) / n
-    p.money = sum(1 for t, v in zip(texts, nums) if v is not None and (re.search(r"\.\d\d$", t) or abs(v) > 100)) / n
     p.comparator = sum(1 for t in texts if t in COMPARATORS) / n
     p.unit = sum(1 for t in texts if t in _UNIT_WORDS or (len(t) <= 3 and not re.search(r"\d", t) and t not in COMPARATORS)) / n
     p.text = sum(1 for t, v in zip(texts, nums) if v is None and len(t) >= 4) / n
-    p.mean_len = sum(len(t) for t in texts) / n
     return p
 
 
@@ -252,20 +250,6 @@ FITS: dict[str, Callable[[Profile], float]] = {
 }
 MIN_HEADER = 0.6  # a role needs a header at least this close to one of its words
 CONTENT_WEIGHT = 0.35  # content breaks ties and near-misses; it cannot name a column on its own
-
-_ALL_INDICATOR: dict[str, tuple[str, ...]] = {}
-_ALL_FUNDS: dict[str, tuple[str, ...]] = {}
-
-
-def _vocabularies() -> None:
-    from extractor.forms.vocabulary import FUNDS_ROLES, INDICATOR_ROLES
-
-    _ALL_INDICATOR.update(INDICATOR_ROLES)
-    _ALL_FUNDS.update(FUNDS_ROLES)
-
-
-_vocabularies()
-
 
 def role_similarity(column: Column, role: str, names: tuple[str, ...], prefixes: tuple[str, ...] = ()) -> float:
     sims = [header_similarity(c, names) for c in column.candidates if c]

@@ -12,8 +12,8 @@ from extractor.forms.columns import (
     header_columns,
     header_points,
     header_similarity,
-    is_header_row,
     is_numbering_row,
+    may_head,
     normalise_header,
 )
 from extractor.forms.values import number
@@ -29,6 +29,7 @@ _LABELLED_AMOUNT = re.compile(
 )
 _UNIT = re.compile(r"(?:[（(]|单位[:：])(?P<unit>万元|元|亿元)[）)]?")
 _MONEY = ("initial_budget", "annual_budget", "executed")
+_BUDGET_WORDS = FUNDS_ROLES["initial_budget"] + FUNDS_ROLES["annual_budget"] + FUNDS_ROLES["executed"]
 _SOURCE_PREFIX = re.compile(r"^(?:其中|含|包括)?[:：]?")
 
 
@@ -38,7 +39,7 @@ def find_budget_headers(view: TableView) -> list[Header]:
     found: list[Header] = []
     r = 0
     while r < view.n_rows:
-        if _may_head(view, r) and is_header_row(view, r):
+        if may_head(view, r, _BUDGET_WORDS):
             columns, last = header_columns(view, r)
             roles = assign_roles(view, columns, last + 1, min(view.n_rows, last + 8), FUNDS_ROLES)
             if roles.keys() & {"initial_budget", "annual_budget"} and roles.keys() & {"executed", "execution_rate"}:
@@ -47,11 +48,6 @@ def find_budget_headers(view: TableView) -> list[Header]:
                 continue
         r += 1
     return found
-
-
-def _may_head(view: TableView, r: int) -> bool:
-    names = FUNDS_ROLES["initial_budget"] + FUNDS_ROLES["annual_budget"] + FUNDS_ROLES["executed"]
-    return any(header_similarity(normalise_header(c.text), names) >= 0.7 for c in view.row_cells(r) if number(c.text) is None)
 
 
 def read_budget_block(view: TableView, header: Header, stop_row: int) -> Funds:

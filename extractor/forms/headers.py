@@ -1,45 +1,15 @@
-"""Level labels of the indicator block (一级/二级指标 with their (N分) caps, filled down),
-and a single header's role by its words alone (the vocabulary is in forms.vocabulary)."""
+"""Level labels of the indicator block: 一级/二级指标 with their (N分) caps, filled down from merged cells."""
 
 from __future__ import annotations
 
 import re
 
-from extractor.forms.vocabulary import INDICATOR_ROLES as INDICATOR_COLUMNS
-from extractor.forms.vocabulary import NOTE_PREFIXES
 from extractor.text import squash
 
 # 产出指标（30分）, 投入(30): the closing bracket may be lost in a scan where 分 is written
 _CAP = re.compile(r"[（(]\s*(?P<n>\d+(?:\.\d+)?)\s*(?:分\s*[）)]?|[）)])\s*$")
 _PAREN_TAIL = re.compile(r"[（(][^（()）]*[）)]\s*$")
 _UNCLOSED_TAIL = re.compile(r"[（(][^（()）]*$")  # a scan lost the closing bracket at the cell's edge
-
-
-FUZZY_MIN_LEN = 4  # shorter names (得分, 评分, 分值) differ from each other by one character
-
-
-def header_key(text: str, vocabulary: dict[str, tuple[str, ...]]) -> str | None:
-    """The role one header names on its own (without its column's content: see forms.columns)."""
-    from extractor.forms.columns import normalise_header
-
-    s = normalise_header(text)
-    for key, names in vocabulary.items():
-        if s in names:
-            return key
-    if vocabulary is INDICATOR_COLUMNS and s.startswith(NOTE_PREFIXES):
-        return "note"
-    return _one_char_off(s, vocabulary)
-
-
-def _one_char_off(s: str, vocabulary: dict[str, tuple[str, ...]]) -> str | None:
-    """The key whose name is one edit from `s` (a scan's stray mark, a lost or misread character), if only one is."""
-    from rapidfuzz.distance import Levenshtein
-
-    if len(s) < FUZZY_MIN_LEN:
-        return None
-    keys = {key for key, names in vocabulary.items() for name in names
-            if len(name) >= FUZZY_MIN_LEN and Levenshtein.distance(s, name, score_cutoff=1) <= 1}
-    return keys.pop() if len(keys) == 1 else None
 
 
 def split_level(text: str) -> tuple[str, float | None]:

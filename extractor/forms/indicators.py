@@ -16,8 +16,8 @@ from extractor.forms.columns import (
     assign_roles,
     header_columns,
     header_similarity,
-    is_header_row,
     is_numbering_row,
+    may_head,
     normalise_header,
     read_comparator,
     read_unit,
@@ -55,7 +55,7 @@ def _find_headers(view: TableView, vocabulary: dict[str, tuple[str, ...]]) -> li
     found: list[Header] = []
     skip_to = -1
     for r in range(view.n_rows):
-        if r <= skip_to or not _may_head(view, r, vocabulary["name"]) or not is_header_row(view, r):
+        if r <= skip_to or not may_head(view, r, vocabulary["name"]):
             continue
         columns, last = header_columns(view, r)
         roles = assign_roles(view, columns, last + 1, view.n_rows, vocabulary, {"note": NOTE_PREFIXES})
@@ -88,12 +88,6 @@ def _level_columns(view: TableView, columns: list, roles: dict[str, int], first_
             found.append(column.col)
     keys = ("level1", "level2") if len(found) >= 2 else ("level1",)
     return dict(zip(keys, found[-2:]))
-
-
-def _may_head(view: TableView, r: int, names: tuple[str, ...]) -> bool:
-    """A cheap test before the assignment: the row names a 三级指标 column."""
-    return any(header_similarity(normalise_header(c.text), names) >= 0.7
-               for c in view.row_cells(r) if number(c.text) is None)
 
 
 def row_label(view: TableView, r: int) -> str:

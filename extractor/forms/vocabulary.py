@@ -77,7 +77,7 @@ SUPERVISING_LABELS = ("主管部门", "项目主管部门", "主管部门名称"
 # what forms write in a cell to say it is empty on purpose
 FILLERS = ("/", "／", "—", "——", "-", "－", "--", "—/—", "\\", "╱")
 # values that point at another cell instead of naming a unit
-NOT_A_NAME = ("本单位", "同上", "无", "略", "/", "—", "-", "／")
+NOT_A_NAME = ("本单位", "同上", "无", "略") + FILLERS
 
 # --- titles ---------------------------------------------------------------------------
 
