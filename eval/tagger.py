@@ -1,13 +1,17 @@
 """Strict entity scores of the shipped model and the rule baseline, and the ablation table.
 
-    python -m eval.tagger [--model models/tagger] [--splits test,dev,ood,blind]
+    python -m eval.tagger [--model models/tagger] [--splits real-dev,test,dev,ood,blind] [--errors]
+                          [--real-dev ../shared/real-dev/real-dev.jsonl]
 
 Scores are entity-level exact match, seqeval strict on character-level BIO
 (the guidelines' "Scoring"). Both taggers are told each text's role (goal or
 result cell) as the pipeline tells them, read from the annotation's `source`
 (`extractor.tagger.roles`); a last table scores them without roles. `test` is annotations/README.md's test split,
 never trained on; `ood` is the hand-written out-of-domain set
-(annotations/README-ood.md). The ablation table is read from
+(annotations/README-ood.md). `real-dev` is the team's set of real published
+passages (`--real-dev`, outside this repository, never trained on): it comes
+first, with the error classes by label and by genre (`eval.tagger_errors`);
+`--errors` prints those for every split. The ablation table is read from
 models/tagger/ablation.json, written by `python -m training.ablate`.
 """
 
@@ -20,10 +24,35 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def split_examples(name: str):
+REAL_DEV = ROOT.parent / "shared" / "real-dev" / "real-dev.jsonl"
+
+
+def split_examples(name: str, real_dev: Path = REAL_DEV):
     from training.train import load_examples, split_files
 
+    if name == "real-dev":
+        return load_examples([real_dev]) if real_dev.exists() else []
     return load_examples(split_files(name))
+
+
+def genre_f1(examples, predictions_by_tagger: dict) -> str:
+    """Strict micro F1 per genre (`eval.tagger_errors.genre`), one column per tagger."""
+    from eval.tagger_errors import GENRES, genre
+    from extractor.tagger.spans import score
+
+    groups: dict[str, list[int]] = {}
+    for i, ex in enumerate(examples):
+        groups.setdefault(genre(ex.text), []).append(i)
+    names = list(predictions_by_tagger)
+    rows = ["| genre | passages | spans | " + " | ".join(names) + " |", "|---|---|---|" + "---|" * len(names)]
+    for g in GENRES:
+        idx = groups.get(g)
+        if not idx:
+            continue
+        exs = [examples[i] for i in idx]
+        cells = [f"{score(exs, [predictions_by_tagger[n][i] for i in idx])['micro']['f1']:.3f}" for n in names]
+        rows.append(f"| {g} | {len(idx)} | {sum(len(e.entities) for e in exs)} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
 
 
 def table(title: str, scores: dict) -> str:
@@ -66,8 +95,11 @@ def paired_bootstrap(a, b, n: int = 2000, seed: int = 0) -> tuple[float, float, 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, default=ROOT / "models" / "tagger")
-    ap.add_argument("--splits", default="test,dev,ood,blind")
+    ap.add_argument("--splits", default="real-dev,test,dev,ood,blind")
+    ap.add_argument("--real-dev", type=Path, default=REAL_DEV, help="the real-dev JSONL (kept outside the repository)")
+    ap.add_argument("--errors", action="store_true", help="error classes by label and genre for every split")
     args = ap.parse_args(argv)
+    from eval.tagger_errors import error_table
     from extractor.tagger import load_tagger
     from extractor.tagger.roles import role_of_source
     from extractor.tagger.spans import score
@@ -76,21 +108,26 @@ def main(argv: list[str] | None = None) -> int:
     print(f"model: {args.model} ({taggers['model'].version})\n")
     unroled, compared = [], []
     for split in args.splits.split(","):
-        examples = split_examples(split)
+        examples = split_examples(split, args.real_dev)
         if not examples:
-            print(f"### {split}: no annotation file has this split in annotations/README.md\n")
+            where = args.real_dev if split == "real-dev" else "annotations/README.md"
+            print(f"### {split}: no examples ({where} has none)\n")
             continue
         texts = [ex.text for ex in examples]
         roles = [role_of_source(ex.source) for ex in examples]
         told = sum(r is not None for r in roles)
-        counts = {}
+        counts, predicted = {}, {}
         for name, tagger in taggers.items():
-            predictions = tagger.predict(texts, roles=roles)
+            predictions = predicted[name] = tagger.predict(texts, roles=roles)
             counts[name] = span_counts(examples, predictions)
             print(table(f"### {split} ({len(examples)} texts, {told} with a role) — {name}",
                         score(examples, predictions)))
             print()
+            if split == "real-dev" or args.errors:
+                print(f"{split} — {name}: error classes (eval/tagger_errors.py)\n{error_table(examples, predictions)}\n")
             unroled.append((split, name, score(examples, tagger.predict(texts))["micro"]["f1"]))
+        if split == "real-dev" or args.errors:
+            print(f"{split}: strict micro F1 by genre\n{genre_f1(examples, predicted)}\n")
         compared.append((split, *paired_bootstrap(counts["model"], counts["rules"])))
     print("### model minus rules: strict micro F1, with a 95% interval from 2000 paired bootstrap resamples of the texts")
     print("| split | difference | 95% interval | resamples where the model is not better |\n|---|---|---|---|")

@@ -200,22 +200,34 @@ def _allowed(prev: str, cur: str) -> bool:
     return True
 
 
+def _continues(prev: str, cur: str) -> bool:
+    """Inside a word: outside stays outside, a span goes on with its label."""
+    if prev == "O":
+        return cur == "O"
+    return cur == "I-" + prev[2:]
+
+
 _ALLOWED = [[_allowed(a, b) for b in LABELS] for a in LABELS]
+_CONTINUES = [[_continues(a, b) for b in LABELS] for a in LABELS]
 _START = [not lab.startswith("I-") for lab in LABELS]
 
 
-def viterbi(rows) -> list[int]:
-    """The best label sequence under IOB2 constraints, from per-chunk label probabilities."""
+def viterbi(rows, glued: list[bool] | None = None) -> list[int]:
+    """The best label sequence under IOB2 constraints, from per-chunk label probabilities.
+
+    `glued[t]` (optional) says chunk t is in one word with chunk t-1: no span may start or end between them.
+    """
     import numpy as np
 
     if len(rows) == 0:
         return []
     logp = np.log(np.maximum(np.asarray(rows, dtype=np.float64), 1e-12))
     step = np.where(np.array(_ALLOWED), 0.0, -np.inf)  # [previous, current]
+    inside = np.where(np.array(_CONTINUES), 0.0, -np.inf)
     score = np.where(np.array(_START), logp[0], -np.inf)
     back = np.zeros(logp.shape, dtype=np.int64)
     for t in range(1, len(logp)):
-        cand = score[:, None] + step
+        cand = score[:, None] + (inside if glued is not None and glued[t] else step)
         back[t] = cand.argmax(axis=0)  # the first best, as a left-to-right scan would pick
         score = cand.max(axis=0) + logp[t]
     path = [int(score.argmax())]
@@ -229,9 +241,12 @@ def decode(window: Window, probs) -> list[tuple[int, int, str, float]]:
 
     A chunk takes the probabilities of its first token; the chunk labels are the
     best IOB2-valid sequence (Viterbi), so a span is never broken into pieces by
-    one uncertain character. Score is the mean probability of the chosen labels
-    over the span's chunks.
+    one uncertain character, and never starts or ends inside a word
+    (`words.glued`). Score is the mean probability of the chosen labels over
+    the span's chunks.
     """
+    from extractor.tagger.words import glued
+
     chunks = pretokenize(window.text)
     first: dict[int, int] = {}
     for t, c in enumerate(window.chunk_of):
@@ -239,7 +254,9 @@ def decode(window: Window, probs) -> list[tuple[int, int, str, float]]:
             first[c] = t
     order = sorted(first)
     rows = [probs[first[c]] for c in order]
-    path = viterbi(rows)
+    stuck = glued(window.text)
+    path = viterbi(rows, [k > 0 and chunks[c][0] in stuck and chunks[order[k - 1]][1] == chunks[c][0]
+                          for k, c in enumerate(order)])
     spans: list[tuple[int, int, str, float]] = []
     cur: list | None = None  # [start, end, label, [probs]]
     for c, j, p in zip(order, path, rows):
