@@ -92,13 +92,45 @@ def paired_bootstrap(a, b, n: int = 2000, seed: int = 0) -> tuple[float, float, 
     return float(_f1(a.sum(axis=0)) - _f1(b.sum(axis=0))), float(lo), float(hi), float((diffs <= 0).mean())
 
 
+def calibration_report(args) -> int:
+    """ECE before (T = 1) and after the model's fitted temperature, and the reliability diagrams, per split."""
+    from eval.calibration import ece, reliability
+    from extractor.tagger.model import TokenTagger
+    from training.calibrate import scored_spans
+
+    tagger = TokenTagger.load(args.model)
+    fitted = tagger.temperature
+    cal = tagger.meta.get("calibration", {})
+    print(f"model: {args.model} ({tagger.version}); temperature {fitted:g}"
+          f" fitted on {', '.join(cal.get('fitted_on', [])) or 'nothing (no `python -m training.calibrate` run)'}\n")
+    print("| split | spans | right | ECE at T = 1 | ECE at T = %g |\n|---|---|---|---|---|" % fitted)
+    diagrams = []
+    for split in args.splits.split(","):
+        examples = split_examples(split, args.real_dev)
+        if not examples:
+            continue
+        runs = scored_spans(tagger, examples, [1.0, fitted])
+        before, after = runs[1.0], runs[fitted]
+        right = sum(r for _, r in after)
+        print(f"| {split} | {len(after)} | {right / max(len(after), 1):.3f} | {ece(before):.3f} | {ece(after):.3f} |")
+        diagrams.append((split, before, after))
+    for split, before, after in diagrams:
+        print(f"\n### {split}: reliability at T = 1\n{reliability(before)}")
+        print(f"\n### {split}: reliability at T = {fitted:g}\n{reliability(after)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, default=ROOT / "models" / "tagger")
     ap.add_argument("--splits", default="real-dev,test,dev,ood,blind")
     ap.add_argument("--real-dev", type=Path, default=REAL_DEV, help="the real-dev JSONL (kept outside the repository)")
     ap.add_argument("--errors", action="store_true", help="error classes by label and genre for every split")
+    ap.add_argument("--calibration", action="store_true",
+                    help="only the span scores: expected calibration error and reliability diagram per split")
     args = ap.parse_args(argv)
+    if args.calibration:
+        return calibration_report(args)
     from eval.tagger_errors import error_table
     from extractor.tagger import load_tagger
     from extractor.tagger.roles import role_of_source

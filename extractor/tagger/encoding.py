@@ -236,17 +236,20 @@ def viterbi(rows, glued: list[bool] | None = None) -> list[int]:
     return path[::-1]
 
 
-def decode(window: Window, probs) -> list[tuple[int, int, str, float]]:
+def decode(window: Window, probs, score_probs=None) -> list[tuple[int, int, str, float]]:
     """Spans (start, end, label, score) in the caller's text from per-token label probabilities.
 
     A chunk takes the probabilities of its first token; the chunk labels are the
     best IOB2-valid sequence (Viterbi), so a span is never broken into pieces by
     one uncertain character, and never starts or ends inside a word
-    (`words.glued`). Score is the mean probability of the chosen labels over
-    the span's chunks.
+    (`words.glued`). A span's score is its weakest link, read from
+    `score_probs` (the tempered probabilities, `training.calibrate`; default
+    `probs`): the lowest probability of the chosen label over its chunks, and
+    the probability that the chunk after it does not continue it.
     """
     from extractor.tagger.words import glued
 
+    score_probs = probs if score_probs is None else score_probs
     chunks = pretokenize(window.text)
     first: dict[int, int] = {}
     for t, c in enumerate(window.chunk_of):
@@ -258,25 +261,26 @@ def decode(window: Window, probs) -> list[tuple[int, int, str, float]]:
     path = viterbi(rows, [k > 0 and chunks[c][0] in stuck and chunks[order[k - 1]][1] == chunks[c][0]
                           for k, c in enumerate(order)])
     spans: list[tuple[int, int, str, float]] = []
-    cur: list | None = None  # [start, end, label, [probs]]
-    for c, j, p in zip(order, path, rows):
+    cur: list | None = None  # [start, end, label, weakest probability]
+    for k, (c, j) in enumerate(zip(order, path)):
         tag = LABELS[j]
         cs, ce = chunks[c]
+        p = float(score_probs[first[c]][j])
         if tag == "O":
-            cur = _close(cur, spans)
+            cur = _close(cur, spans, float(score_probs[first[c]][LABEL2ID["I-" + cur[2]]]) if cur else 0.0)
             continue
         prefix, label = tag.split("-", 1)
         if prefix == "I" and cur is not None and cur[2] == label:
             cur[1] = ce
-            cur[3].append(float(p[j]))
+            cur[3] = min(cur[3], p)
         else:
-            _close(cur, spans)
-            cur = [cs, ce, label, [float(p[j])]]
-    _close(cur, spans)
+            _close(cur, spans, float(score_probs[first[c]][LABEL2ID["I-" + cur[2]]]) if cur else 0.0)
+            cur = [cs, ce, label, p]
+    _close(cur, spans, 0.0)
     return [(s + window.offset, e + window.offset, lab, sc) for s, e, lab, sc in spans]
 
 
-def _close(cur, spans):
+def _close(cur, spans, p_continues: float):
+    """End the open span; `p_continues` is the probability that the next chunk would have gone on with it."""
     if cur is not None:
-        spans.append((cur[0], cur[1], cur[2], sum(cur[3]) / len(cur[3])))
-    return None
+        spans.append((cur[0], cur[1], cur[2], min(cur[3], 1.0 - p_continues)))

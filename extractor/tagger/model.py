@@ -62,8 +62,17 @@ class TokenTagger:
         model.eval()
         return cls(model, tokenizer, meta)
 
+    @property
+    def temperature(self) -> float:
+        """Divides the logits before the span scores are read (fitted by `training.calibrate`; 1 = none)."""
+        return float(self.meta.get("temperature", 1.0))
+
     def predict(self, texts: list[str], batch_size: int = 32, roles: list[str | None] | None = None) -> list[list[Span]]:
         """Spans per text; `roles[i]` ("goal", "result" or None) says which column text i comes from."""
+        return self.decode(len(texts), self.window_logits(texts, batch_size, roles), self.temperature)
+
+    def window_logits(self, texts: list[str], batch_size: int = 32, roles: list[str | None] | None = None):
+        """(text index, Window, logits [tokens x labels] as numpy) for every model window of `texts`."""
         import torch
 
         roles = roles_for(texts, roles)
@@ -72,7 +81,7 @@ class TokenTagger:
         for i, text in enumerate(texts):
             for w in encode(self.tokenizer, text, max_tokens=self.max_tokens, role=roles[i], hints=hints[i]):
                 windows.append((i, w))
-        out: list[list[Span]] = [[] for _ in texts]
+        out = []
         # sorting by length keeps padding (wasted compute) small
         order = sorted(range(len(windows)), key=lambda k: len(windows[k][1].input_ids))
         pad = self.tokenizer.pad_token_id or 0
@@ -90,10 +99,26 @@ class TokenTagger:
                     mask[r, : len(w.input_ids)] = 1
                     if self.hinted:
                         inputs["hint_ids"][r, : len(w.input_ids)] = torch.tensor(w.hint_ids)
-                probs = torch.softmax(self.model(**inputs).logits, dim=-1).tolist()
+                logits = self.model(**inputs).logits.float().numpy()
                 for r, (i, w) in enumerate(batch):
-                    for s, e, label, score in decode(w, probs[r][: len(w.input_ids)]):
-                        out[i].append(Span(start=s, end=e, label=label, score=round(score, 4)))
+                    out.append((i, w, logits[r][: len(w.input_ids)]))
+        return out
+
+    @staticmethod
+    def decode(n_texts: int, window_logits, temperature: float = 1.0) -> list[list[Span]]:
+        """Spans per text from `window_logits`: labels from the plain softmax, scores from the tempered one."""
+        import numpy as np
+
+        def softmax(z):
+            e = np.exp(z - z.max(-1, keepdims=True))
+            return e / e.sum(-1, keepdims=True)
+
+        out: list[list[Span]] = [[] for _ in range(n_texts)]
+        for i, w, logits in window_logits:
+            probs = softmax(logits)
+            tempered = probs if temperature == 1.0 else softmax(logits / temperature)
+            for s, e, label, score in decode(w, probs, tempered):
+                out[i].append(Span(start=s, end=e, label=label, score=round(score, 4)))
         for spans in out:
             spans.sort(key=lambda sp: sp.start)
         return out
