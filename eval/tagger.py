@@ -1,6 +1,6 @@
 """Strict entity scores of the shipped model and the rule baseline, and the ablation table.
 
-    python -m eval.tagger [--model models/tagger] [--splits real-dev,test,dev,ood,blind] [--errors]
+    python -m eval.tagger [--model models/tagger] [--splits real-dev,test,dev,ood,blind|FILE.jsonl,…] [--errors]
                           [--real-dev ../shared/real-dev/real-dev.jsonl]
 
 Scores are entity-level exact match, seqeval strict on character-level BIO
@@ -32,6 +32,8 @@ def split_examples(name: str, real_dev: Path = REAL_DEV):
 
     if name == "real-dev":
         return load_examples([real_dev]) if real_dev.exists() else []
+    if name.endswith(".jsonl"):  # one annotation file, e.g. seed_001.jsonl alone of the dev split
+        return load_examples([ROOT / "annotations" / name])
     return load_examples(split_files(name))
 
 
