@@ -152,7 +152,9 @@ def test_gold_spans_look_like_their_label(path):
                 bad.append(f"{where}: figure without a numeral")
             if e.label == "METRIC" and re.fullmatch(r"[\d.%,]+", span):
                 bad.append(f"{where}: METRIC is only a number")
-            if span[0] in _EDGE_PUNCT.replace("“", "").replace("（", "") or span[-1] in _EDGE_PUNCT.replace("”", "").replace("）", ""):
+            # a bracket may close a span that opens it (`3.16(万人)`, `因公出国(境)`: DECISIONS C3, M5)
+            bad_end = set(_EDGE_PUNCT) - {"”", "）"} - (set("）)") if "（" in span or "(" in span else set())
+            if span[0] in _EDGE_PUNCT.replace("“", "").replace("（", "") or span[-1] in bad_end:
                 bad.append(f"{where}: span starts or ends on punctuation")
     assert bad == []
 
@@ -169,6 +171,8 @@ def test_gold_ids_unique_across_files():
 
 
 def _document(path: Path) -> str:
+    if re.fullmatch(r"written_\w+\.jsonl", path.name):
+        return path.stem  # project-written genre passages (annotations/README-written.md): one set per file
     m = re.fullmatch(r"(\w+)_handwritten\.jsonl", path.name)
     if m:
         return m.group(1)  # a hand-written set (annotations/README-handwritten.md): one "document" per file
@@ -182,6 +186,11 @@ def test_gold_file_holds_one_document(path):
     """Ids and sources of seed_NNN.jsonl all point at seed NNN, so a split by file is a split by document."""
     doc = _document(path)
     for example in read_jsonl(path):
+        if doc.startswith("written_"):
+            genre = example.id.split("#")[0]
+            assert doc in ("written_dev", f"written_{genre}"), example.id
+            assert example.source.startswith(f"written for extractor, genre {genre} "), (example.id, example.source)
+            continue
         assert example.id.startswith(f"{doc}#"), example.id
         if not doc.isdigit():
             assert example.source.startswith("handwritten"), (example.id, example.source)
@@ -205,3 +214,16 @@ def test_split_covers_every_file_by_document():
 
 def test_labels_are_the_guideline_labels():
     assert LABELS == ("METRIC", "VALUE", "TARGET")
+
+
+def test_written_files_match_their_markup():
+    """annotations/written_*.jsonl are built from annotations/written/*.txt; an edit to either alone is caught."""
+    from training.written import build
+
+    built = build()
+    assert set(built) == {p.name for p in GOLD if p.name.startswith("written_")}
+    for name, examples in built.items():
+        assert read_jsonl(README.parent / name) == examples, name
+    dev = {ex.id for ex in built["written_dev.jsonl"]}
+    train = {ex.id for name, exs in built.items() if name != "written_dev.jsonl" for ex in exs}
+    assert dev and train and not dev & train

@@ -14,11 +14,15 @@ only the data or the input:
   sentences without their gold;
 - gold + generated + rule hints (the shipped recipe, `--hints`);
 - the same + the hand-written sentences of other departments
-  (annotations/extra_handwritten.jsonl).
+  (annotations/extra_handwritten.jsonl);
+- the same + the project-written genre passages (annotations/written_*.jsonl,
+  README-written.md), then that minus one genre at a time, and without hints.
 
-"gold" means the seed reports: the hand-written file is left out of every row
-but the last. Results go to models/tagger/ablation.json (printed by
-`python -m eval.tagger`).
+"gold" means the seed reports: the hand-written and written files are left out
+of every row that does not name them. Every row is scored on dev (selection)
+and, for the record only, on real-dev (`eval.tagger.REAL_DEV`, never used to
+choose anything in a run). Results go to models/tagger/ablation.json (printed
+by `python -m eval.tagger`).
 
 The silver row's dev F1 is biased upward: the rule tagger that labels the
 silver text was written with the dev report in view (it scores 0.993 on dev,
@@ -37,6 +41,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HANDWRITTEN = "extra_handwritten.jsonl"
+WRITTEN = tuple(f"written_{g}.jsonl" for g in ("bulletin", "budget", "formrows", "selfeval", "workreport"))
+
+
+def real_dev_scores(model_dir: Path) -> dict | None:
+    """Strict F1 of a trained run on real-dev (measurement only), or None without the file."""
+    from eval.tagger import REAL_DEV, split_examples
+    from extractor.tagger.model import TokenTagger
+    from extractor.tagger.spans import score
+
+    examples = split_examples("real-dev")
+    if not examples:
+        return None
+    s = score(examples, TokenTagger.load(model_dir).predict([ex.text for ex in examples]))
+    return {"file": REAL_DEV.name, "f1": s["micro"]["f1"], **{f"f1_{k}": s[k]["f1"] for k in ("METRIC", "VALUE", "TARGET")}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,14 +72,20 @@ def main(argv: list[str] | None = None) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="ablate-"))
     silver = silver_file(args.synth, 77, work / "silver.jsonl")
-    seeds_only = dict(exclude_gold=(HANDWRITTEN,))
+    seeds_only = dict(exclude_gold=(HANDWRITTEN, *WRITTEN))
     runs = [
         ("gold", dict(synth=0, **seeds_only)),
         ("generated", dict(synth=args.synth, use_gold=False)),
         ("gold + generated", dict(synth=args.synth, **seeds_only)),
         ("gold + generated + silver", dict(synth=args.synth, silver=silver, **seeds_only)),
         ("gold + generated + hints", dict(synth=args.synth, hints=True, **seeds_only)),
-        ("gold + generated + hints + hand-written", dict(synth=args.synth, hints=True)),
+        ("gold + generated + hints + hand-written", dict(synth=args.synth, hints=True, exclude_gold=WRITTEN)),
+        ("gold + generated + hints + hand-written + written", dict(synth=args.synth, hints=True)),
+        *[(f"… + written − {name.removeprefix('written_').removesuffix('.jsonl')}",
+           dict(synth=args.synth, hints=True, exclude_gold=(name,))) for name in WRITTEN],
+        ("gold + generated + hand-written + written, no hints", dict(synth=args.synth)),
+        ("gold + generated (half the names harvested) + hints + hand-written + written",
+         dict(synth=args.synth, hints=True, synth_vocab=0.5)),
     ]
     if args.only:
         keep = set(args.only.split(","))
@@ -70,8 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, kw in runs:
         meta = train(out=work / name.replace(" ", ""), base=args.base, layers=args.layers, epochs=args.epochs,
                      gold_repeat=args.gold_repeat, patience=3, **kw)
-        results.append({"name": name, "dev": meta["dev"], "train_seconds": meta["train_seconds"], "train": meta["train"]})
-        print(name, json.dumps(meta["dev"]), flush=True)
+        real = real_dev_scores(work / name.replace(" ", ""))
+        results.append({"name": name, "dev": meta["dev"], "real_dev": real, "train_seconds": meta["train_seconds"],
+                        "train": meta["train"]})
+        print(name, json.dumps(meta["dev"]), json.dumps(real), flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     command = "python -m training.ablate " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
     args.out.write_text(json.dumps({"command": command, "layers": args.layers, "epochs": args.epochs, "runs": results},

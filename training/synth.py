@@ -68,6 +68,7 @@ import random
 import re
 import sys
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from extractor.quantity import find_quantities
@@ -259,10 +260,15 @@ DOC_PREFIX = ("岳", "益", "湘", "常")
 
 
 class _R:
-    """A seeded random source with the few draws the templates need."""
+    """A seeded random source with the few draws the templates need.
 
-    def __init__(self, seed: int):
+    `vocab` (see `harvested`) is the share of metric names drawn from the
+    harvested indicator names instead of the tables above (0 = never).
+    """
+
+    def __init__(self, seed: int, vocab: float = 0.0):
         self.r = random.Random(seed)
+        self.vocab = vocab
 
     def p(self, prob: float) -> bool:
         return self.r.random() < prob
@@ -397,6 +403,37 @@ class _S:
         return self
 
 
+VOCAB_FILE = ROOT / "training" / "vocab" / "indicator_names.tsv"
+_MONEY_UNITS = ("元", "万元", "亿元", "万亿元")
+_GLOSS = re.compile(r"[（(][^（）()]{1,6}[）)]$")
+_SCOPE = re.compile(r"^(?:全国|全省|全市|全县|全区|全州|全旗)(?!社会)")  # DECISIONS M1: scope stays out
+
+
+@lru_cache(maxsize=1)
+def harvested() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Published indicator and bulletin item names (training/vocab/README.md) by kind: rate, money, count.
+
+    Each entry is (name, unit). A trailing unit gloss `(个)` is cut off the name
+    (DECISIONS M5 keeps glosses out of a METRIC); names without a unit and names
+    with digits (the generator's check forbids figures inside a METRIC) are left out.
+    """
+    out: dict[str, list[tuple[str, str]]] = {"rate": [], "money": [], "count": []}
+    for line in VOCAB_FILE.read_text(encoding="utf-8").splitlines():
+        name, unit, _domain, _kind = line.split("\t")
+        name = _SCOPE.sub("", _GLOSS.sub("", name.strip()))
+        if not unit or not name or re.search(r"\d", name):
+            continue
+        kind = "rate" if unit in ("%", "‰") else "money" if unit in _MONEY_UNITS else "count"
+        out[kind].append((name, unit if kind != "rate" else "%"))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _harvested(r: _R, kind: str) -> tuple[str, str] | None:
+    if r.vocab and r.p(r.vocab):
+        return r.c(harvested()[kind])
+    return None
+
+
 def _region(r: _R, prob=0.5) -> str:
     return r.c(REGIONS) if r.p(prob) else ""
 
@@ -411,6 +448,8 @@ def _dept(r: _R) -> tuple[str, dict]:
 
 
 def _any_rate(r: _R) -> tuple[str, str]:
+    if (hit := _harvested(r, "rate")) is not None:
+        return "harvested", hit[0]
     if r.p(0.3):
         return "industry", r.c(INDUSTRY_RATE + BUDGET_RATE)
     d, voc = _dept(r)
@@ -419,6 +458,8 @@ def _any_rate(r: _R) -> tuple[str, str]:
 
 def _any_count(r: _R) -> tuple[str, str, str]:
     """(domain, name, unit) of a counted metric."""
+    if (hit := _harvested(r, "count")) is not None:
+        return "harvested", *hit
     if r.p(0.35):
         name, _, units = r.c(INDUSTRY_COUNT)
         return "industry", name, r.c(units)
@@ -437,6 +478,8 @@ def _fig_for(r: _R, unit: str) -> str:
 
 
 def _any_money(r: _R) -> tuple[str, str, str]:
+    if (hit := _harvested(r, "money")) is not None:
+        return "harvested", *hit
     if r.p(0.4):
         name, kind, units = r.c([m for m in INDUSTRY_GROWTH if m[1] == "money"])
         return "industry", name, r.c(units)
@@ -1009,9 +1052,9 @@ def _with_role(r: _R, s: _S, template: str) -> tuple[_S, str | None]:
     return s, None
 
 
-def generate(n: int, seed: int = 13, exclude_texts: Iterable[str] | None = None) -> list[Example]:
-    """`n` generated examples, the same for the same (n, seed)."""
-    r = _R(seed)
+def generate(n: int, seed: int = 13, exclude_texts: Iterable[str] | None = None, vocab: float = 0.0) -> list[Example]:
+    """`n` generated examples, the same for the same (n, seed, vocab); `vocab` as in `_R`."""
+    r = _R(seed, vocab)
     exclude = set(_dev_test_texts() if exclude_texts is None else exclude_texts)
     funcs = [f for f, w in TEMPLATES for _ in range(w)]
     out: list[Example] = []
@@ -1046,9 +1089,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m training.synth", description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--vocab", type=float, default=0.0, help="share of metric names drawn from training/vocab (0-1)")
     ap.add_argument("-o", "--out", type=Path, required=True)
     args = ap.parse_args(argv)
-    examples = generate(args.n, seed=args.seed)
+    examples = generate(args.n, seed=args.seed, vocab=args.vocab)
     write_jsonl(args.out, examples)
     from collections import Counter
 

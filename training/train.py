@@ -141,6 +141,7 @@ def train(
     base: str | Path = DEFAULT_BASE,
     synth: int = 4000,
     synth_seed: int = 13,
+    synth_vocab: float = 0.0,
     silver: Path | None = None,
     silver_synth: int = 0,
     silver_seed: int = 77,
@@ -179,7 +180,7 @@ def train(
     if synth:
         from training.synth import generate
 
-        extra += generate(synth, seed=synth_seed)
+        extra += generate(synth, seed=synth_seed, vocab=synth_vocab)
     if silver:
         extra += read_jsonl(silver)
     if silver_synth:
@@ -268,6 +269,7 @@ def train(
             "gold_repeat": gold_repeat,
             "synth_examples": synth,
             "synth_seed": synth_seed,
+            "synth_vocab": synth_vocab,
             "silver": str(silver) if silver else None,
             "silver_synth": silver_synth,
             "silver_seed": silver_seed,
@@ -304,7 +306,9 @@ def write_model_card(out: Path, meta: dict, extra: str = "") -> None:
         f" gold files {', '.join(meta['train']['gold_files']) or 'none'}"
         f" ({meta['train']['gold_examples']} examples, repeated {meta['train'].get('gold_repeat', 1)}×)"
         f" + {meta['train']['synth_examples']} generated sentences"
-        f" (training/synth.py, seed {meta['train']['synth_seed']})"
+        f" (training/synth.py, seed {meta['train']['synth_seed']}"
+        + (f", {meta['train']['synth_vocab']:.0%} of metric names from training/vocab"
+           if meta["train"].get("synth_vocab") else "") + ")"
         + (f" + silver `{meta['train']['silver']}`" if meta["train"].get("silver") else "")
         + (f" + {meta['train']['silver_synth']} generated sentences labelled by the rule tagger"
            f" (training/silver.py, seed {meta['train']['silver_seed']})" if meta["train"].get("silver_synth") else ""),
@@ -327,6 +331,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--base", default=str(ROOT / "models" / "base" / "e5-small-zh"), help="a local model directory or hub id")
     ap.add_argument("--synth", type=int, default=4000, help="generated sentences added to the gold (0 = none)")
     ap.add_argument("--synth-seed", type=int, default=13)
+    ap.add_argument("--synth-vocab", type=float, default=0.0,
+                    help="share of generated metric names drawn from the harvested vocabulary (training/vocab)")
     ap.add_argument("--silver", type=Path, default=None, help="JSONL of rule-tagger (silver) labels to add")
     ap.add_argument("--silver-synth", type=int, default=0,
                     help="generated sentences labelled by the rule tagger to add (training/silver.py; 0 = none)")
@@ -345,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="the model also reads the rule tagger's labels (extractor/tagger/hinted.py; noise: training/hints.py)")
     args = ap.parse_args(argv)
     meta = train(
-        out=args.out, base=args.base, synth=args.synth, synth_seed=args.synth_seed, silver=args.silver,
+        out=args.out, base=args.base, synth=args.synth, synth_seed=args.synth_seed, synth_vocab=args.synth_vocab,
+        silver=args.silver,
         silver_synth=args.silver_synth, silver_seed=args.silver_seed,
         layers=args.layers or None, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
         use_gold=not args.no_gold, exclude_gold=args.exclude_gold, gold_repeat=args.gold_repeat, hints=args.hints, patience=args.patience, command="python -m training.train " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:])),
