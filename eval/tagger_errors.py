@@ -23,7 +23,8 @@ CLASSES = ("correct", "label", "boundary", "label+boundary", "missed", "spurious
 
 GENRES = ("form rows", "budget/accounts", "self-evaluation", "goals/plans", "statistics/economy", "other")
 
-_TABLE = re.compile(r"\||\t| {2,}\S+ {2,}|年度指标值|实际完成值|全年预算数|全年执行数|指标值|计算符号")
+_TABLE = re.compile(r"\||\t| {2,}\S+ {2,}|年度指标值|实际完成值|全年预算数|全年执行数|指标值|计算符号"
+                    r"|指标\s*\d|(?:数量|质量|时效|成本|效益|满意度)指标\s*\n|[≥≤＞＜>]\s*\d[\d.]*%?\s+\d")
 _BUDGET = re.compile(r"决算|预算|三公|财政拨款|结转|结余|机关运行经费|政府采购|支出总")
 _SELF_EVAL = re.compile(r"绩效|自评|资金|补助|项目")
 _GOAL = re.compile(r"目标|预期|力争|计划|确保|将|争取")

@@ -40,3 +40,59 @@ def test_bootstrap_separates_a_better_tagger(blind):
     # the other way round the interval lies below zero
     diff2, lo2, hi2, _ = paired_bootstrap(worse, perfect, n=500)
     assert diff2 == pytest.approx(-diff) and hi2 < 0
+
+
+# ------------------------------------------------------------ error classes and calibration
+
+def test_error_classes_put_each_gold_span_in_one_class():
+    from eval.tagger_errors import classify
+    from extractor.tagger.corpus import Entity
+
+    gold = [Entity(start=0, end=4, label="METRIC"), Entity(start=6, end=10, label="VALUE"),
+            Entity(start=12, end=15, label="TARGET"), Entity(start=20, end=22, label="METRIC"),
+            Entity(start=30, end=33, label="VALUE")]
+    pred = [Span(start=0, end=4, label="METRIC"), Span(start=6, end=10, label="TARGET"),
+            Span(start=13, end=15, label="TARGET"), Span(start=20, end=23, label="VALUE"),
+            Span(start=40, end=42, label="METRIC")]
+    assert classify(gold, pred) == [("correct", "METRIC"), ("label", "VALUE"), ("boundary", "TARGET"),
+                                    ("label+boundary", "METRIC"), ("missed", "VALUE"), ("spurious", "METRIC")]
+
+
+def test_genre_reads_shape_words_not_departments():
+    from eval.tagger_errors import genre
+
+    assert genre("指标1:培训人次 ≥300 326\n指标2:覆盖率 ≥90% 95%") == "form rows"
+    assert genre("水产品产量 | 万吨 | 12.6 | 3.1") == "form rows"
+    assert genre("2023年部门决算支出1200万元，比年初预算增加80万元") == "budget/accounts"
+    assert genre("全县规模以上工业增加值同比增长6.1%") == "statistics/economy"
+
+
+def test_ece_is_zero_when_scores_match_the_share_right():
+    from eval.calibration import ece, reliability
+
+    honest = [(0.75, True)] * 3 + [(0.75, False)] + [(0.25, True)] + [(0.25, False)] * 3
+    assert ece(honest) == pytest.approx(0.0)
+    overconfident = [(0.99, True)] * 6 + [(0.99, False)] * 4
+    assert ece(overconfident) == pytest.approx(0.39)
+    assert "0.9–1.0 | 10 | 0.990 | 0.600" in reliability(overconfident)
+
+
+def test_temperature_lowers_the_log_loss_of_overconfident_spans():
+    """Decoding with a temperature keeps the spans and spreads the scores."""
+    import numpy as np
+
+    from extractor.tagger.encoding import LABEL2ID, LABELS, Window
+    from extractor.tagger.model import TokenTagger
+    from training.calibrate import log_loss
+
+    text = "增长8.3%"
+    window = Window(input_ids=[0, 1, 2, 3, 4], chunk_of=[0, 1, 2, 3, None], labels=None, text=text, offset=0)
+    logits = np.full((5, len(LABELS)), -4.0)
+    for t, tag in enumerate(["O", "O", "B-VALUE", "I-VALUE", "O"]):
+        logits[t, LABEL2ID[tag]] = 6.0  # sure of itself
+    sharp = TokenTagger.decode(1, [(0, window, logits)], 1.0)[0]
+    soft = TokenTagger.decode(1, [(0, window, logits)], 5.0)[0]
+    assert [(s.start, s.end, s.label) for s in sharp] == [(s.start, s.end, s.label) for s in soft] == [(2, 6, "VALUE")]
+    assert soft[0].score < sharp[0].score
+    # if such spans are right half the time, the softer score has the lower log loss
+    assert log_loss([(soft[0].score, True), (soft[0].score, False)]) < log_loss([(sharp[0].score, True), (sharp[0].score, False)])

@@ -95,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--splits", default="real-dev,test,ood,blind")
     ap.add_argument("--synth-vocab", type=float, default=0.0, help="as training.train --synth-vocab")
     ap.add_argument("--no-hints", action="store_true", help="leave the rule tagger's labels out of the features")
+    ap.add_argument("--exclude-gold", action="append", default=[], metavar="FILE",
+                    help="leave this file of the train split out (repeatable)")
     ap.add_argument("--extra", type=Path, action="append", default=[], help="more training JSONL (repeatable)")
     args = ap.parse_args(argv)
     import sklearn_crfsuite
@@ -107,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     from training.train import load_examples, split_files
 
     rules = RuleTagger()
-    train = load_examples(split_files("train")) * 4 + generate(args.synth, seed=13, vocab=args.synth_vocab) + load_examples(args.extra)
+    train = load_examples(split_files("train", exclude=tuple(args.exclude_gold))) * 4 + generate(args.synth, seed=13, vocab=args.synth_vocab) + load_examples(args.extra)
 
     def hint(examples_or_texts, roles):
         if args.no_hints:

@@ -3,7 +3,8 @@
 Annotators (and the helpers who write training passages) mark spans in the
 text itself, so offsets are computed here and never counted by hand. `M`, `V`
 and `T` stand for METRIC, VALUE and TARGET; a literal `[`, `]`, `{` or `}` in
-the text is written with a backslash before it.
+the text is written with a backslash before it; `\n` and `\t` stand for a line
+break and a tab (stored text keeps the breaks between a form's rows).
 
     python -m extractor.tagger.markup IN.txt OUT.jsonl --prefix bulletin --source "written, 统计公报"
 
@@ -36,8 +37,8 @@ def parse(markup: str) -> tuple[str, list[Entity]]:
     i, n = 0, len(markup)
     while i < n:
         ch = markup[i]
-        if ch == "\\" and i + 1 < n and markup[i + 1] in "[]{}\\":
-            out.append(markup[i + 1])
+        if ch == "\\" and i + 1 < n and markup[i + 1] in "[]{}\\nt":
+            out.append({"n": "\n", "t": "\t"}.get(markup[i + 1], markup[i + 1]))
             i += 2
             continue
         if ch == "[":
