@@ -94,6 +94,25 @@ def paired_bootstrap(a, b, n: int = 2000, seed: int = 0) -> tuple[float, float, 
     return float(_f1(a.sum(axis=0)) - _f1(b.sum(axis=0))), float(lo), float(hi), float((diffs <= 0).mean())
 
 
+def studied_table(examples, predicted: dict) -> str:
+    """real-dev F1 apart on passages from pages our writers studied (eval.studied_pages) and on the rest."""
+    from eval.studied_pages import from_studied_page, studied
+
+    from extractor.tagger.spans import score
+
+    lists = studied()
+    seen = [from_studied_page(ex.source, lists) for ex in examples]
+    names = list(predicted)
+    rows = ["real-dev by source page: strict micro F1 (eval/studied_pages.py)",
+            "| passages | count | spans | " + " | ".join(names) + " |", "|---|---|---|" + "---|" * len(names)]
+    for title, want in (("from pages no writer studied", False), ("from pages a writer studied", True)):
+        idx = [i for i, s in enumerate(seen) if s == want]
+        exs = [examples[i] for i in idx]
+        cells = [f"{score(exs, [predicted[n][i] for i in idx])['micro']['f1']:.3f}" for n in names]
+        rows.append(f"| {title} | {len(idx)} | {sum(len(e.entities) for e in exs)} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
 def calibration_report(args) -> int:
     """ECE before (T = 1) and after the model's fitted temperature, and the reliability diagrams, per split."""
     from eval.calibration import ece, reliability
@@ -162,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
             unroled.append((split, name, score(examples, tagger.predict(texts))["micro"]["f1"]))
         if split == "real-dev" or args.errors:
             print(f"{split}: strict micro F1 by genre\n{genre_f1(examples, predicted)}\n")
+        if split == "real-dev":
+            print(studied_table(examples, predicted) + "\n")
         compared.append((split, *paired_bootstrap(counts["model"], counts["rules"])))
     print("### model minus rules: strict micro F1, with a 95% interval from 2000 paired bootstrap resamples of the texts")
     print("| split | difference | 95% interval | resamples where the model is not better |\n|---|---|---|---|")

@@ -41,7 +41,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HANDWRITTEN = "extra_handwritten.jsonl"
-WRITTEN = tuple(f"written_{g}.jsonl" for g in ("bulletin", "budget", "formrows", "selfeval", "workreport"))
+# the train files of the written genres (training/written.py); written_dev.jsonl is dev
+WRITTEN = tuple(sorted(p.name for p in (ROOT / "annotations").glob("written_*.jsonl") if p.name != "written_dev.jsonl"))
 
 
 def real_dev_scores(model_dir: Path) -> dict | None:
