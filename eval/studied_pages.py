@@ -1,7 +1,7 @@
 """Which real-dev passages come from pages that the writers of our training text studied.
 
 The writers of `annotations/written/` and of `training/vocab/` learned layouts and
-vocabulary from published pages (`annotations/written/pages-studied.txt`,
+vocabulary from published pages (`annotations/pages-studied.txt`,
 `training/vocab/pages.txt`). Some of those pages are also sources of real-dev
 passages. No sentence was copied (the before-stop hook checks), but a writer
 may have echoed such a page's layout or wording. So `eval.tagger` also scores
@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-LISTS = (ROOT / "annotations" / "written" / "pages-studied.txt", ROOT / "training" / "vocab" / "pages.txt")
+LISTS = (ROOT / "annotations" / "pages-studied.txt", ROOT / "training" / "vocab" / "pages.txt")
 _ADDRESS = re.compile(r"(?:https?://)?[\w.-]+\.(?:com|cn|net|org|hk|top|cc|edu\.cn)(?::\d+)?\S*|\d+\.\d+\.\d+\.\d+(?::\d+)?\S*")
 
 

@@ -82,6 +82,16 @@ def _f1(counts) -> "np.ndarray":
     return 2 * tp / (pred + gold)
 
 
+def f1_interval(counts, n: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """95% interval of strict micro F1 over texts resampled with replacement (per-text counts from `span_counts`)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(counts), size=(n, len(counts)))
+    lo, hi = np.percentile(_f1(counts[idx].sum(axis=1)), [2.5, 97.5])
+    return float(lo), float(hi)
+
+
 def paired_bootstrap(a, b, n: int = 2000, seed: int = 0) -> tuple[float, float, float, float]:
     """Micro F1 of `a` minus that of `b` (per-text counts from `span_counts`), its 95% interval over
     texts resampled with replacement, and the share of resamples in which `a` is not better."""
@@ -175,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
             counts[name] = span_counts(examples, predictions)
             print(table(f"### {split} ({len(examples)} texts, {told} with a role) — {name}",
                         score(examples, predictions)))
-            print()
+            lo, hi = f1_interval(counts[name])
+            print(f"micro F1 95% interval (2000 bootstrap resamples of the texts): {lo:.3f} … {hi:.3f}\n")
             if split == "real-dev" or args.errors:
                 print(f"{split} — {name}: error classes (eval/tagger_errors.py)\n{error_table(examples, predictions)}\n")
             unroled.append((split, name, score(examples, tagger.predict(texts))["micro"]["f1"]))
@@ -199,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         data = json.loads(ablation.read_text(encoding="utf-8"))
         print(f"### ablation (dev strict micro F1; `{data['command']}`)")
         print("(the silver and hints rows' dev figures are biased upward: the rules behind them were written with dev in view)")
+        if data.get("note"):
+            print(f"({data['note']})")
         print("| training data | dev F1 | METRIC | VALUE | TARGET | train s |")
         print("|---|---|---|---|---|---|")
         for row in data["runs"]:

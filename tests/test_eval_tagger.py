@@ -96,3 +96,26 @@ def test_temperature_lowers_the_log_loss_of_overconfident_spans():
     assert soft[0].score < sharp[0].score
     # if such spans are right half the time, the softer score has the lower log loss
     assert log_loss([(soft[0].score, True), (soft[0].score, False)]) < log_loss([(sharp[0].score, True), (sharp[0].score, False)])
+
+
+def test_f1_interval_holds_the_f1_and_narrows_to_it_without_spread(blind):
+    from eval.tagger import f1_interval
+
+    counts = span_counts(blind, [_spans(ex, drop_every=3) for ex in blind])
+    f1 = 2 * counts[:, 0].sum() / (counts[:, 1].sum() + counts[:, 2].sum())
+    lo, hi = f1_interval(counts, n=300)
+    assert lo < f1 < hi
+    perfect = span_counts(blind, [_spans(ex) for ex in blind])
+    assert f1_interval(perfect, n=100) == (1.0, 1.0)
+
+
+def test_studied_pages_match_by_host_and_last_segment():
+    from eval.studied_pages import from_studied_page, page_key
+
+    assert page_key("https://www.example.gov.cn/a/b/t2023_1.html") == ("example.gov.cn", "t2023_1.html")
+    assert page_key("example.gov.cn/…/t2023_1.html") == ("example.gov.cn", "t2023_1.html")
+    lists = ({("example.gov.cn", "t2023_1.html"), ("whole.site.cn", None)}, {"whole.site.cn"})
+    assert from_studied_page("http://m.example.gov.cn/x/t2023_1.html", lists)
+    assert not from_studied_page("http://example.gov.cn/x/t2023_2.html", lists)
+    assert from_studied_page("(title) https://whole.site.cn/any/page.htm", lists)
+    assert not from_studied_page("(no address returned by the search tool) 某县报告", lists)
