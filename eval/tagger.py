@@ -65,7 +65,7 @@ def table(title: str, scores: dict) -> str:
     return "\n".join(rows)
 
 
-def span_counts(examples, predictions) -> "np.ndarray":
+def span_counts(examples, predictions):
     """Per text: (true positives, predicted spans, gold spans), strict exact match on (start, end, label)."""
     import numpy as np
 
@@ -77,7 +77,7 @@ def span_counts(examples, predictions) -> "np.ndarray":
     return np.array(rows, dtype=float).reshape(-1, 3)
 
 
-def _f1(counts) -> "np.ndarray":
+def _f1(counts):
     tp, pred, gold = counts[..., 0], counts[..., 1], counts[..., 2]
     return 2 * tp / (pred + gold)
 
@@ -107,7 +107,6 @@ def paired_bootstrap(a, b, n: int = 2000, seed: int = 0) -> tuple[float, float, 
 def studied_table(examples, predicted: dict) -> str:
     """real-dev F1 apart on passages from pages our writers studied (eval.studied_pages) and on the rest."""
     from eval.studied_pages import from_studied_page, studied
-
     from extractor.tagger.spans import score
 
     lists = studied()
