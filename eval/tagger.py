@@ -37,24 +37,27 @@ def split_examples(name: str, real_dev: Path = REAL_DEV):
     return load_examples(split_files(name))
 
 
-def genre_f1(examples, predictions_by_tagger: dict) -> str:
-    """Strict micro F1 per genre (`eval.tagger_errors.genre`), one column per tagger."""
-    from eval.tagger_errors import GENRES, genre
+def subset_f1(examples, predicted: dict, groups, heading: str) -> str:
+    """Markdown: strict micro F1 of each tagger (columns of `predicted`) on each (title, text indices) of `groups`."""
     from extractor.tagger.spans import score
 
-    groups: dict[str, list[int]] = {}
-    for i, ex in enumerate(examples):
-        groups.setdefault(genre(ex.text), []).append(i)
-    names = list(predictions_by_tagger)
-    rows = ["| genre | passages | spans | " + " | ".join(names) + " |", "|---|---|---|" + "---|" * len(names)]
-    for g in GENRES:
-        idx = groups.get(g)
+    names = list(predicted)
+    rows = [f"| {heading} | passages | spans | " + " | ".join(names) + " |", "|---|---|---|" + "---|" * len(names)]
+    for title, idx in groups:
         if not idx:
             continue
         exs = [examples[i] for i in idx]
-        cells = [f"{score(exs, [predictions_by_tagger[n][i] for i in idx])['micro']['f1']:.3f}" for n in names]
-        rows.append(f"| {g} | {len(idx)} | {sum(len(e.entities) for e in exs)} | " + " | ".join(cells) + " |")
+        cells = [f"{score(exs, [predicted[n][i] for i in idx])['micro']['f1']:.3f}" for n in names]
+        rows.append(f"| {title} | {len(idx)} | {sum(len(e.entities) for e in exs)} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
+
+
+def genre_f1(examples, predicted: dict) -> str:
+    """Strict micro F1 per genre (`eval.tagger_errors.genre`), one column per tagger."""
+    from eval.tagger_errors import GENRES, genre
+
+    kinds = [genre(ex.text) for ex in examples]
+    return subset_f1(examples, predicted, [(g, [i for i, k in enumerate(kinds) if k == g]) for g in GENRES], "genre")
 
 
 def table(title: str, scores: dict) -> str:
@@ -107,19 +110,12 @@ def paired_bootstrap(a, b, n: int = 2000, seed: int = 0) -> tuple[float, float, 
 def studied_table(examples, predicted: dict) -> str:
     """real-dev F1 apart on passages from pages our writers studied (eval.studied_pages) and on the rest."""
     from eval.studied_pages import from_studied_page, studied
-    from extractor.tagger.spans import score
 
     lists = studied()
     seen = [from_studied_page(ex.source, lists) for ex in examples]
-    names = list(predicted)
-    rows = ["real-dev by source page: strict micro F1 (eval/studied_pages.py)",
-            "| passages | count | spans | " + " | ".join(names) + " |", "|---|---|---|" + "---|" * len(names)]
-    for title, want in (("from pages no writer studied", False), ("from pages a writer studied", True)):
-        idx = [i for i, s in enumerate(seen) if s == want]
-        exs = [examples[i] for i in idx]
-        cells = [f"{score(exs, [predicted[n][i] for i in idx])['micro']['f1']:.3f}" for n in names]
-        rows.append(f"| {title} | {len(idx)} | {sum(len(e.entities) for e in exs)} | " + " | ".join(cells) + " |")
-    return "\n".join(rows)
+    groups = [(title, [i for i, s in enumerate(seen) if s == want])
+              for title, want in (("from pages no writer studied", False), ("from pages a writer studied", True))]
+    return "real-dev by source page: strict micro F1 (eval/studied_pages.py)\n" + subset_f1(examples, predicted, groups, "passages")
 
 
 def calibration_report(args) -> int:

@@ -39,14 +39,14 @@ def features(text: str, hints) -> tuple[list[dict], list[tuple[int, int]]]:
     from extractor.tagger.encoding import chunk_tags
     from extractor.tagger.pretokenize import is_space_chunk, pretokenize
 
-    chunks = [c for c in pretokenize(text) if not is_space_chunk(text, c)]
+    all_chunks = pretokenize(text)
+    chunks = [c for c in all_chunks if not is_space_chunk(text, c)]
     word_pos: dict[int, str] = {}
     p = 0
     for w in jieba.cut(text, HMM=False):
         for k in range(len(w)):
             word_pos[p + k] = "S" if len(w) == 1 else ("B" if k == 0 else ("E" if k == len(w) - 1 else "M"))
         p += len(w)
-    all_chunks = pretokenize(text)
     hint_tags = dict(zip(all_chunks, chunk_tags(text, hints)))
     toks = [text[s:e] if not text[s:e].isdigit() else "<num>" for s, e in chunks]
     feats = []

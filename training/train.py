@@ -96,11 +96,10 @@ class HintCollator:
 
 def dev_scorer(tokenizer, examples, max_tokens: int, hints: list | None = None):
     """compute_metrics for Trainer: strict character-level scores on whole dev examples."""
-    import numpy as np
-
-    from extractor.tagger.encoding import decode, encode
+    from extractor.tagger.encoding import encode
+    from extractor.tagger.model import TokenTagger
     from extractor.tagger.roles import role_of_source
-    from extractor.tagger.spans import Span, score
+    from extractor.tagger.spans import score
 
     windows = []
     for i, ex in enumerate(examples):
@@ -117,17 +116,13 @@ def dev_scorer(tokenizer, examples, max_tokens: int, hints: list | None = None):
     pad = tokenizer.pad_token_id
 
     def compute(pred) -> dict:
-        logits = pred.predictions
-        exp = np.exp(logits - logits.max(-1, keepdims=True))
-        probs = exp / exp.sum(-1, keepdims=True)
-        predicted = [[] for _ in examples]
         queues = {key: list(ks) for key, ks in by_ids.items()}
+        rows = []
         for row, ids in enumerate(pred.inputs):
             key = tuple(int(x) for x in ids if x != pad and x != -100)
             i, w = windows[queues[key].pop(0)]
-            for s, e, lab, sc in decode(w, probs[row][: len(w.input_ids)]):
-                predicted[i].append(Span(start=s, end=e, label=lab, score=sc))
-        scores = score(examples, predicted)
+            rows.append((i, w, pred.predictions[row][: len(w.input_ids)]))
+        scores = score(examples, TokenTagger.decode(len(examples), rows))
         out = {"f1": scores["micro"]["f1"], "precision": scores["micro"]["precision"], "recall": scores["micro"]["recall"]}
         for lab in ("METRIC", "VALUE", "TARGET"):
             out[f"f1_{lab}"] = scores[lab]["f1"]

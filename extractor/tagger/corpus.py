@@ -66,6 +66,24 @@ def iter_jsonl(path: str | Path):
                 yield lineno, _loads(path, lineno, line)
 
 
+def iter_gold_texts(paths):
+    """(file, line number, text, entities as dicts) of every example in JSONL files or folders of them.
+
+    Lenient, for checks that run while a file is being written: lines that are
+    not JSON yet are skipped, and so are spans outside their text.
+    """
+    for path in paths:
+        path = Path(path)
+        for file in sorted(path.glob("*.jsonl")) if path.is_dir() else [path]:
+            for lineno, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+                try:
+                    example = json.loads(line)
+                    text, entities = example["text"], example["entities"]
+                except (ValueError, KeyError, TypeError):
+                    continue
+                yield file, lineno, text, [e for e in entities if 0 <= e["start"] < e["end"] <= len(text)]
+
+
 def read_jsonl(path: str | Path) -> list[Example]:
     return [ex for _, ex in iter_jsonl(path)]
 

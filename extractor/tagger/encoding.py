@@ -262,19 +262,25 @@ def decode(window: Window, probs, score_probs=None) -> list[tuple[int, int, str,
                           for k, c in enumerate(order)])
     spans: list[tuple[int, int, str, float]] = []
     cur: list | None = None  # [start, end, label, weakest probability]
-    for k, (c, j) in enumerate(zip(order, path)):
+
+    def continues(c: int) -> float:
+        """Probability that chunk c would have gone on with the open span (0 when none is open)."""
+        return float(score_probs[first[c]][LABEL2ID["I-" + cur[2]]]) if cur else 0.0
+
+    for c, j in zip(order, path):
         tag = LABELS[j]
         cs, ce = chunks[c]
         p = float(score_probs[first[c]][j])
         if tag == "O":
-            cur = _close(cur, spans, float(score_probs[first[c]][LABEL2ID["I-" + cur[2]]]) if cur else 0.0)
+            _close(cur, spans, continues(c))
+            cur = None
             continue
         prefix, label = tag.split("-", 1)
         if prefix == "I" and cur is not None and cur[2] == label:
             cur[1] = ce
             cur[3] = min(cur[3], p)
         else:
-            _close(cur, spans, float(score_probs[first[c]][LABEL2ID["I-" + cur[2]]]) if cur else 0.0)
+            _close(cur, spans, continues(c))
             cur = [cs, ce, label, p]
     _close(cur, spans, 0.0)
     return [(s + window.offset, e + window.offset, lab, sc) for s, e, lab, sc in spans]

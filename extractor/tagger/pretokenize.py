@@ -33,12 +33,10 @@ not `▁` `增` `▁` `长` (about 40 % fewer tokens on the annotation texts).
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import unicodedata
 from bisect import bisect_right
-from pathlib import Path
 
 __all__ = ["pretokenize", "encode_words", "is_space_chunk", "representable", "span_coverage"]
 
@@ -132,25 +130,17 @@ def span_coverage(paths) -> tuple[int, int, list[str]]:
     """Gold spans in annotation JSONL files (`text`, `entities` [{start, end, label}]) that are
     representable: (representable, total, one line per span that is not). Lines that are not
     JSON yet (a file being written) and spans outside their text are left out."""
+    from extractor.tagger.corpus import iter_gold_texts
+
     ok = total = 0
     failures = []
-    for path in paths:
-        path = Path(path)
-        files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
-        for file in files:
-            for lineno, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
-                try:
-                    example = json.loads(line)
-                    text, entities = example["text"], example["entities"]
-                except (ValueError, KeyError, TypeError):
-                    continue
-                spans = [e for e in entities if 0 <= e["start"] < e["end"] <= len(text)]
-                for e, good in zip(spans, representable(text, spans)):
-                    total += 1
-                    ok += good
-                    if not good:
-                        failures.append(f"{file.name}:{lineno} {e['label']} {text[e['start']:e['end']]!r} "
-                                        f"[{e['start']}, {e['end']}) in {text!r}")
+    for file, lineno, text, spans in iter_gold_texts(paths):
+        for e, good in zip(spans, representable(text, spans)):
+            total += 1
+            ok += good
+            if not good:
+                failures.append(f"{file.name}:{lineno} {e['label']} {text[e['start']:e['end']]!r} "
+                                f"[{e['start']}, {e['end']}) in {text!r}")
     return ok, total, failures
 
 

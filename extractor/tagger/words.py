@@ -21,11 +21,9 @@ spans the decoder cannot produce.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from functools import lru_cache
-from pathlib import Path
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _QUOTED = re.compile(r"[“\"《「『]([^“”\"《》「」『』\d０-９]{1,12})[”\"》」』]")
@@ -73,20 +71,17 @@ def glued(text: str) -> frozenset[int]:
 
 def unreachable(paths) -> tuple[int, int, list[str]]:
     """Gold spans of annotation JSONL files that start or end at a glued position: (count, total, lines)."""
+    from extractor.tagger.corpus import iter_gold_texts
+
     bad = total = 0
     lines = []
-    for path in paths:
-        path = Path(path)
-        for file in sorted(path.glob("*.jsonl")) if path.is_dir() else [path]:
-            for lineno, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
-                example = json.loads(line)
-                text = example["text"]
-                stuck = glued(text)
-                for e in example["entities"]:
-                    total += 1
-                    if e["start"] in stuck or e["end"] in stuck:
-                        bad += 1
-                        lines.append(f"{file.name}:{lineno} {e['label']} {text[e['start']:e['end']]!r}")
+    for file, lineno, text, spans in iter_gold_texts(paths):
+        stuck = glued(text)
+        for e in spans:
+            total += 1
+            if e["start"] in stuck or e["end"] in stuck:
+                bad += 1
+                lines.append(f"{file.name}:{lineno} {e['label']} {text[e['start']:e['end']]!r}")
     return bad, total, lines
 
 
