@@ -1,7 +1,7 @@
 """Strict entity scores of the shipped model and the rule baseline, and the ablation table.
 
     python -m eval.tagger [--model models/tagger] [--splits real-dev,test,dev,ood,blind|FILE.jsonl,…] [--errors]
-                          [--real-dev ../shared/real-dev/real-dev.jsonl]
+                          [--real-dev ../shared/real-dev/real-dev.jsonl] [--without GENRE,…]
 
 Scores are entity-level exact match, seqeval strict on character-level BIO
 (the guidelines' "Scoring"). Both taggers are told each text's role (goal or
@@ -35,6 +35,12 @@ def split_examples(name: str, real_dev: Path = REAL_DEV):
     if name.endswith(".jsonl"):  # one annotation file, e.g. seed_001.jsonl alone of the dev split
         return load_examples([ROOT / "annotations" / name])
     return load_examples(split_files(name))
+
+
+def _examples(split: str, args):
+    """The split's examples, less the written passages of the genres named by `--without`."""
+    without = set(filter(None, args.without.split(",")))
+    return [ex for ex in split_examples(split, args.real_dev) if ex.id.split("#")[0] not in without]
 
 
 def subset_f1(examples, predicted: dict, groups, heading: str) -> str:
@@ -132,7 +138,7 @@ def calibration_report(args) -> int:
     print("| split | spans | right | ECE at T = 1 | ECE at T = %g |\n|---|---|---|---|---|" % fitted)
     diagrams = []
     for split in args.splits.split(","):
-        examples = split_examples(split, args.real_dev)
+        examples = _examples(split, args)
         if not examples:
             continue
         runs = scored_spans(tagger, examples, [1.0, fitted])
@@ -152,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--splits", default="real-dev,test,dev,ood,blind")
     ap.add_argument("--real-dev", type=Path, default=REAL_DEV, help="the real-dev JSONL (kept outside the repository)")
     ap.add_argument("--errors", action="store_true", help="error classes by label and genre for every split")
+    ap.add_argument("--without", default="", metavar="GENRE,…",
+                    help="leave out the written passages of these genres (ids `<genre>#N`), e.g. to compare "
+                         "two runs on the dev passages both were selected on")
     ap.add_argument("--calibration", action="store_true",
                     help="only the span scores: expected calibration error and reliability diagram per split")
     args = ap.parse_args(argv)
@@ -166,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"model: {args.model} ({taggers['model'].version})\n")
     unroled, compared = [], []
     for split in args.splits.split(","):
-        examples = split_examples(split, args.real_dev)
+        examples = _examples(split, args)
         if not examples:
             where = args.real_dev if split == "real-dev" else "annotations/README.md"
             print(f"### {split}: no examples ({where} has none)\n")

@@ -119,3 +119,17 @@ def test_studied_pages_match_by_host_and_last_segment():
     assert not from_studied_page("http://example.gov.cn/x/t2023_2.html", lists)
     assert from_studied_page("(title) https://whole.site.cn/any/page.htm", lists)
     assert not from_studied_page("(no address returned by the search tool) 某县报告", lists)
+
+
+def test_without_leaves_out_the_written_passages_of_those_genres(capsys):
+    from pathlib import Path
+
+    from eval.tagger import ROOT, main
+
+    genres = sorted(p.stem for p in (ROOT / "annotations" / "written").glob("*.txt"))
+    kept = [ex for ex in split_examples("written_dev.jsonl") if ex.id.startswith("reviews#")]
+    assert kept, "written_dev.jsonl holds every fifth reviews passage"
+    main(["--model", str(Path(ROOT, "models", "tagger")), "--splits", "written_dev.jsonl",
+          "--without", ",".join(g for g in genres if g != "reviews")])
+    out = capsys.readouterr().out
+    assert f"### written_dev.jsonl ({len(kept)} texts" in out
