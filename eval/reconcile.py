@@ -118,6 +118,18 @@ def plant_sites(doc, baseline) -> list[tuple[str, object]]:
     for finding in baseline.findings:
         if finding.verdict == "supported" and finding.rule in ("narrative.claim_vs_table", "narrative.self_score"):
             sites.append(("narrative figure", finding.evidence[0].at))
+        if finding.verdict == "supported" and finding.rule == "relations.parts_sum" and len(finding.evidence) >= 3:
+            # two parts or more: the sum pins every figure (one part under its whole may move freely)
+            sites += [("narrative sum", e.at) for e in finding.evidence if e.at.block]
+        if finding.verdict == "supported" and finding.rule == "relations.share_base" and finding.evidence[0].at.block:
+            sites.append(("narrative share", finding.evidence[0].at))
+    # narrative against itself: a sentence of one paragraph is stated again in another paragraph with a
+    # changed figure (apply_plant), as reports restate results in their summary and their review sections
+    paragraphs = [b for b in doc.blocks if b.kind == "paragraph"]
+    if len(paragraphs) >= 2:
+        for c in baseline.claims:
+            if c.metric and c.at.block and c.value.value is not None and c.measure in ("growth", "share", "amount", "count"):
+                sites.append(("narrative twice", c.at))
     return sites
 
 
@@ -129,8 +141,30 @@ def _site_text(doc, at) -> str:
     return cell.text[:40] if cell else ""
 
 
+NARRATIVE_KINDS = ("narrative figure", "narrative sum", "narrative share", "narrative twice")
+
+
+def _restate(doc, at, rng) -> bool:
+    """Copy the sentence holding the figure at `at` to the end of another paragraph, with the figure changed."""
+    block = next(b for b in doc.blocks if b.id == at.block)
+    text = block.text
+    lo = max([0] + [m.end() for m in re.finditer(r"[。；;\n]", text[: at.start])])
+    hi = next((m.end() for m in re.finditer(r"[。；;\n]", text[at.end :])), len(text) - at.end) + at.end
+    new = _bump(text[at.start : at.end], rng)
+    others = [b for b in doc.blocks if b.kind == "paragraph" and b.id != block.id]
+    if new is None or not others:
+        return False
+    sentence = text[lo : at.start] + new + text[at.end : hi]
+    target = rng.choice(others)
+    head = target.text.rstrip()
+    target.text = head + ("" if head.endswith(("。", "；", ";")) else "。") + sentence.strip().rstrip("；;") + ("" if sentence.strip().endswith("。") else "。")
+    return True
+
+
 def apply_plant(doc, kind, at, rng) -> bool:
-    if kind == "narrative figure":
+    if kind == "narrative twice":
+        return _restate(doc, at, rng)
+    if kind in NARRATIVE_KINDS:
         if at.block:
             block = next(b for b in doc.blocks if b.id == at.block)
             new = _bump(block.text[at.start : at.end], rng)
@@ -174,8 +208,10 @@ def perturbation(docs, tagger, n: int, seed: int) -> list[str]:
     missed = []
     per_kind = defaultdict(lambda: [0, 0])
     per_format = defaultdict(lambda: [0, 0])
+    by_rule: dict[str, Counter] = defaultdict(Counter)
     done = attempts = 0
-    kinds = ("narrative figure", "indicator score", "budget component", "execution rate")
+    kinds = ("narrative figure", "indicator score", "budget component", "execution rate", "narrative sum", "narrative share", "narrative twice")
+    kinds = tuple(k for k in kinds if any(kind == k for v in sites.values() for kind, _ in v))
     while done < n and attempts < n * 10:
         attempts += 1
         kind = kinds[done % len(kinds)]
@@ -191,6 +227,7 @@ def perturbation(docs, tagger, n: int, seed: int) -> list[str]:
         result = extract_document(doc, tagger=tagger)
         new = {(f.rule, f.found, f.expected) for f in _problems(result.findings)} - base_sets[key]
         hit = bool(new)
+        by_rule[kind].update({r for r, _, _ in new})
         if not hit:
             missed.append(f"  {key[0][:3]}.{key[1]} {kind}: {before!r} -> {_site_text(doc, where)!r}")
         per_kind[kind][0] += hit
@@ -198,11 +235,12 @@ def perturbation(docs, tagger, n: int, seed: int) -> list[str]:
         per_format[key[1]][0] += hit
         per_format[key[1]][1] += 1
         done += 1
-    lines = ["| planted figure | detected | plants | rate |", "|---|---|---|---|"]
+    lines = ["| planted figure | detected | plants | rate | rules that found it (plants) |", "|---|---|---|---|---|"]
     for kind in kinds:
         h, t = per_kind[kind]
         if t:
-            lines.append(f"| {kind} | {h} | {t} | {h / t:.3f} |")
+            rules = ", ".join(f"{r} {c}" for r, c in by_rule[kind].most_common(3))
+            lines.append(f"| {kind} | {h} | {t} | {h / t:.3f} | {rules} |")
     hits = sum(v[0] for v in per_kind.values())
     lines.append(f"| all | {hits} | {done} | {hits / max(1, done):.3f} |")
     if missed:
@@ -217,7 +255,7 @@ def perturbation(docs, tagger, n: int, seed: int) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--plants", type=int, default=240)
+    ap.add_argument("--plants", type=int, default=350)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--tagger", default="rules", help="rules (fast, the default here), model, or a model directory")
     args = ap.parse_args(argv)

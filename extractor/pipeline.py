@@ -1,4 +1,4 @@
-"""One file in, one `Extraction` out: ingest -> forms -> tagger -> claims (-> reconcile)."""
+"""One file in, one `Extraction` out: ingest -> forms -> tagger -> claims -> facts, relations (-> reconcile)."""
 
 from __future__ import annotations
 
@@ -21,13 +21,17 @@ def extract(path: str | Path, tagger: str | object = "default", all_verdicts: bo
 
 
 def extract_document(doc: Document, tagger: str | object = "default", all_verdicts: bool = False) -> Extraction:
-    from extractor.narrative import find_ratings, get_tagger, narrative_claims
+    from extractor.facts import fact_table
+    from extractor.narrative import find_ratings, get_tagger, narrative_claims, narrative_texts
+    from extractor.relations import find_relations
 
     forms = read_forms(doc)
     claims = []
     if tagger != "none":
         tagger_obj = get_tagger(str(tagger)) if isinstance(tagger, (str, Path)) else tagger
         claims = narrative_claims(doc, forms.indicators, tagger_obj)
+    units = narrative_texts(doc, forms.indicators)
+    facts = fact_table(doc, units, claims)
     src = doc.source
     result = Extraction(
         source=SourceInfo(path=src.path, sha256=src.sha256, format=src.format, pages=src.pages, ocr=src.ocr),
@@ -43,6 +47,8 @@ def extract_document(doc: Document, tagger: str | object = "default", all_verdic
         basic_data=forms.basic_data,
         claims=claims,
         ratings=find_ratings(doc),
+        facts=facts,
+        relations=find_relations(units, facts),
         warnings=doc.warnings + forms.warnings,
     )
     result.findings = reconcile(result, all_verdicts=all_verdicts)

@@ -843,3 +843,35 @@ def _whole_cell(t: str, f: _Fig) -> bool:
     """The figure is all of the cell, but for a comparator word before it."""
     head = t[: f.start].rstrip()
     return (not head or _LEAD_WORD_RE.fullmatch(head) is not None) and not t[f.end :].strip()
+
+
+# ---------------------------------------------------------------------------
+# Broken figures
+# ---------------------------------------------------------------------------
+
+_UNIT_AHEAD = r"(?=\s*(?:[%％‰]|[万亿]?元|个百分点))"
+# Each pattern needs a unit right after the figure, so that list numbers (3.1.2), dates (2021.12.31),
+# version strings and codes never look broken.
+_MALFORMED = (
+    (re.compile(rf"(?<![\d.．])[0-9０-９]+[.．]{_UNIT_AHEAD}"), "小数点后没有数字"),
+    (re.compile(rf"(?<![\d.．])[0-9０-９]+[.．]{{2,}}[0-9０-９]+{_UNIT_AHEAD}"), "小数点重复"),
+    (re.compile(rf"(?<![\d.．])[0-9０-９]+[.．][0-9０-９]+[.．][0-9０-９]+{_UNIT_AHEAD}"), "一个数中有两个小数点"),
+    (re.compile(rf"(?<![\dA-Za-z])[0-9０-９]+[OoIl][0-9０-９]+(?:[.．][0-9０-９]+)?{_UNIT_AHEAD}"), "数字中夹有字母"),
+    (re.compile(rf"(?<![\d,，])[0-9０-９]{{1,3}}[,，][0-9０-９]{{1,2}}(?:[.．][0-9０-９]+)?{_UNIT_AHEAD}"), "千分位逗号位置不对"),
+)
+
+
+def find_malformed(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, why) of every figure written broken: `46.%`, `12O5万元`, `3..5%`, `1,23万元`.
+
+    The span covers the digits only (the unit follows it); `why` is a short reason in Chinese.
+    """
+    out: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, why in _MALFORMED:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            out.append((m.start(), m.end(), why))
+    return sorted(out)

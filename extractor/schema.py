@@ -137,6 +137,38 @@ class Claim(BaseModel):
     metric_at: list[int] | None = Field(default=None, description="the metric's [start, end] in the same block")
 
 
+class Fact(BaseModel):
+    """One figure of the document, wherever it stands: a table cell or a figure in the text."""
+
+    id: str = Field(description="x1, x2 … in document order: tables first, then text")
+    source: Literal["table", "text"]
+    name: str | None = Field(default=None, description="what the figure measures: the row label of a cell, the words before a figure in its clause")
+    column: str | None = Field(default=None, description="table: the column header(s) above the cell, joined with /")
+    metric: str | None = Field(default=None, description="text: the METRIC the tagger paired the figure with")
+    value: Quantity
+    measure: Literal["growth", "share", "difference", "change", "amount", "count", "score", "level"] | None = None
+    kind: Literal["actual", "target"] | None = Field(default=None, description="target or actual where the column or the tagger says so")
+    period: str | None = None
+    sentence: str | None = Field(default=None, description="text: the sentence the figure stands in")
+    before: str | None = Field(default=None, description="text: the words from the last 。 or ； up to the figure")
+    after: str | None = Field(default=None, description="text: the words from the figure to the next 。 or ；")
+    malformed: str | None = Field(default=None, description="why the figure as written is broken (46.%, 12O5万元), else null")
+    at: At
+
+
+class Relation(BaseModel):
+    """A relation the document states between its figures (fact ids), read from its words."""
+
+    kind: Literal["parts", "share", "product"]
+    total: str | None = Field(default=None, description="parts: the whole the 其中 list breaks down; product: the stated result")
+    parts: list[str] = Field(default_factory=list, description="parts: the items; product: the count and the rate")
+    share: str | None = Field(default=None, description="share: the percentage")
+    base: str | None = Field(default=None, description="share: the figure the base names, null when the document states none")
+    base_name: str | None = Field(default=None, description="share: the base as written (基本支出)")
+    text: str = Field(description="the words the relation was read from")
+    at: At
+
+
 class Rating(BaseModel):
     """A stated 评价等次 (优/良/中/差, 优秀/良好/合格 …)."""
 
@@ -184,6 +216,8 @@ class Extraction(BaseModel):
     basic_data: BasicData | None = None
     claims: list[Claim] = Field(default_factory=list)
     ratings: list[Rating] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list, description="every figure of every table and of the text (extractor.facts)")
+    relations: list[Relation] = Field(default_factory=list, description="sums, shares and products the text states (extractor.relations)")
     findings: list[Finding] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
 

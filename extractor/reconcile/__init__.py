@@ -2,7 +2,7 @@
 
 `reconcile(extraction)` runs every registered rule (see `core.rule`) and
 returns their findings numbered f1, f2 … in a stable order: rules in
-registration order (funds, scores, basic_data), each rule's findings in the
+registration order (funds, scores, basic_data, narrative, relations, figures), each rule's findings in the
 order it makes them. Without `all_verdicts` only problems are returned
 (verdict `contradicted`, or severity warning/error such as an actual that
 is not a measurement); `supported` findings and `info` remarks that a
@@ -10,7 +10,8 @@ figure could not be checked are written with `all_verdicts=True`. A rule that ra
 becomes an `info` finding naming the rule.
 
 Rules compare figures the forms reader extracted (funds, indicators, totals,
-basic_data); they never parse text or tables. Tolerance follows displayed
+basic_data), the claims, and the fact table with its relations
+(extractor.facts, extractor.relations); they never parse text or tables. Tolerance follows displayed
 precision (`tolerance`).
 """
 
@@ -21,6 +22,7 @@ from collections.abc import Iterable
 from extractor.reconcile import basic_data as _basic_data  # noqa: F401  (registers rules)
 from extractor.reconcile import funds as _funds  # noqa: F401
 from extractor.reconcile import narrative as _narrative  # noqa: F401
+from extractor.reconcile import relations as _relations  # noqa: F401
 from extractor.reconcile import scores as _scores  # noqa: F401
 from extractor.reconcile.core import RULES, rule
 from extractor.reconcile.ocr import annotate as annotate_ocr
@@ -29,7 +31,7 @@ from extractor.schema import Extraction, Finding
 __all__ = ["RULES", "reconcile", "rule"]
 
 # Report order: money first, then scores, then the basic-data table.
-_ORDER = ("funds.", "scores.", "basic_data.", "narrative.")
+_ORDER = ("funds.", "scores.", "basic_data.", "narrative.", "relations.", "figures.")
 
 
 def _ordered(names: Iterable[str]) -> list[str]:

@@ -5,7 +5,8 @@
 - `narrative.self_score`: the scores the text states (自评综合得分, 产出指标类得分,
   预算执行率得分) against the form's 总分, level sums and budget-row score;
 - `narrative.restated`: one metric stated twice, same kind and measure and
-  period, with different figures;
+  period, with different figures; or one sentence stated twice word for word
+  with a different figure (the fact table's words around each figure);
 - `narrative.unit_outlier`: an amount in 元 among amounts in 万元 in the same
   sentence (a lost 万 changes the figure ten-thousandfold);
 - `narrative.rating_band`: the stated 评价等次 against the score bands;
@@ -20,7 +21,7 @@ from collections import defaultdict
 from extractor.reconcile.core import finding, rule
 from extractor.reconcile.linking import Candidate, candidates, canonical, link
 from extractor.reconcile.tolerance import decimals, half_unit
-from extractor.schema import Claim, Evidence, Extraction
+from extractor.schema import Claim, Evidence, Extraction, Fact
 
 COMPARABLE = ("growth", "share", "amount", "count", "score", "level")
 BANDS = (("优", 90.0), ("良", 80.0), ("中", 60.0), ("差", 0.0))
@@ -87,8 +88,14 @@ _GENERIC = {"企业", "项目", "投资", "资金", "支出", "收入", "人数"
 
 @rule("narrative.restated")
 def restated(ex: Extraction):
-    """Conservative on purpose: the same words before the same metric in two places
-    (so the same subject), outside breakdown sentences, with different figures."""
+    """One quantity stated twice with different figures. Two ways to know it is the same quantity:
+
+    - the same words before the same metric (so the same subject), outside breakdown sentences,
+      same kind, measure and period (conservative on purpose: a metric alone does not say whose);
+    - the same words around the figure, from the last 。 or ； before it to the next one after it
+      (a sentence restated word for word in another section, only its figure changed).
+    """
+    reported: set[tuple] = set()
     groups: dict[tuple, list[Claim]] = defaultdict(list)
     for c in ex.claims:
         if not c.metric or c.measure not in COMPARABLE or c.value.value is None or c.value.comparator is not None:
@@ -106,12 +113,44 @@ def restated(ex: Extraction):
         if len(values) < 2:
             continue
         first, *others = list(values.values())
+        reported |= {(c.at.block, c.at.start) for c in values.values()}
         texts = "、".join(c.value.text for c in values.values())
         yield finding(
             "warning", "contradicted",
             f"正文多处给出“{first.metric}”的不同数值：{texts}（{'目标' if kind == 'target' else '实际'}，同一表述）",
             expected=first.value.text, found=others[0].value.text,
             evidence=[_claim_evidence(c) for c in values.values()],
+        )
+    yield from _restated_words(ex, reported)
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# words around a figure that make a sentence unmistakably the same one: 全市48家企业与…开展联合技术攻关 has 17
+_SAME_WORDS = 8
+
+
+def _restated_words(ex: Extraction, reported: set[tuple]):
+    groups: dict[tuple, list[Fact]] = defaultdict(list)
+    for f in ex.facts:
+        # paragraphs only: table cells repeat one template per project with each project's own figures
+        if f.source != "text" or f.at.block is None or f.value.value is None or f.before is None:
+            continue
+        before, after = re.sub(r"\s+", "", f.before), re.sub(r"\s+", "", f.after or "")
+        if len(_CJK.findall(before + after)) < _SAME_WORDS:
+            continue
+        groups[(before, after, f.value.unit, f.value.comparator, f.measure)].append(f)
+    for items in groups.values():
+        values: dict[float, Fact] = {}
+        for f in items:
+            values.setdefault(f.value.value, f)
+        if len(values) < 2 or all((f.at.block, f.at.start) in reported for f in values.values()):
+            continue
+        shown = list(values.values())
+        yield finding(
+            "warning", "contradicted",
+            f"同一句话在正文中出现多次而数字不同：{'、'.join(f.value.text for f in shown)}：“{shown[0].before[-30:]}{shown[0].value.text}…”",
+            expected=shown[0].value.text, found=shown[1].value.text,
+            evidence=[Evidence(text=f.value.text, at=f.at) for f in shown],
         )
 
 

@@ -1,0 +1,213 @@
+"""Rules over the relations the text states (extractor.relations) and over broken figures.
+
+- `relations.parts_sum`: the parts of a 其中 list against their whole. Parts
+  are entered, the whole may be a rounded display, so the sum is held to the
+  whole's displayed precision (tolerance.py). More than the whole is an
+  error; less is a warning when two or more parts are listed (a list may stop
+  short on purpose, but then it rarely names two parts and leaves a gap). A
+  list whose first k≥2 parts already make the whole is consistent: the
+  figures after them belong to the next clause.
+- `relations.share_base`: `A，占B的N%` against A/B; when it disagrees, the
+  figure of the document that N% is a share of (the likely base) is named.
+- `relations.product`: `C人，每人R元，共计T元` against C×R; a power of ten
+  between the two names a unit slip (元 for 万元).
+- `figures.malformed`: a figure written broken (`46.%`, `12O5万元`).
+
+Where a difference is one digit in one figure, the message says which figure
+and what it would be (`one_digit_apart`).
+"""
+
+from __future__ import annotations
+
+import math
+
+from extractor.reconcile.core import finding, rule
+from extractor.reconcile.tolerance import decimals, fmt, half_unit, sum_agrees
+from extractor.relations import dimension
+from extractor.schema import Evidence, Extraction, Fact
+
+
+def _facts(ex: Extraction) -> dict[str, Fact]:
+    return {f.id: f for f in ex.facts}
+
+
+def _ev(f: Fact) -> Evidence:
+    return Evidence(text=f.value.text, at=f.at)
+
+
+def _in(f: Fact, unit: str | None) -> float | None:
+    """The fact's value in `unit` (the same dimension), or as written when units are absent."""
+    if f.value.value is None:
+        return None
+    if unit is None or f.value.unit is None or f.value.unit == unit:
+        return f.value.value
+    return f.value.scaled(unit)
+
+
+def _label(f: Fact) -> str:
+    if f.source == "table":
+        column = (f.column or "").split("/")[-1]
+        return "表中" + "·".join(x for x in (f.name, column) if x) if f.name or column else "表中数"
+    # the clause's words (全年支出, 局机关) say more than the tagger's shortest noun phrase, unless they run long
+    if f.name and len(f.name) <= 16:
+        return f.name
+    return f.metric or f.name or "（未命名）"
+
+
+def one_digit_apart(a: float, b: float, d: int) -> bool:
+    """Are `a` and `b`, shown at d decimals, the same number with exactly one digit changed?"""
+    x, y = fmt(a, d), fmt(b, d)
+    return a >= 0 and b >= 0 and len(x) == len(y) and sum(p != q for p, q in zip(x, y)) == 1
+
+
+def _same_as_elsewhere(ex: Extraction, value: float, tol: float, unit: str | None, skip: set[str]) -> Fact | None:
+    """A money figure elsewhere in the document (text first) that `value` equals within `tol` and its own rounding."""
+    for f in sorted(ex.facts, key=lambda f: f.source != "text"):
+        if f.id in skip or f.malformed or f.measure != "amount" and f.source == "text":
+            continue
+        v = _in(f, unit)
+        if v is None or dimension(f.value.unit or unit) != dimension(unit):
+            continue
+        if abs(v - value) <= tol + half_unit(decimals(f.value.text)) + 1e-9 and v != 0:
+            return f
+    return None
+
+
+@rule("relations.parts_sum")
+def parts_sum(ex: Extraction):
+    facts = _facts(ex)
+    for rel in ex.relations:
+        if rel.kind != "parts":
+            continue
+        total, parts = facts.get(rel.total), [facts[p] for p in rel.parts if p in facts]
+        unit = total.value.unit if total else None
+        values = [(_in(p, unit), decimals(p.value.text)) for p in parts]
+        if total is None or total.value.value is None or any(v is None for v, _ in values):
+            continue
+        d_total = decimals(total.value.text)
+        full = sum_agrees(total.value.value, d_total, values)
+        prefix = any(sum_agrees(total.value.value, d_total, values[:k]) for k in range(2, len(values)))
+        s = math.fsum(v for v, _ in values)
+        d_sum = max([d_total] + [d for _, d in values])
+        names = "、".join(f"{_label(p)}{p.value.text}" for p in parts)
+        evidence = [_ev(total)] + [_ev(p) for p in parts]
+        if full or prefix or (s < total.value.value and len(parts) < 2):
+            yield finding("info", "supported", f"“{_label(total)}”{total.value.text}与其中各项（{names}）相符",
+                          expected=total.value.text, found=fmt(s, d_sum), evidence=evidence)
+            continue
+        gap = total.value.value - s
+        hints = []
+        rounding = abs(gap) <= len(parts) * half_unit(max(d for _, d in values)) + 1e-9
+        elsewhere = None if rounding else _same_as_elsewhere(ex, s, len(parts) * half_unit(max(d for _, d in values)), unit, {total.id, *rel.parts})
+        if elsewhere is not None and _in(elsewhere, unit) != total.value.value:
+            hints.append(f"各项合计恰与“{_label(elsewhere)}”{elsewhere.value.text}相当，疑为其分项")
+        typos = [p for p, (v, dv) in zip(parts, values) if one_digit_apart(v, v + gap, dv)]
+        if len(typos) == 1 and not rounding:  # one part explains it, and rounding does not
+            typo = typos[0]
+            hints.append(f"若“{_label(typo)}”为{fmt(_in(typo, unit) + gap, decimals(typo.value.text))}则相符，疑为笔误")
+        over = s > total.value.value
+        yield finding(
+            "warning" if rounding or not over else "error", "contradicted",
+            f"“{_label(total)}”为{total.value.text}，其中各项（{names}）合计{fmt(s, d_sum)}{unit or ''}，"
+            f"{'超出' if over else '少'}{fmt(abs(gap), d_sum)}{unit or ''}"
+            + (f"（{'；'.join(hints)}）" if hints else "") + f"：“{rel.text[:80]}”",
+            expected=total.value.text, found=fmt(s, d_sum), evidence=evidence,
+        )
+
+
+def _share_ok(a: float, da: int, b: float, db: int, pct: float, dp: int) -> bool:
+    if b == 0:
+        return False
+    computed = a / b * 100
+    # the share is computed from the two amounts as displayed: their rounding moves it too
+    tol = half_unit(dp) + 100 * (half_unit(da) / abs(b) + abs(a) * half_unit(db) / b**2) + 1e-9
+    return abs(computed - pct) <= tol
+
+
+@rule("relations.share_base")
+def share_base(ex: Extraction):
+    facts = _facts(ex)
+    for rel in ex.relations:
+        if rel.kind != "share":
+            continue
+        share, part = facts.get(rel.share), facts.get(rel.parts[0]) if rel.parts else None
+        base = facts.get(rel.base) if rel.base else None
+        if share is None or part is None or share.malformed or share.value.value is None:
+            continue
+        pct, dp = share.value.value, decimals(share.value.text)
+        if base is None:
+            yield finding("info", "unverifiable", f"“占{rel.base_name}{share.value.text}”：文中没有找到“{rel.base_name}”的金额，无法核对",
+                          found=share.value.text, evidence=[_ev(share), _ev(part)])
+            continue
+        unit = base.value.unit
+        a, b = _in(part, unit), _in(base, unit)
+        if a is None or b is None or b == 0:
+            continue
+        da, db = decimals(part.value.text), decimals(base.value.text)
+        evidence = [_ev(share), _ev(part), _ev(base)]
+        if _share_ok(a, da, b, db, pct, dp):
+            yield finding("info", "supported", f"“{_label(part)}”{part.value.text}占“{rel.base_name}”{base.value.text}的{share.value.text}，相符",
+                          expected=share.value.text, found=share.value.text, evidence=evidence)
+            continue
+        computed = a / b * 100
+        likely = None
+        for f in sorted(ex.facts, key=lambda f: f.source != "text"):
+            if f.id in (part.id, base.id, share.id) or f.malformed or f.measure != "amount":
+                continue
+            x = _in(f, unit)
+            if x and dimension(f.value.unit or unit) == "money" and _share_ok(a, da, x, decimals(f.value.text), pct, dp):
+                likely = f
+                break
+        hint = (f"；{share.value.text}是{part.value.text}与“{_label(likely)}”{likely.value.text}之比，疑为占{_label(likely)}的比例"
+                if likely is not None else "")
+        if likely is not None:
+            evidence.append(_ev(likely))
+        yield finding(
+            "error", "contradicted",
+            f"“{_label(part)}”{part.value.text}占“{rel.base_name}”（{base.value.text}）的比例写作{share.value.text}，"
+            f"按两数计算为{computed:.{max(dp, 1)}f}%{hint}",
+            expected=f"{computed:.{max(dp, 1)}f}%", found=share.value.text, evidence=evidence,
+        )
+
+
+@rule("relations.product")
+def product(ex: Extraction):
+    facts = _facts(ex)
+    for rel in ex.relations:
+        if rel.kind != "product":
+            continue
+        total = facts.get(rel.total)
+        count, rate = (facts.get(p) for p in rel.parts)
+        if total is None or count is None or rate is None or total.value.comparator is not None:
+            continue
+        r = _in(rate, total.value.unit)
+        if r is None or count.value.value is None or total.value.value is None:
+            continue
+        expected = count.value.value * r
+        d = decimals(total.value.text)
+        evidence = [_ev(count), _ev(rate), _ev(total)]
+        if abs(expected - total.value.value) <= half_unit(d) + 1e-9 * max(1.0, abs(expected)):
+            yield finding("info", "supported", f"{count.value.text}×{rate.value.text}＝{total.value.text}，相符",
+                          expected=total.value.text, found=total.value.text, evidence=evidence)
+            continue
+        hint = ""
+        if total.value.value and expected:
+            ratio = expected / total.value.value
+            power = round(math.log10(abs(ratio))) if ratio > 0 else 0
+            if power and math.isclose(ratio, 10.0**power, rel_tol=10 ** -max(d, 2)):
+                hint = f"，相差{10 ** abs(power):g}倍，疑为单位写错"
+        shown = fmt(expected, max(d, decimals(rate.value.text)))
+        yield finding(
+            "error", "contradicted",
+            f"{count.value.text}×{rate.value.text}应为{shown}{total.value.unit or ''}，文中写作{total.value.text}{hint}：“{rel.text[:80]}”",
+            expected=f"{shown}{total.value.unit or ''}", found=total.value.text, evidence=evidence,
+        )
+
+
+@rule("figures.malformed")
+def malformed(ex: Extraction):
+    for f in ex.facts:
+        if f.malformed:
+            where = f"“{f.sentence[:60]}”" if f.sentence else f"表{f.at.table}第{(f.at.row or 0) + 1}行"
+            yield finding("warning", "contradicted", f"数字“{f.value.text}”书写有误（{f.malformed}）：{where}",
+                          expected="完整的数字", found=f.value.text, evidence=[_ev(f)])

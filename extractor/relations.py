@@ -1,0 +1,210 @@
+"""Relations the text states between its figures, read from its words.
+
+- parts: `全年支出7125.61万元，其中基本支出2195.62万元，项目支出4929.99万元`: the
+  figures after 其中 (to the end of the sentence or the next 其中, outside
+  brackets, of the whole's dimension, not changes such as 比上年增加5万元) are
+  parts of the last such figure before 其中 in the sentence; when the parts
+  name their base (`占基本支出的17.83%`) and nothing before 其中 does, the
+  base is the whole.
+- share: `工资福利支出1270.44万元，占基本支出的17.83%`: the percentage, the
+  amount before it in its sentence, and the figure the base names (the
+  nearest figure named 基本支出 before it in the text, else anywhere in the
+  text, else in a table), with 总支出 ~ 全年支出 ~ 支出合计 and the like.
+- product: `200人，每人500元，共计10万元`: a count, a rate per counted thing
+  and a total in one sentence.
+
+The relations are found from structure (其中, 占…的, 每人 … 共计) and the
+units of the figures, never from the seeds' names. Nothing is compared here:
+`extractor.reconcile.relations` checks them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from extractor.document import At
+from extractor.quantity import _SCALES
+from extractor.schema import Fact, Relation
+
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_CHANGE_WORDS = re.compile(r"(比上年|较上年|比去年|较去年|同比|较年初|比年初|较预算|比预算|增加|减少|下降|增长|节约|超支|结余|结转|压减|降低|上升|减支|增支)[了为]?\s*$")
+_SHARE_BEFORE = re.compile(r"占(?P<base>[^，,；;。：:%占（）()]{0,20}?)(?:的)?(?:比重|比例|份额)?(?:为|达到|达|约|是)?\s*$")
+_RATE_BEFORE = re.compile(r"每(?P<per>[人户名个家所亩位辆台件项次村校])(?:每?(?:年|月|天|日|季度?))?(?:标准|补助|补贴|发放|按)?[为按计]?\s*$")
+_TOTAL_BEFORE = re.compile(r"(共计|合计|总计|累计|总额|共|计)(?:为|达到|达|发放|支出|拨付|下达|安排|金额)?\s*$")
+_COUNT_OF = {"人": ("人", "名", "人次"), "名": ("人", "名"), "户": ("户",), "个": ("个",), "家": ("家",), "所": ("所",),
+             "亩": ("亩",), "位": ("人", "名", "位"), "辆": ("辆",), "台": ("台",), "件": ("件",), "项": ("项",),
+             "次": ("次", "人次"), "村": ("个", "村"), "校": ("所", "个")}
+# names of the same whole: a base written 总支出 is stated elsewhere as 全年支出 or 支出合计
+_SAME_WHOLE = (
+    ("总支出", "全年支出", "支出合计", "本年支出", "支出总额", "全部支出", "年度支出", "支出总计", "本年支出合计", "整体支出"),
+    ("总收入", "全年收入", "收入合计", "本年收入", "收入总额", "全部收入", "年度收入", "收入总计", "本年收入合计"),
+    ("总预算", "全年预算", "预算合计", "预算总额", "年度预算", "全年预算数"),
+)
+
+
+def dimension(unit: str | None) -> str | None:
+    """money, ratio, count:人 …: figures of one dimension can be added and compared (unknown units: themselves)."""
+    if unit is None:
+        return None
+    scale = _SCALES.get("%" if unit == "％" else unit)
+    return scale[1] if scale else f"unit:{unit}"
+
+
+def _name_key(name: str | None) -> str:
+    return re.sub(r"[“”\"'‘’\s的]", "", name or "")
+
+
+def names_base(name: str | None, base: str) -> bool:
+    """Does a figure's name say it is the base `base`? (2021年基本支出 is 基本支出; 全年支出 is 总支出)."""
+    n, b = _name_key(name), _name_key(base)
+    if not n or not b:
+        return False
+    if n == b or (n.endswith(b) and len(b) >= 2) or (b.startswith("总") and n == b[1:]):
+        return True
+    for group in _SAME_WHOLE:
+        if any(b.endswith(g) or g.endswith(b) for g in group if len(b) >= 2) and any(n.endswith(g) for g in group):
+            return True
+    return False
+
+
+def _in_brackets(text: str, lo: int, pos: int) -> bool:
+    depth = 0
+    for ch in text[lo:pos]:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+    return depth > 0
+
+
+def _is_part_candidate(text: str, f: Fact) -> bool:
+    q = f.value
+    if q.value is None or q.comparator is not None or q.low is not None or f.malformed:
+        return False
+    return not _CHANGE_WORDS.search(text[max(0, f.at.start - 8) : f.at.start])
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    lo = max((m.end() for m in _SENTENCE_END.finditer(text, 0, pos)), default=0)
+    m = _SENTENCE_END.search(text, pos)
+    return lo, m.start() if m else len(text)
+
+
+def _parts(text: str, facts: list[Fact], at: At, all_facts: list[Fact]) -> list[Relation]:
+    out: list[Relation] = []
+    marks = [m for m in re.finditer(r"其中", text)]
+    for i, m in enumerate(marks):
+        lo, hi = _sentence_bounds(text, m.start())
+        # a 其中 list runs past a full stop only when its parts keep the sentence's form (…；…。) — not here:
+        # the scope ends at the sentence end or at the next 其中
+        if i + 1 < len(marks) and marks[i + 1].start() < hi:
+            hi = marks[i + 1].start()
+        after = [f for f in facts if m.end() <= f.at.start < hi and _is_part_candidate(text, f)
+                 and not _in_brackets(text, m.end(), f.at.start)]
+        before = [f for f in facts if lo <= f.at.start < m.start() and _is_part_candidate(text, f)]
+        if not after:
+            continue
+        dim = dimension(after[0].value.unit)
+        if dim is None or dim in ("ratio", "pp"):
+            continue
+        parts = [f for f in after if dimension(f.value.unit) == dim]
+        total = next((f for f in reversed(before) if dimension(f.value.unit) == dim), None)
+        if total is None:
+            bases = {b for f in parts if (b := _share_base_after(text, f, hi))}
+            if len(bases) == 1:
+                base = bases.pop()
+                total = next((f for f in reversed([f for f in facts if f.at.start < m.start()]) if names_base(f.name, base)
+                              and dimension(f.value.unit) == dim), None)
+        if total is None or not parts:
+            continue
+        first = total.at.start if total.at.start >= lo else m.start()  # a whole found by its name may stand sentences earlier
+        out.append(Relation(kind="parts", total=total.id, parts=[f.id for f in parts], text=text[first : parts[-1].at.end],
+                            at=at.model_copy(update={"start": first, "end": parts[-1].at.end})))
+    return out
+
+
+def _share_base_after(text: str, part: Fact, hi: int) -> str | None:
+    """`1270.44万元，占基本支出的17.83%` -> 基本支出: the base the share right after a part names."""
+    m = re.match(r"\s*[,，]?\s*占(?P<base>[^，,；;。：:%占（）()\d]{1,20}?)(?:的)?(?:比重|比例|份额)?(?:为|达到|达|约|是)?\s*\d", text[part.at.end : hi])
+    return m["base"] if m else None
+
+
+def _shares(text: str, facts: list[Fact], at: At, all_facts: list[Fact]) -> list[Relation]:
+    out: list[Relation] = []
+    for k, f in enumerate(facts):
+        if f.value.unit not in ("%",) or f.value.value is None or f.value.low is not None:
+            continue
+        lo = max(0, f.at.start - 30)
+        m = _SHARE_BEFORE.search(text[lo : f.at.start])
+        if not m or not m["base"] or len(_name_key(m["base"])) < 2:
+            continue
+        base_name = m["base"]
+        s_lo, _ = _sentence_bounds(text, f.at.start)
+        seg_lo = max([s_lo] + [x.end() for x in re.finditer(r"[；;]", text[: lo + m.start()])])
+        part = next((p for p in reversed(facts[:k]) if p.at.start >= seg_lo and dimension(p.value.unit) == "money"
+                     and _is_part_candidate(text, p)), None)
+        if part is None:
+            continue
+        base = _find_base(base_name, f, facts, all_facts, part)
+        out.append(Relation(kind="share", share=f.id, parts=[part.id], base=base.id if base else None, base_name=base_name,
+                            text=text[part.at.start : f.at.end], at=at.model_copy(update={"start": part.at.start, "end": f.at.end})))
+    return out
+
+
+def _find_base(base_name: str, share: Fact, facts: list[Fact], all_facts: list[Fact], part: Fact) -> Fact | None:
+    """The figure `base_name` names: nearest before the share in its text, then the rest of the text, then tables."""
+    def ok(x: Fact) -> bool:
+        return x.id != part.id and dimension(x.value.unit) == "money" and x.value.value is not None and not x.malformed \
+            and x.measure == "amount" and names_base(x.name, base_name)
+
+    before = [x for x in facts if x.at.start < share.at.start and ok(x)]
+    if before:
+        return before[-1]
+    text_any = [x for x in all_facts if x.source == "text" and ok(x)]
+    if text_any:
+        return text_any[0]
+    return next((x for x in all_facts if x.source == "table" and ok(x)), None)
+
+
+def _products(text: str, facts: list[Fact], at: At) -> list[Relation]:
+    out: list[Relation] = []
+    done: set[tuple[int, int]] = set()
+    for f in facts:
+        m = _RATE_BEFORE.search(text[max(0, f.at.start - 14) : f.at.start])
+        if not m or dimension(f.value.unit) != "money" or f.value.value is None:
+            continue
+        lo, hi = _sentence_bounds(text, f.at.start)
+        if (lo, hi) in done:
+            continue
+        inside = [x for x in facts if lo <= x.at.start < hi and x.id != f.id and x.value.value is not None and not x.malformed]
+        counts = [x for x in inside if x.value.unit in _COUNT_OF.get(m["per"], ()) and x.value.comparator is None]
+        totals = [x for x in inside if x.at.start > f.at.start and dimension(x.value.unit) == "money"
+                  and _TOTAL_BEFORE.search(text[max(0, x.at.start - 6) : x.at.start])]
+        rates = [x for x in inside if dimension(x.value.unit) == "money"
+                 and _RATE_BEFORE.search(text[max(0, x.at.start - 14) : x.at.start])]
+        if len(counts) != 1 or len(totals) != 1 or rates:
+            continue  # two counts or two rates: which multiplies which is not clear from the words
+        done.add((lo, hi))
+        count, total = counts[0], totals[0]
+        first = min(count.at.start, f.at.start)
+        out.append(Relation(kind="product", total=total.id, parts=[count.id, f.id], text=text[first : total.at.end],
+                            at=at.model_copy(update={"start": first, "end": total.at.end})))
+    return out
+
+
+def find_relations(units: list[tuple[str, At, str | None]], facts: list[Fact]) -> list[Relation]:
+    """Every relation of every narrative unit, in document order."""
+    by_unit: dict[tuple, list[Fact]] = defaultdict(list)
+    for f in facts:
+        if f.source == "text":
+            by_unit[(f.at.block, f.at.table, f.at.row, f.at.col)].append(f)
+    out: list[Relation] = []
+    for text, at, _role in units:
+        mine = sorted(by_unit.get((at.block, at.table, at.row, at.col), []), key=lambda f: f.at.start)
+        if not mine:
+            continue
+        out.extend(_parts(text, mine, at, facts))
+        out.extend(_shares(text, mine, at, facts))
+        out.extend(_products(text, mine, at))
+    return out

@@ -1,0 +1,149 @@
+"""The fact table, the relations the text states (其中, 占…的, 每人…共计), broken figures, restatements."""
+
+import pytest
+from conftest import extracted
+
+from extractor.pipeline import extract
+from extractor.quantity import find_malformed
+from extractor.reconcile.relations import one_digit_apart
+
+
+def _run(tmp_path, text, name="report.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return extract(path, tagger="none", all_verdicts=True)
+
+
+def _found(ex, rule):
+    return [f for f in ex.findings if f.rule == rule]
+
+
+def _problems(ex, rule):
+    return [f for f in _found(ex, rule) if f.verdict == "contradicted"]
+
+
+def test_parts_that_add_to_the_whole_are_supported(tmp_path):
+    ex = _run(tmp_path, "本单位全年支出900.50万元，其中基本支出300.20万元，项目支出600.30万元。\n")
+    [rel] = [r for r in ex.relations if r.kind == "parts"]
+    facts = {f.id: f for f in ex.facts}
+    assert facts[rel.total].value.text == "900.50万元"
+    assert [facts[p].value.text for p in rel.parts] == ["300.20万元", "600.30万元"]
+    assert [f.verdict for f in _found(ex, "relations.parts_sum")] == ["supported"]
+
+
+def test_parts_that_add_to_more_than_the_whole_are_an_error(tmp_path):
+    ex = _run(tmp_path, "年末固定资产5000.00万元，其中机关3000.00万元，监测站2100.00万元。\n")
+    [f] = _problems(ex, "relations.parts_sum")
+    assert f.severity == "error" and f.found == "5100.00" and f.expected == "5000.00万元"
+    assert len(f.evidence) == 3
+
+
+def test_parts_that_fall_short_are_a_warning_and_a_one_digit_slip_is_named(tmp_path):
+    ex = _run(tmp_path, "年末固定资产5000.00万元，其中机关3000.00万元，监测站1900.00万元。\n")
+    [f] = _problems(ex, "relations.parts_sum")
+    assert f.severity == "warning" and f.found == "4900.00"
+    assert "“监测站”为2000.00则相符" in f.message or "“机关”为3100.00则相符" in f.message
+
+
+def test_a_single_part_below_its_whole_and_changes_are_not_parts(tmp_path):
+    text = ("项目总投资800万元，其中省级资金500万元。\n"
+            "全年支出900万元，其中基本支出300万元，比上年增加20万元，项目支出600万元。\n")
+    ex = _run(tmp_path, text)
+    assert _problems(ex, "relations.parts_sum") == []
+    assert {len(r.parts) for r in ex.relations if r.kind == "parts"} == {1, 2}
+
+
+def test_figures_after_a_complete_list_do_not_count_as_parts(tmp_path):
+    ex = _run(tmp_path, "收入1000万元，其中财政拨款800万元，其他收入200万元，已到位资金950万元。\n")
+    assert _problems(ex, "relations.parts_sum") == []
+
+
+def test_a_share_of_the_wrong_base_names_the_base_that_fits(tmp_path):
+    text = ("全年支出8000.00万元，其中基本支出2000.00万元，项目支出6000.00万元。"
+            "其中：工资福利支出1000.00万元，占基本支出的12.50%。\n")
+    ex = _run(tmp_path, text)
+    [f] = _problems(ex, "relations.share_base")
+    assert f.found == "12.50%" and f.expected == "50.00%"
+    assert "8000.00万元" in f.message and "全年支出" in f.message
+
+
+def test_a_share_against_its_named_base_is_supported_and_synonyms_of_the_whole_resolve(tmp_path):
+    ex = _run(tmp_path, "全年支出8000.00万元。基本支出2000.00万元，占总支出25.00%。\n")
+    assert [f.verdict for f in _found(ex, "relations.share_base")] == ["supported"]
+
+
+def test_a_share_whose_base_the_text_never_states_is_unverifiable(tmp_path):
+    ex = _run(tmp_path, "工资福利支出1000.00万元，占部门决算的12.50%。\n")
+    assert [f.verdict for f in _found(ex, "relations.share_base")] == ["unverifiable"]
+
+
+def test_a_product_with_the_wrong_unit_is_named(tmp_path):
+    ex = _run(tmp_path, "为200人发放补助，每人500元，共计10元。\n")
+    [f] = _problems(ex, "relations.product")
+    assert f.expected == "100000元" and "10000倍" in f.message
+    ok = _run(tmp_path, "为200人发放补助，每人500元，共计10万元。\n", "ok.txt")
+    assert [f.verdict for f in _found(ok, "relations.product")] == ["supported"]
+
+
+def test_broken_figures_are_found_and_dates_and_list_numbers_are_not():
+    assert [w for _, _, w in find_malformed("占基本支出的46.%。")] == ["小数点后没有数字"]
+    assert [w for _, _, w in find_malformed("资金12O5万元")] == ["数字中夹有字母"]
+    assert [w for _, _, w in find_malformed("增长3..5%")] == ["小数点重复"]
+    for fine in ("第3.1.2条", "2021.12.31", "PM2.5浓度", "1,234万元", "1.、2.", "7.21个"):
+        assert find_malformed(fine) == [], fine
+
+
+def test_a_broken_figure_is_a_finding_with_its_sentence(tmp_path):
+    ex = _run(tmp_path, "对企业补助3326.76万元，占比46.%；另有资金12O5万元。\n")
+    found = _problems(ex, "figures.malformed")
+    assert sorted(f.found for f in found) == ["12O5万元", "46.%"]
+
+
+def test_a_sentence_restated_word_for_word_with_another_figure_is_found(tmp_path):
+    sentence = "全市共有{}家企业与本地高校开展联合技术攻关。"
+    ex = _run(tmp_path, "一、主要成效\n" + sentence.format(48) + "\n二、总体评价\n" + sentence.format(43) + "\n")
+    [f] = _problems(ex, "narrative.restated")
+    assert {e.text for e in f.evidence} == {"48家", "43家"}
+    same = _run(tmp_path, sentence.format(48) + "\n" + sentence.format(48) + "\n", "same.txt")
+    assert _problems(same, "narrative.restated") == []
+
+
+def test_the_same_item_in_two_breakdowns_is_not_a_restatement(tmp_path):
+    text = ("基本支出2000万元，其中：商品和服务支出600万元，占基本支出的30%；对个人和家庭补助支出1400万元，占基本支出的70%。\n"
+            "项目支出1000万元，其中：商品和服务支出200万元，占项目支出的20%；对个人和家庭补助支出800万元，占项目支出的80%。\n")
+    ex = _run(tmp_path, text)
+    assert _problems(ex, "narrative.restated") == []
+    assert [f.verdict for f in _found(ex, "relations.share_base")] == ["supported"] * 4
+    assert [f.verdict for f in _found(ex, "relations.parts_sum")] == ["supported"] * 2
+
+
+def test_table_facts_carry_row_label_column_header_and_the_headers_unit(tmp_path):
+    rows = [["项目", "预算数（万元）", "决算数（万元）"], ["基本支出", "120.5", "118.2"], ["项目支出", "80", "79.9"]]
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    ex = _run(tmp_path, f"<html><body><p>收支表</p><table>{body}</table></body></html>", "report.html")
+    cells = {(f.name, f.column): f for f in ex.facts if f.source == "table"}
+    fact = cells[("基本支出", "决算数（万元）")]
+    assert fact.value.value == 118.2 and fact.value.unit == "万元" and fact.kind == "actual" and fact.measure == "amount"
+    assert cells[("项目支出", "预算数（万元）")].kind == "target"
+
+
+def test_one_digit_apart():
+    assert one_digit_apart(693.14, 693.15, 2)
+    assert not one_digit_apart(693.14, 694.15, 2)
+    assert not one_digit_apart(99.0, 100.0, 0)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx", "pdf"])
+def test_seed_002_wrong_bases_and_its_broken_share(fmt):
+    ex = extracted(f"002_418cb45b50d16ad8.{fmt}")
+    shares = _problems(ex, "relations.share_base")
+    assert sorted(f.found for f in shares) == ["12.54%", "14.18%", "17.83%", "8.76%"]
+    assert all("7125.61" in f.message for f in shares)
+    assert "7125.62" in {f.found for f in _problems(ex, "relations.parts_sum")}
+    assert [f.found for f in _problems(ex, "figures.malformed")] == ["46.%"]
+
+
+@pytest.mark.parametrize("seed", ["000_ca8b55daf8c6f90a", "001_ec7b4c7cefe3081c", "003_6aed364f55934feb", "004_3a7665fe0dde1512"])
+def test_no_relation_finding_on_seeds_whose_text_adds_up(seed):
+    ex = extracted(f"{seed}.txt")
+    assert [f.message for f in ex.findings if f.rule.startswith(("relations.", "figures."))] == []
