@@ -80,11 +80,11 @@ def extraction(seed: str, use_cache: bool = True):
 def best_links(ex) -> list[tuple[object, object, float]]:
     """(claim, best compatible candidate or None, similarity) for the claims narrative links."""
     from extractor.reconcile import linking
-    from extractor.reconcile.narrative import COMPARABLE
+    from extractor.reconcile.narrative import _linked
 
-    claims = [c for c in ex.claims if c.measure in COMPARABLE and c.value.value is not None]
+    # the pipeline's own linking (narrative._linked: link, then the subject guard for other tables' figures)
     with mock.patch.object(linking, "THRESHOLD", 0.0):
-        return linking.link(claims, linking.candidates(ex))
+        return _linked(ex)
 
 
 def _accepted(gold: dict) -> set[str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from extractor.errors import ExtractionError
@@ -53,9 +54,13 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="print the findings as JSON (one object per file)"),
     all_verdicts: bool = typer.Option(False, "--all-verdicts", help="also list supported and unverifiable checks"),
     tagger: str = typer.Option("default", "--tagger", help="default (the better on the blind split: the model today; rules is about 4x faster), model, rules, none, or a model directory"),
+    compare: bool = typer.Option(False, "--compare", help="two reports of one department: what changed between the years, and what does not agree"),
 ) -> None:
     """Check each report against itself: the forms' arithmetic and the narrative against the forms."""
     console = Console()
+    if compare:
+        _compare(console, _expand(files), tagger, all_verdicts, as_json)
+        return
     failed = 0
     for path, result in _results(_expand(files), tagger, all_verdicts):
         if result is None:
@@ -68,6 +73,38 @@ def check(
         _print_findings(console, path, result)
     if failed:
         raise typer.Exit(1)
+
+
+def _compare(console: Console, files: list[Path], tagger: str, all_verdicts: bool, as_json: bool) -> None:
+    from extractor.reconcile.across import compare
+
+    if len(files) != 2:
+        err.print(f"[red]error[/red] --compare takes two reports, got {len(files)}", highlight=False)
+        raise typer.Exit(2)
+    results = [r for _, r in _results(files, tagger, all_verdicts)]
+    if any(r is None for r in results):
+        raise typer.Exit(1)
+    cmp = compare(*results, all_verdicts=all_verdicts)
+    if as_json:
+        payload = {"earlier": cmp.earlier.source.path, "later": cmp.later.source.path, "same_department": cmp.same_department,
+                   "changes": [vars(c) for c in cmp.changes], "findings": [f.model_dump(mode="json") for f in cmp.findings]}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        return
+    a, b = cmp.earlier, cmp.later
+    table = RichTable(title=f"{a.department or '?'}：{a.year or '?'}年 → {b.year or '?'}年", show_lines=False, expand=True)
+    for col, kw in (("项目", {"ratio": 2}), (f"{a.year or '前'}年", {"ratio": 2}), (f"{b.year or '后'}年", {"ratio": 2}), ("变化", {"ratio": 2})):
+        table.add_column(col, overflow="fold", **kw)
+    for c in cmp.changes:
+        table.add_row(c.what, c.before or "—", c.after or "—", c.note)
+    console.print(table)
+    if not cmp.same_department:
+        console.print(f"[yellow]两份报告的单位名称不同（{a.department} / {b.department}），跨年核对仅供参考[/]")
+    names = {a.source.path: f"{a.year}年报告", b.source.path: f"{b.year}年报告"}
+    console.print(f"\n跨年核对：{len(cmp.findings)} 项", style="bold")
+    for f in cmp.findings:
+        console.print(f"[{_SEVERITY_STYLE[f.severity]}]{f.severity}[/] {f.rule}  {escape(f.message)}", highlight=False)
+        for e in f.evidence:
+            console.print(f"    {names.get(e.document, e.document or '')} {e.text}：{_where(e.at)}", highlight=False, markup=False)
 
 
 def _results(files: list[Path], tagger: str, all_verdicts: bool):

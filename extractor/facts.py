@@ -38,6 +38,7 @@ _CLAUSE_BREAK = re.compile(r"[，,；;。：:！？!?\n（）()、]")
 _LINK_TAIL = re.compile(r"(为|达到|达|是|约|共计|合计|总计|累计|共|计|实现|完成|仅|近|超过|突破|达成|已)+$")
 _LEAD = re.compile(r"^(其中|包括|另外|此外|以及|及|和|与|[一二三四五六七八九十]是|\d+[.、]|至|截至|截止)+(20\d{2}年(度|末|底)?)?")
 _LABEL_MAX = 40
+_NOT_QUANTITY = re.compile(r"(电话|号码|编号|代码|邮编|账号|传真|手机)")
 _SKIP_HEADS = ("序号", "编号", "行次", "栏次", "项次")
 
 
@@ -99,10 +100,19 @@ def _table_unit(table: Table, grid) -> str | None:
     return None
 
 
+def _pairs_in_row(row: list, figures: dict) -> bool:
+    """Is the row a run of label/value pairs (联系人 张三 电话 8721315): two labels or more, one right before a figure?"""
+    cells = [c for i, c in enumerate(row) if c is not None and (i == 0 or row[i - 1] is not c)]
+    labels = [c for c in cells if id(c) not in figures and squash(c.text)]
+    return len(labels) >= 2 and any(id(a) not in figures and squash(a.text) and id(b) in figures for a, b in zip(cells, cells[1:]))
+
+
 def table_facts(table: Table) -> list[Fact]:
     grid = table.grid()
     figures = {id(c): q for c in table.cells if (q := _figure_cell(c)) is not None}
     table_unit = _table_unit(table, grid)
+    value_rows = {c.row for c in table.cells if id(c) in figures}
+    pair_rows = {r for r in value_rows if _pairs_in_row(grid[r], figures)}
     title_year = _YEAR.search(table.title or "")
     out: list[Fact] = []
     for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
@@ -121,13 +131,18 @@ def table_facts(table: Table) -> list[Fact]:
                 if heads:
                     break
                 continue
+            if r in value_rows:
+                break  # a row of label/value pairs (联系人 张三 电话 8721315) heads nothing below it
             t = re.sub(r"^其中[：:]?", "", squash(above.text))
             unit_heads.append(t)
             if t and t not in heads and len(heads) < 2:
                 heads.insert(0, t)
-        column = "/".join(heads) or None
+        # a row of label/value pairs (人员编制 90 实有人数 82): each figure is named by its label alone
+        column = None if cell.row in pair_rows else "/".join(heads) or None
         if column and any(h in column for h in _SKIP_HEADS) or row_label and row_label in _SKIP_HEADS:
             continue
+        if _NOT_QUANTITY.search(row_label or "") or _NOT_QUANTITY.search(column or ""):
+            continue  # a phone or code number is a figure of no quantity
         unit = q.unit
         if unit is None:
             m = next((m for t in [*unit_heads, row_label or ""] if (m := _HEADER_UNIT.search(t))), None)

@@ -180,6 +180,7 @@ class Rating(BaseModel):
 class Evidence(BaseModel):
     text: str
     at: At
+    document: str | None = Field(default=None, description="the file the figure stands in, where a finding cites two reports (--compare)")
 
 
 class Finding(BaseModel):

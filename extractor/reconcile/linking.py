@@ -32,10 +32,14 @@ _COUNT_TAIL = re.compile(r"(家数|个数|总数|数量|人数)$")
 SYNONYMS = {
     "三公经费": ("“三公”经费", "三公经费支出", "“三公”经费支出", "三公经费总额"),
     "公务接待": ("公务接待费",),
-    "公车运行维护": ("公务用车运行维护费", "公务用车运行费用", "公车运行费"),
+    "公车运行维护": ("公务用车运行维护费", "公务用车运行费用", "公车运行费", "公务用车运维费", "公车运维费"),
     "公车购置": ("公务用车购置费",),
     "出国经费": ("因公出国（境）费用", "因公出国费", "因公出国（境）费"),
     "基本支出": ("基本支出",),
+    "人员经费": ("人员经费支出", "人员支出", "人员经费"),
+    "公用经费": ("公用经费支出", "公用支出", "公用经费"),
+    "编制数": ("编制人数", "编制数", "人员编制", "核定编制", "核定编制数"),
+    "实有人数": ("在职人数", "实有人数", "实际在职人数", "实有在职人数", "实有"),
     "公共财政拨款": ("一般公共预算财政拨款收入", "一般公共预算财政拨款", "财政拨款收入", "公共财政拨款收入"),
     "一般公共预算": ("一般公共预算财政拨款收入", "一般公共预算财政拨款", "财政拨款收入"),
     # names that look like a form field but are another quantity: they link to nothing
@@ -133,6 +137,7 @@ def candidates(ex: Extraction) -> list[Candidate]:
                 kind = "target" if col.endswith("预算数") else "actual"
                 at = row.cells[j] if j < len(row.cells) else row.at
                 out.append(_money(row.key, f"{row.name}（{col}）", kind, row.values[j], "万元", at, f"basic:{row.key}:{j}"))
+    out += _table_candidates(ex, {(c.at.table, c.at.row, c.at.col) for c in out if c.at is not None})
     t = ex.totals
     if t is not None:
         if t.score is not None:
@@ -142,6 +147,55 @@ def candidates(ex: Extraction) -> list[Candidate]:
             if lt.score is not None:
                 out.append(Candidate(f"{name}得分", f"{name}得分合计", "actual", "score",
                                      Quantity(text=_plain(lt.score), value=lt.score, unit="分"), None, f"level1:{name}"))
+    return out
+
+
+# a column that says which figure of the row's quantity it holds (预算数, 2021年决算数), not what is measured
+_STATUS_COLUMN = re.compile(r"^((19|20)\d{2}年度?)?(年初|全年|调整后|本年|上年|当年)?(预算|决算|执行|实际|完成|支出)?(数|金额|数额|额|值)$")
+# a row that stands for the whole reporting unit, not one of its sub-units
+_WHOLE_ROW = re.compile(r"(汇总|合计|总计|全部|本部门|部门整体|全局|全单位)")
+_TOTAL_TAIL = re.compile(r"(合计|总额|总计)$")
+_NAME_MAX = 20
+_SCORE_WORDS = re.compile(r"(得分|分值|总分|权重|评分)")  # the forms' scores are the forms reader's
+
+
+def _table_candidates(ex: Extraction, covered: set[tuple]) -> list[Candidate]:
+    """Figures of any other table (三公经费, 固定资产, 收支, staffing) from the fact table.
+
+    The quantity is named by the row label when the column only says which figure it is (预算数,
+    决算数), else by the column header; a column's figure counts only on a row that stands for the
+    whole unit (汇总, 合计) or on the only row of its table that fills that column, so that a
+    sub-unit's figure (局机关's 固定资产) never stands for the department's. Figures of another
+    year than the report's are left to the cross-year checks.
+    """
+    form_tables = {t for form in ex.forms for t in (form.table, form.budget_table) if t}
+    facts = [f for f in ex.facts if f.source == "table" and f.value.value is not None and not f.malformed and f.measure != "score"
+             and f.at.table not in form_tables and not _SCORE_WORDS.search(f"{f.name or ''}{f.column or ''}")]
+    filled: dict[tuple, int] = {}
+    for f in facts:
+        filled[(f.at.table, f.at.col, f.column)] = filled.get((f.at.table, f.at.col, f.column), 0) + 1
+    facts = [f for f in facts if (f.at.table, f.at.row, f.at.col) not in covered]
+    year = f"{ex.year}年" if ex.year else None
+    out: list[Candidate] = []
+    for f in facts:
+        if f.period and year and f.period != year:
+            continue
+        column = (f.column or "").split("/")[-1]
+        row = re.sub(r"^\d+[、.．]", "", f.name or "")
+        if not column or _STATUS_COLUMN.match(column):
+            quantity, subject = row, None
+        elif column and (_WHOLE_ROW.search(row) or filled[(f.at.table, f.at.col, f.column)] == 1):
+            quantity, subject = column, row
+        else:
+            continue
+        key = canonical(_TOTAL_TAIL.sub("", quantity) if len(_TOTAL_TAIL.sub("", quantity)) >= 2 else quantity)
+        if not 2 <= len(key) <= _NAME_MAX:
+            continue  # a long header is a description, not the name of a quantity
+        groups = _synonym_keys(quantity)
+        key = next(iter(groups)) if len(groups) == 1 else key
+        label = "·".join(x for x in (subject, quantity) if x)
+        measure = _measure_of(f.value, quantity)
+        out.append(Candidate(key, label, f.kind or "any", measure, f.value, f.at, f"table:{f.at.table}:{f.at.row}:{f.at.col}"))
     return out
 
 
@@ -168,7 +222,10 @@ def link(claims: list[Claim], cands: list[Candidate]) -> list[tuple[Claim, Candi
         return []
     names = [canonical(c.metric or "") for c in claims]
     keys = [c.key for c in cands]
-    sims = _similarity(names, keys) if cands else None
+    # the n-gram weights are fitted on the claims and the forms' own names: other tables' names are many and
+    # would move every similarity (and the calibrated threshold) with the size of the document's tables
+    fit = names + [c.key for c in cands if not c.ref.startswith("table:")]
+    sims = _similarity(names, keys, fit) if cands else None
     out = []
     for i, claim in enumerate(claims):
         if not claim.metric or claim.value.value is None:
@@ -224,10 +281,10 @@ def _compatible(claim: Claim, cand: Candidate) -> bool:
     return claim.value.scaled(cand.value.unit) is not None if cand.value.unit else True
 
 
-def _similarity(a: list[str], b: list[str]):
+def _similarity(a: list[str], b: list[str], fit: list[str]):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics.pairwise import cosine_similarity
 
     vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3))
-    vec.fit([s or "·" for s in a + b])
+    vec.fit([s or "·" for s in fit])
     return cosine_similarity(vec.transform([s or "·" for s in a]), vec.transform([s or "·" for s in b]))

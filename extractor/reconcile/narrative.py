@@ -46,9 +46,35 @@ def _claim_evidence(claim: Claim) -> Evidence:
     return Evidence(text=claim.value.text, at=claim.at)
 
 
+# a subject that is one part of the reporting unit (局机关, 二级单位, 下属单位): its figures are not the whole unit's
+_SUB_UNIT = re.compile(r"(机关|二级单位|二级机构|下属|所属|局属|直属|事业单位)")
+
+
 def _linked(ex: Extraction):
     claims = [c for c in ex.claims if c.measure in COMPARABLE and c.value.value is not None]
-    return link(claims, candidates(ex))
+    facts = {(f.at.block, f.at.table, f.at.row, f.at.col, f.at.start): f for f in ex.facts if f.source == "text"}
+    out = []
+    for claim, cand, sim in link(claims, candidates(ex)):
+        if cand is not None and cand.ref.startswith("table:") and not _whole_unit(claim, facts):
+            cand = None
+        out.append((claim, cand, sim))
+    return out
+
+
+def _whole_unit(claim: Claim, facts: dict) -> bool:
+    """Does the claim speak of the whole reporting unit, as another table's whole-unit figure does?
+
+    Not when its clause does not name the metric (…固定资产7329.64万元，其中局机关5229.46万元: the metric came
+    from an earlier clause, the subject is the clause's), nor when the words before the metric name a
+    part of the unit (市工信局机关共有编制人数35人)."""
+    fact = facts.get((claim.at.block, claim.at.table, claim.at.row, claim.at.col, claim.at.start))
+    if fact is None or not claim.metric:
+        return False
+    words = fact.name or ""
+    if canonical(claim.metric) not in canonical(words) and claim.metric not in words:
+        return False
+    subject = (fact.before or "").split(claim.metric)[0]
+    return not _SUB_UNIT.search(subject)
 
 
 def _check(ex: Extraction, scores: bool):
