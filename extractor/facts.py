@@ -16,6 +16,7 @@ Nothing is compared here: the reconciler's rules and the relation finder
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from extractor.document import At, Cell, Document, Table
 from extractor.quantity import Quantity, find_malformed, find_quantities, parse_quantity
@@ -104,7 +105,7 @@ def _pairs_in_row(row: list, figures: dict) -> bool:
     """Is the row a run of label/value pairs (联系人 张三 电话 8721315): two labels or more, one right before a figure?"""
     cells = [c for i, c in enumerate(row) if c is not None and (i == 0 or row[i - 1] is not c)]
     labels = [c for c in cells if id(c) not in figures and squash(c.text)]
-    return len(labels) >= 2 and any(id(a) not in figures and squash(a.text) and id(b) in figures for a, b in zip(cells, cells[1:]))
+    return len(labels) >= 2 and any(id(a) not in figures and squash(a.text) and id(b) in figures for a, b in pairwise(cells))
 
 
 def table_facts(table: Table) -> list[Fact]:

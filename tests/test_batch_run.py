@@ -284,3 +284,27 @@ def test_an_older_store_gets_the_columns_added_since(tmp_path):
     con = sqlite3.connect(db)
     assert {"cause", "confidence"} <= {r[1] for r in con.execute("pragma table_info(findings)")}
     assert con.execute("select count(*) from findings").fetchone()[0] > 0
+
+
+def test_reports_of_one_department_in_consecutive_years_are_compared(corpus_run):
+    """002 (岳阳市工信局, 2021) and 000 (岳阳市工业和信息化局, 2022): the 2022 report carries the cross-year finding."""
+    _src, out, _ = corpus_run
+    con = _db(out)
+    rows = con.execute("select d.source, f.rule, f.found from findings f join documents d on d.id = f.doc_id "
+                       "where f.rule like 'across.%'").fetchall()
+    assert [(Path(s).name, r, f) for s, r, f in rows] == [("000_ca8b55daf8c6f90a.txt", "across.target_below_last_actual", "150家")]
+    n, stored = con.execute("select n_findings, (select count(*) from findings where doc_id = documents.id) from documents "
+                            "where source like '%000_ca8b55daf8c6f90a.txt'").fetchone()
+    assert n == stored
+    with open(out / "findings.csv", encoding="utf-8-sig", newline="") as fh:
+        across = [r for r in csv.DictReader(fh) if r["rule"].startswith("across.")]
+    assert len(across) == 1 and "002_418cb45b50d16ad8.txt:" in across[0]["evidence"]
+
+
+def test_a_cross_year_finding_names_the_other_report_on_the_page_and_marks_nothing_of_it(corpus_run):
+    _src, out, _ = corpus_run
+    page = next((out / "pages").glob("000_ca8b55daf8c6f90a.txt.*.html")).read_text(encoding="utf-8")
+    assert "across.target_below_last_actual" in page and "002_418cb45b50d16ad8.txt：204家" in page
+    stored = json.loads(next((out / "json").glob("000_ca8b55daf8c6f90a.txt.*.json")).read_text(encoding="utf-8"))
+    [f] = [f for f in stored["findings"] if f["rule"].startswith("across.")]
+    assert {Path(e["document"]).name for e in f["evidence"]} == {"000_ca8b55daf8c6f90a.txt", "002_418cb45b50d16ad8.txt"}

@@ -143,6 +143,7 @@ def test_basic_data_clean_elsewhere(seed, fmt):
 # ---------------------------------------------------------------- all seeds: the full set, across formats
 
 EXPECTED = {
+    # the goal's 工业技改投资增长率 12% (and its result 58%) are the form's 技改投资占工业投资比重: a share
     SEEDS[0]: [("funds.over_budget", "warning"), ("scores.deduction_unexplained", "warning")],
     SEEDS[1]: [("funds.sources_sum", "error"), ("funds.types_sum", "error"), ("funds.execution_rate", "error"),
                ("funds.rate_score", "info"), ("scores.deduction_unexplained", "warning"),

@@ -147,3 +147,35 @@ def test_seed_002_wrong_bases_and_its_broken_share(fmt):
 def test_no_relation_finding_on_seeds_whose_text_adds_up(seed):
     ex = extracted(f"{seed}.txt")
     assert [f.message for f in ex.findings if f.rule.startswith(("relations.", "figures."))] == []
+
+
+def test_a_growth_rate_in_the_text_that_the_form_gives_as_a_share():
+    from extractor.document import At
+    from extractor.quantity import parse_quantity
+    from extractor.reconcile import reconcile
+    from extractor.schema import Claim, Extraction, Indicator, SourceInfo
+
+    ind = Indicator(name="3、工业技改投资占工业投资比重", target=parse_quantity("12%"), actual=parse_quantity("58%"),
+                    cells={"target": At(table="t1", row=14, col=4)})
+    claim = Claim(metric="工业技改投资", kind="target", value=parse_quantity("12%"), measure="growth",
+                  sentence="工业技改投资增长率达到12%；", at=At(block="b3", start=12, end=15), metric_at=[0, 6])
+    ex = Extraction(source=SourceInfo(path="x.txt", sha256="0", format="text"), indicators=[ind], claims=[claim])
+    [f] = [f for f in reconcile(ex) if f.rule == "narrative.definition"]
+    assert f.found == "12%" and "占工业投资比重" in f.message and f.evidence[1].at.row == 14
+    other = claim.model_copy(update={"metric": "工业投资"})  # another subject: the form's name does not hold it
+    assert [f for f in reconcile(ex.model_copy(update={"claims": [other]})) if f.rule == "narrative.definition"] == []
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx", "pdf"])
+def test_seed_000_growth_rate_that_is_a_share(fmt):
+    found = [f.found for f in extracted(f"000_ca8b55daf8c6f90a.{fmt}", "rules").findings if f.rule == "narrative.definition"]
+    assert found == ["12%", "58%"]
+
+
+def test_an_amount_per_head_in_yuan_among_amounts_in_wan_is_not_a_lost_wan(tmp_path):
+    (tmp_path / "lost.txt").write_text("项目预算300万元，实际支出280万元，较预算减少8.88元，结余20万元。\n", encoding="utf-8")
+    lost = extract(tmp_path / "lost.txt", tagger="rules")
+    assert [f.found for f in lost.findings if f.rule == "narrative.unit_outlier"] == ["8.88元"]
+    (tmp_path / "per.txt").write_text("资助资金300万元，生均补助标准500元，实际拨付280万元，结余20万元。\n", encoding="utf-8")
+    per = extract(tmp_path / "per.txt", tagger="rules")
+    assert [f for f in per.findings if f.rule == "narrative.unit_outlier"] == []

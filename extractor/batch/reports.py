@@ -55,7 +55,13 @@ def write_all(store: Store, out: Path, pipeline: str, fresh: set[int] | None = N
         if d.id not in fresh and target.exists() and html_path.exists():
             continue
         extraction, document = store.payload(d.id)
-        _atomic_write(target, json.dumps(json.loads(extraction), ensure_ascii=False, indent=2))
+        ex = json.loads(extraction)
+        across = store.findings_of(d.id, "across.")
+        if across:
+            # found against the same department's report of the year before (batch/years.py): part of this report's findings
+            ex["findings"] = ex.get("findings", []) + across
+            extraction = json.dumps(ex, ensure_ascii=False)
+        _atomic_write(target, json.dumps(ex, ensure_ascii=False, indent=2))
         _atomic_write(html_path, page.render(**document_view(d, extraction, document)))
     paths = {
         "index": out / "index.html",
@@ -137,6 +143,12 @@ def document_view(d: DocumentRow, extraction: str, document: str | None) -> dict
             at = ev.get("at") or {}
             # one anchor per place, shared by every finding that cites it
             target = None
+            elsewhere = ev.get("document") not in (None, ex.get("source", {}).get("path"))
+            if elsewhere:
+                # a figure of another report (a cross-year finding): named, not marked in this one
+                evs.append({"text": f"{Path(ev['document']).name}：{ev.get('text', '')}", "where": _where(at), "anchor": None,
+                            "confidence": at.get("confidence")})
+                continue
             if at.get("table") is not None and at.get("row") is not None and at.get("col") is not None:
                 target = f"c-{at['table']}-{at['row']}-{at['col']}"
                 cells[(at["table"], at["row"], at["col"])].append(target)
@@ -304,7 +316,9 @@ def _evidence_text(evidence: list | None) -> str:
     out = []
     for ev in evidence or []:
         where = _where(ev.get("at") or {})
-        out.append(f"{ev.get('text', '')} ({where})" if where else ev.get("text", ""))
+        text = f"{ev.get('text', '')} ({where})" if where else ev.get("text", "")
+        # a cross-year finding cites two reports: say which one each figure stands in
+        out.append(f"{Path(ev['document']).name}: {text}" if ev.get("document") else text)
     return " | ".join(out)
 
 

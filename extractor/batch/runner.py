@@ -30,6 +30,7 @@ from extractor.batch.engines import make_engine
 from extractor.batch.sources import Item, Skip, cleanup, collect
 from extractor.batch.store import Store
 from extractor.batch.worker import pipeline_version
+from extractor.batch.years import compare_years
 
 
 @dataclass
@@ -111,7 +112,10 @@ def run(
                 _record(store, pipeline, result, summary, log, fresh)
                 summary.processed += 1
                 bar.update(task, advance=1, pages=summary.pages, findings=summary.findings, errors=summary.failed)
-        summary.outputs = reports.write_all(store, out, pipeline, fresh)
+        across = compare_years(store, pipeline, fresh)
+        if across:
+            _log(log, f"across years: {len(across)} reports compared with the same department's report of the year before")
+        summary.outputs = reports.write_all(store, out, pipeline, fresh | across)
     finally:
         summary.seconds = round(time.perf_counter() - started, 2)
         _log(log, f"end: {summary.ok} ok, {summary.failed} failed, {summary.skipped_done} already done, "

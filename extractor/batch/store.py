@@ -225,6 +225,33 @@ class Store:
                 q = q.where(DocumentRow.pipeline == pipeline)
             return list(s.scalars(q.order_by(DocumentRow.worst.desc(), DocumentRow.n_findings.desc(), DocumentRow.source)))
 
+    def replace_findings(self, doc_id: int, prefix: str, findings: list[dict]) -> None:
+        """Replace a document's findings whose rule starts with `prefix` (the cross-year ones), and its counts."""
+        from sqlalchemy import delete
+
+        with Session(self.engine) as s:
+            s.execute(delete(FindingRow).where(FindingRow.doc_id == doc_id, FindingRow.rule.startswith(prefix)))
+            for f in findings:
+                s.add(FindingRow(doc_id=doc_id, finding_id=f["id"], rule=f["rule"], severity=f["severity"], verdict=f["verdict"],
+                                 message=f["message"], expected=f.get("expected"), found=f.get("found"),
+                                 evidence=f.get("evidence"), cause=f.get("cause"), confidence=f.get("confidence")))
+            s.flush()
+            severities = list(s.scalars(select(FindingRow.severity).where(FindingRow.doc_id == doc_id)))
+            doc = s.get(DocumentRow, doc_id)
+            doc.n_findings = len(severities)
+            doc.n_errors = severities.count("error")
+            doc.worst = max((SEVERITY_RANK.get(x, 0) for x in severities), default=0)
+            s.commit()
+
+    def findings_of(self, doc_id: int, prefix: str) -> list[dict]:
+        """A document's stored findings whose rule starts with `prefix`, as output-contract dicts."""
+        with Session(self.engine) as s:
+            rows = s.scalars(select(FindingRow).where(FindingRow.doc_id == doc_id, FindingRow.rule.startswith(prefix))
+                             .order_by(FindingRow.id))
+            return [{"id": r.finding_id, "rule": r.rule, "severity": r.severity, "verdict": r.verdict, "message": r.message,
+                     "expected": r.expected, "found": r.found, "evidence": r.evidence or [], "confidence": r.confidence,
+                     "cause": r.cause} for r in rows]
+
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
 

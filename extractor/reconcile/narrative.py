@@ -7,6 +7,8 @@
 - `narrative.restated`: one metric stated twice, same kind and measure and
   period, with different figures; or one sentence stated twice word for word
   with a different figure (the fact table's words around each figure);
+- `narrative.definition`: the text gives a figure as a growth rate that the form
+  gives as a share of the same subject (or the other way round);
 - `narrative.unit_outlier`: an amount in 元 among amounts in 万元 in the same
   sentence (a lost 万 changes the figure ten-thousandfold);
 - `narrative.rating_band`: the stated 评价等次 against the score bands;
@@ -150,6 +152,7 @@ def restated(ex: Extraction):
     yield from _restated_words(ex, reported)
 
 
+_NUMBERING = re.compile(r"^\s*(\d+[、.．]|指标\d+[:：])\s*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # words around a figure that make a sentence unmistakably the same one: 全市48家企业与…开展联合技术攻关 has 17
 _SAME_WORDS = 8
@@ -189,8 +192,49 @@ def _context(c: Claim) -> str:
     return re.sub(r"[\d、，,.．（）()\s]|^[一二三四五六七八九十]+", "", before)
 
 
+@rule("narrative.definition")
+def definition(ex: Extraction):
+    """The same figure under another definition: the text's `技改投资增长率达到12%` where the form's 12% is
+    `技改投资占工业投资比重` (a share, not a growth rate). Only when no candidate of the claim's own measure
+    restates it, one name begins with the other (so the same subject), and the figures agree."""
+    cands = [c for c in candidates(ex) if c.value.unit in ("%", "‰") and c.value.value is not None]
+    linked = {id(claim) for claim, cand, _ in _linked(ex) if cand is not None}
+    for claim in ex.claims:
+        if id(claim) in linked or claim.measure not in ("growth", "share") or claim.value.unit not in ("%", "‰"):
+            continue
+        name = canonical(claim.metric or "")
+        if len(name) < 4 or claim.value.value is None:
+            continue
+        for cand in cands:
+            if cand.measure not in ("growth", "share") or cand.measure == claim.measure:
+                continue
+            # the subject leads both names: 工业技改投资 | 工业技改投资占工业投资比重 (not 工业投资, the share's base)
+            same_subject = cand.key.startswith(name) or (name.startswith(cand.key) and len(cand.key) >= 4)
+            if cand.kind not in ("any", claim.kind) or not same_subject or not _agree(claim, cand)[0]:
+                continue
+            what = {"growth": "增长率", "share": "占比"}
+            label = _NUMBERING.sub("", cand.label)
+            yield finding(
+                "warning", "contradicted",
+                f"正文称“{claim.metric}”{what[claim.measure]}为{claim.value.text}，而表中{claim.value.text}是“{label}”，"
+                f"是{what[cand.measure]}而非{what[claim.measure]}：“{claim.sentence[:60]}”",
+                expected=f"{label} {cand.value.text}", found=claim.value.text,
+                evidence=[_claim_evidence(claim), Evidence(text=cand.value.text, at=cand.at or claim.at)],
+            )
+            break
+
+
+_PER_UNIT = re.compile(r"(每[人户名生亩个家村所校次位]|人均|生均|户均|亩均|均|标准|单价)[^，,；;。]{0,8}$")
+
+
+def _per_unit(claim: Claim, facts: dict) -> bool:
+    fact = facts.get((claim.at.block, claim.at.table, claim.at.row, claim.at.col, claim.at.start))
+    return fact is not None and bool(_PER_UNIT.search(fact.before or ""))
+
+
 @rule("narrative.unit_outlier")
 def unit_outlier(ex: Extraction):
+    facts = {(f.at.block, f.at.table, f.at.row, f.at.col, f.at.start): f for f in ex.facts if f.source == "text"}
     by_sentence: dict[tuple, list[Claim]] = defaultdict(list)
     for c in ex.claims:
         if c.value.unit in ("元", "万元", "亿元"):
@@ -199,6 +243,8 @@ def unit_outlier(ex: Extraction):
         units = [c.value.unit for c in items]
         if units.count("元") == 1 and units.count("万元") >= 2:
             odd = next(c for c in items if c.value.unit == "元")
+            if _per_unit(odd, facts):
+                continue  # 生均500元, 每人每月300元: a standard per head is written in 元 on purpose
             yield finding(
                 "warning", "contradicted",
                 f"同一句中其他金额以万元计，唯独{odd.value.text}以元计，疑为漏写“万”：“{odd.sentence[:60]}”",
