@@ -182,6 +182,8 @@ def text_facts(text: str, at: At, claims: list[Claim]) -> list[Fact]:
     for s, e, q in find_quantities(text):
         if q.value is None and q.low is None:
             continue
+        if any(bs < e and s < be and not (s <= bs and be <= e) for bs, be, _ in broken):
+            continue  # a piece of a broken figure (98 of 98..6%): the broken text stands as one fact below
         claim = own.get(s)
         name = clause_name(text, s)
         before = text[max(0, s - 8) : s]

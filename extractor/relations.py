@@ -24,13 +24,17 @@ import re
 from collections import defaultdict
 
 from extractor.document import At
+from extractor.facts import clause_name
 from extractor.quantity import _SCALES
 from extractor.schema import Fact, Relation
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _CHANGE_WORDS = re.compile(r"(比上年|较上年|比去年|较去年|同比|较年初|比年初|较预算|比预算|增加|减少|下降|增长|节约|超支|结余|结转|压减|降低|上升|减支|增支)[了为]?\s*$")
+_COMPARED = re.compile(r"(较|比|相比|对比)[^，,；;。]{0,12}$")
 _SHARE_BEFORE = re.compile(r"占(?P<base>[^，,；;。：:%占（）()]{0,20}?)(?:的)?(?:比重|比例|份额)?(?:为|达到|达|约|是)?\s*$")
-_RATE_BEFORE = re.compile(r"每(?P<per>[人户名个家所亩位辆台件项次村校])(?:每?(?:年|月|天|日|季度?))?(?:标准|补助|补贴|发放|按)?[为按计]?\s*$")
+# 每户补助8万元, 每人发放培训补贴3000元, 按每户2000元: a rate per counted thing (not per day or month: no count multiplies those)
+_RATE_BEFORE = re.compile(r"每(?P<per>[人户名个家所亩位辆台件项次村校])(?P<gap>[^，,；;。\d]{0,8})$")
+_PER_TIME = re.compile(r"每?(年|月|天|日|季|周)")
 _TOTAL_BEFORE = re.compile(r"(共计|合计|总计|累计|总额|共|计)(?:为|达到|达|发放|支出|拨付|下达|安排|金额)?\s*$")
 _COUNT_OF = {"人": ("人", "名", "人次"), "名": ("人", "名"), "户": ("户",), "个": ("个",), "家": ("家",), "所": ("所",),
              "亩": ("亩",), "位": ("人", "名", "位"), "辆": ("辆",), "台": ("台",), "件": ("件",), "项": ("项",),
@@ -110,6 +114,8 @@ def _parts(text: str, facts: list[Fact], at: At, all_facts: list[Fact]) -> list[
             continue
         parts = [f for f in after if dimension(f.value.unit) == dim]
         total = next((f for f in reversed(before) if dimension(f.value.unit) == dim), None)
+        if total is not None and _COMPARED.search(text[max(lo, total.at.start - 16) : total.at.start]):
+            continue  # 较2022年的8.46万元减少…，其中…: the figure compared with is not the whole broken down
         if total is None:
             bases = {b for f in parts if (b := _share_base_after(text, f, hi))}
             if len(bases) == 1:
@@ -142,8 +148,15 @@ def _shares(text: str, facts: list[Fact], at: At, all_facts: list[Fact]) -> list
         base_name = m["base"]
         s_lo, _ = _sentence_bounds(text, f.at.start)
         seg_lo = max([s_lo] + [x.end() for x in re.finditer(r"[；;]", text[: lo + m.start()])])
-        part = next((p for p in reversed(facts[:k]) if p.at.start >= seg_lo and dimension(p.value.unit) == "money"
-                     and _is_part_candidate(text, p)), None)
+        named = clause_name(text, lo + m.start())  # 人员经费占基本支出的84.58%: the part is named before 占
+        if "分别" in text[seg_lo : f.at.start]:
+            continue  # A、B分别占…的x%、y%: which amount goes with which share needs the list aligned
+        if named:
+            part = next((p for p in reversed(facts[:k]) if names_base(p.name, named) and dimension(p.value.unit) == "money"
+                         and _is_part_candidate(text, p)), None)
+        else:
+            part = next((p for p in reversed(facts[:k]) if p.at.start >= seg_lo and dimension(p.value.unit) == "money"
+                         and _is_part_candidate(text, p)), None)
         if part is None:
             continue
         base = _find_base(base_name, f, facts, all_facts, part)
@@ -172,7 +185,7 @@ def _products(text: str, facts: list[Fact], at: At) -> list[Relation]:
     done: set[tuple[int, int]] = set()
     for f in facts:
         m = _RATE_BEFORE.search(text[max(0, f.at.start - 14) : f.at.start])
-        if not m or dimension(f.value.unit) != "money" or f.value.value is None:
+        if not m or _PER_TIME.search(m["gap"]) or dimension(f.value.unit) != "money" or f.value.value is None:
             continue
         lo, hi = _sentence_bounds(text, f.at.start)
         if (lo, hi) in done:
@@ -181,8 +194,8 @@ def _products(text: str, facts: list[Fact], at: At) -> list[Relation]:
         counts = [x for x in inside if x.value.unit in _COUNT_OF.get(m["per"], ()) and x.value.comparator is None]
         totals = [x for x in inside if x.at.start > f.at.start and dimension(x.value.unit) == "money"
                   and _TOTAL_BEFORE.search(text[max(0, x.at.start - 6) : x.at.start])]
-        rates = [x for x in inside if dimension(x.value.unit) == "money"
-                 and _RATE_BEFORE.search(text[max(0, x.at.start - 14) : x.at.start])]
+        rates = [x for x in inside if dimension(x.value.unit) == "money" and x.at.start < hi
+                 and (r := _RATE_BEFORE.search(text[max(0, x.at.start - 14) : x.at.start])) and not _PER_TIME.search(r["gap"])]
         if len(counts) != 1 or len(totals) != 1 or rates:
             continue  # two counts or two rates: which multiplies which is not clear from the words
         done.add((lo, hi))
