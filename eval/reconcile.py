@@ -258,6 +258,7 @@ def perturbation(docs, tagger, n: int, seed: int) -> list[str]:
 
 
 HELDOUT = ROOT / "eval" / "narrative_heldout"
+HELDOUT2 = ROOT / "eval" / "narrative_heldout2"
 KIND_NAMES = {"A": "其中 parts ≠ whole", "B": "share of the wrong base", "C": "count × rate ≠ total", "D": "malformed figure",
               "E": "one figure stated twice, differently", "F": "growth rate vs share", "G": "across the year pair"}
 
@@ -266,12 +267,12 @@ def _texts(f) -> set[str]:
     return {f.found or "", f.expected or ""} | {e.text for e in f.evidence}
 
 
-def heldout(tagger) -> list[str]:
-    """Planted inconsistencies of eval/narrative_heldout (written blind to the rules, see its README) found, and false findings."""
+def heldout(tagger, folder: Path = HELDOUT) -> list[str]:
+    """Planted inconsistencies of a held-out folder (written blind to the rules, see its README) found, and false findings."""
     from extractor.reconcile.across import compare
 
-    gold = json.loads((HELDOUT / "gold.json").read_text(encoding="utf-8"))
-    results = {d["file"]: extract_document(load(HELDOUT / d["file"]), tagger=tagger) for d in gold["documents"]}
+    gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
+    results = {d["file"]: extract_document(load(folder / d["file"]), tagger=tagger) for d in gold["documents"]}
     pair_findings = {}
     for a, b in gold.get("pairs", []):
         for f in compare(results[a], results[b]).findings:
@@ -319,8 +320,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {seed[:3]}.{fmt}: {f.rule} {f.severity}: {f.message[:90]}")
     worst = max(len(v) for v in false.values())
     print(f"  most in one document: {worst}")
-    print("\n## (b) held-out narrative documents (eval/narrative_heldout: six reports of five provinces, written blind)\n")
-    print("\n".join(heldout(tagger)))
+    print("\n## (b) held-out narrative documents\n")
+    print("### eval/narrative_heldout2 (six reports of five more provinces, written blind; measured once, see its README)\n")
+    print("\n".join(heldout(tagger, HELDOUT2)))
+    print("\n### eval/narrative_heldout (the first set: a development set since its first measurement)\n")
+    print("\n".join(heldout(tagger, HELDOUT)))
     print(f"\n## (c) perturbation benchmark ({args.plants} plants, seed {args.seed})\n")
     print("\n".join(perturbation(docs, tagger, args.plants, args.seed)))
     return 0

@@ -195,7 +195,7 @@ def text_facts(text: str, at: At, claims: list[Claim]) -> list[Fact]:
         out.append(Fact(
             id="", source="text", name=name or None, metric=claim.metric if claim else None, value=q,
             measure=claim.measure if claim and claim.measure else measure_of(q.unit, before, name),
-            kind=claim.kind if claim else None, period=claim.period if claim else _period(sentence),
+            kind=claim.kind if claim else None, period=_own_year(text, s) or (claim.period if claim else _period(sentence)),
             sentence=sentence, before=text[lo:s].strip(), after=text[e:hi].strip(), malformed=why, at=fact_at,
         ))
     covered = [(f.at.start, f.at.end) for f in out]
@@ -210,6 +210,15 @@ def text_facts(text: str, at: At, claims: list[Claim]) -> list[Fact]:
                 sentence=sentence, malformed=why, at=at.model_copy(update={"start": bs, "end": end}),
             ))
     return sorted(out, key=lambda f: f.at.start or 0)
+
+
+def _own_year(text: str, start: int) -> str | None:
+    """The year its own clause gives a figure (`…7.92万元，较2022年的8.46万元` -> 2022 for 8.46), if any."""
+    left = start
+    while left > 0 and text[left - 1] not in "，,；;。！？!?\n":
+        left -= 1
+    years = _YEAR.findall(text[left:start])
+    return f"{years[-1]}年" if years else None
 
 
 def _period(sentence: str) -> str | None:

@@ -179,3 +179,35 @@ def test_an_amount_per_head_in_yuan_among_amounts_in_wan_is_not_a_lost_wan(tmp_p
     (tmp_path / "per.txt").write_text("资助资金300万元，生均补助标准500元，实际拨付280万元，结余20万元。\n", encoding="utf-8")
     per = extract(tmp_path / "per.txt", tagger="rules")
     assert [f for f in per.findings if f.rule == "narrative.unit_outlier"] == []
+
+
+def test_the_years_result_given_two_figures_in_two_sections_in_other_words(tmp_path):
+    text = ("2023年度部门整体支出绩效自评报告\n四、绩效目标完成情况\n全年粮食总产量达到21.36亿斤，比上年增加0.4亿斤。\n"
+            "六、自评结论\n综合评价，我局整体目标基本完成，全县粮食总产量21.63亿斤，农民收入稳步提高。\n")
+    (tmp_path / "r.txt").write_text(text, encoding="utf-8")
+    found = [f for f in extract(tmp_path / "r.txt", tagger="rules").findings if f.rule == "narrative.restated"]
+    assert len(found) == 1
+    assert sorted(e.text[:5] for e in found[0].evidence) == ["21.36", "21.63"]
+
+
+def test_two_figures_of_one_metric_in_one_sentence_or_in_brackets_are_two_quantities(tmp_path):
+    text = ("新增规模企业204家，再次突破200家。\n全年新增国家级专精特新企业3家（总数30家）。\n"
+            "全年签约项目30个。\n在另一场推介会上，签约项目25个。\n")
+    (tmp_path / "r.txt").write_text(text, encoding="utf-8")
+    assert [f for f in extract(tmp_path / "r.txt", tagger="rules").findings if f.rule == "narrative.restated"] == []
+
+
+def test_a_growth_rate_and_a_share_of_one_subject_in_two_text_sentences(tmp_path):
+    text = ("2023年全县教育经费总投入增长率达到5.8%。\n综合评价，教育经费占全县一般公共预算支出比重达到5.8%。\n")
+    (tmp_path / "r.txt").write_text(text, encoding="utf-8")
+    found = [f for f in extract(tmp_path / "r.txt", tagger="model").findings if f.rule == "narrative.definition"]
+    assert len(found) == 1 and found[0].found == "5.8%"
+
+
+def test_a_figure_takes_the_year_its_own_clause_names():
+    from extractor.document import At
+    from extractor.facts import text_facts
+
+    text = "2023年三公经费支出7.92万元，较2022年的8.46万元减少0.54万元。"
+    periods = {f.value.text: f.period for f in text_facts(text, At(block="b1"), [])}
+    assert periods["7.92万元"] == "2023年" and periods["8.46万元"] == "2022年"

@@ -221,15 +221,17 @@ def _text_restated(a: Extraction, b: Extraction):
     year = f"{a.year}年"
     own: dict[tuple, Fact] = {}
     for f in a.facts:
-        if f.source == "text" and f.value.value is not None and f.period in (year, None) and f.measure in ("amount", "count"):
+        if f.source == "text" and f.kind != "target" and f.value.value is not None and f.period in (year, None) \
+                and f.measure in ("amount", "count") and f.value.comparator is None:
             key = _fact_key(f)
             if key:
                 own.setdefault((key, f.measure, f.value.unit), f)
     for f in b.facts:
-        if f.source != "text" or f.period != year or f.value.value is None or f.measure not in ("amount", "count"):
+        if f.source != "text" or f.kind == "target" or f.period != year or f.value.value is None \
+                or f.measure not in ("amount", "count") or f.value.comparator is not None:
+            continue  # last year's result as this report states it: not a target, not a bound
+        if not f.sentence:
             continue
-        if not f.sentence or str(b.year) in f.sentence:
-            continue  # the sentence speaks of both years: which figure is which needs more than the period
         key = _fact_key(f)
         mine = own.get((key, f.measure, f.value.unit)) if key else None
         if mine is None:
@@ -270,18 +272,22 @@ _GROWTH = re.compile(r"(增速|增长|增幅|增长率)")
 
 def _targets(a: Extraction, b: Extraction, both: list[tuple[Indicator, Indicator]]):
     last = _last_actuals(a)
-    for y in b.indicators:
-        t = y.target
-        if t is None or t.value is None or t.comparator not in _FLOOR or _GROWTH.search(y.name):
+    stated = [(y.name, y.target, y.cells.get("target") or y.at) for y in b.indicators]
+    # targets the later report states only in its text (计划新增规模以上工业企业不少于22家)
+    stated += [(f.metric, f.value, f.at) for f in b.facts if f.source == "text" and f.kind == "target" and f.metric]
+    seen = set()
+    for name, t, at in stated:
+        if t is None or t.value is None or t.comparator not in _FLOOR or _GROWTH.search(name):
             continue  # growth targets move with the economy; only floors of levels, counts and amounts
-        got = last.get((canonical(y.name), t.unit))
-        if got is None:
+        got = last.get((canonical(name), t.unit))
+        if got is None or (canonical(name), t.text) in seen:
             continue
-        text, value, at = got
+        seen.add((canonical(name), t.text))
+        text, value, last_at = got
         if t.value < value:
-            evidence = [_ev(b, t.text, y.cells.get("target") or y.at), _ev(a, text, at)]
+            evidence = [_ev(b, t.text, at), _ev(a, text, last_at)]
             yield finding("warning", "contradicted",
-                          f"“{y.name[:30]}”{b.year}年指标值{t.text}低于{a.year}年实际完成值{text}，指标值设置偏低",
+                          f"“{name[:30]}”{b.year}年指标值{t.text}低于{a.year}年实际完成值{text}，指标值设置偏低",
                           expected=f"≥{text}", found=t.text, evidence=evidence)
 
 

@@ -21,7 +21,7 @@ import re
 from collections import defaultdict
 
 from extractor.reconcile.core import finding, rule
-from extractor.reconcile.linking import Candidate, candidates, canonical, link
+from extractor.reconcile.linking import Candidate, _synonym_keys, candidates, canonical, link
 from extractor.reconcile.tolerance import decimals, half_unit
 from extractor.schema import Claim, Evidence, Extraction, Fact
 
@@ -150,9 +150,70 @@ def restated(ex: Extraction):
             evidence=[_claim_evidence(c) for c in values.values()],
         )
     yield from _restated_words(ex, reported)
+    yield from _restated_metric(ex, reported)
 
 
 _NUMBERING = re.compile(r"^\s*(\d+[、.．]|指标\d+[:：])\s*")
+# words that make a figure a part of the year or of the unit, not the whole year's whole-unit figure
+_RELATIVE = re.compile(r"(比|较|相比|高于|低于|超过|突破|目标|计划|预算|总数|累计)")
+_SCOPE = re.compile(r"(全年|全县|全市|全省|全区|全州|全旗|本年|年度|(19|20)\d{2}年)")
+_TOTAL_NAME = re.compile(r"^(新增|总)|(总量|总额|总产量|总数|合计|总计)$")
+_PARTIAL = re.compile(r"(累计|截至|截止|上半年|下半年|一季度|二季度|三季度|四季度|\d+月|其中|分别|包括|机关|二级单位|下属|所属|局属|直属|每|人均|平均)")
+
+
+def _clause_subject(fact: Fact, metric: str) -> str:
+    """The words of the figure's clause before its metric (全年 in `…，全年新增规模以上工业企业28家`)."""
+    return re.split(r"[，,：:]", (fact.before or "").split(metric)[0])[-1]
+
+
+def _restated_metric(ex: Extraction, reported: set[tuple]):
+    """The whole unit's result for the year given two figures in two places, in any wording (26家 in the
+    results, 28家 in the conclusion): same metric (or synonym), measure, unit and year, results only,
+    no bound, outside breakdowns and relations, nothing before the metric that makes it a part."""
+    facts = {(f.at.block, f.at.table, f.at.row, f.at.col, f.at.start): f for f in ex.facts if f.source == "text"}
+    in_relation = {ref for r in ex.relations for ref in [r.share, *r.parts] if ref}  # a whole may be restated
+    year = f"{ex.year}年" if ex.year else None
+    groups: dict[tuple, list[Claim]] = defaultdict(list)
+    for c in ex.claims:
+        if c.kind != "actual" or not c.metric or c.value.value is None or c.value.comparator is not None \
+                or c.measure not in ("amount", "count", "growth", "share") or c.at.block is None:
+            continue
+        f = facts.get((c.at.block, c.at.table, c.at.row, c.at.col, c.at.start))
+        if f is None or f.id in in_relation:
+            continue
+        before = f.before or ""
+        subject = before.split(c.metric)[0]
+        clause = re.split(r"[，,：:]", before)[-1]
+        if (_PARTIAL.search(subject) or _PARTIAL.search(c.metric) or (c.period or year) != year
+                or _BREAKDOWN.search(before) or _RELATIVE.search(clause) or before.count("（") + before.count("(")
+                > before.count("）") + before.count(")")):
+            continue  # a part, another period, an item of a list, a figure compared with, or a note in brackets
+        syns = _synonym_keys(c.metric)
+        name = next(iter(syns)) if len(syns) == 1 else canonical(c.metric)
+        if len(name) < 4 or name in _GENERIC:
+            continue
+        groups[(name, c.measure, c.value.unit)].append(c)
+    for (name, _measure, _unit), items in groups.items():
+        # the year's total for the whole unit in every place: a scope word (全年, 全县, 2023年) or a total's name
+        if not all(_SCOPE.search(_clause_subject(facts[(c.at.block, c.at.table, c.at.row, c.at.col, c.at.start)], c.metric))
+                   or _TOTAL_NAME.search(c.metric) or _synonym_keys(c.metric) for c in items):
+            continue
+        values: dict[float, Claim] = {}
+        for c in items:
+            values.setdefault(c.value.value, c)
+        sentences = {(c.at.block, c.sentence) for c in values.values()}
+        if len(values) < 2 or len(sentences) < 2 or {(c.at.block, c.at.start) for c in values.values()} <= reported:
+            continue  # two figures in one sentence are two quantities (204家，再次突破200家)
+        shown = list(values.values())
+        reported |= {(c.at.block, c.at.start) for c in shown}
+        yield finding(
+            "warning", "contradicted",
+            f"正文多处给出本年“{shown[0].metric}”的不同数值：{'、'.join(c.value.text for c in shown)}："
+            + "；".join(f"“{c.sentence[:40]}”" for c in shown[:2]),
+            expected=shown[0].value.text, found=shown[1].value.text, evidence=[_claim_evidence(c) for c in shown],
+        )
+
+
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # words around a figure that make a sentence unmistakably the same one: 全市48家企业与…开展联合技术攻关 has 17
 _SAME_WORDS = 8
@@ -194,34 +255,65 @@ def _context(c: Claim) -> str:
 
 @rule("narrative.definition")
 def definition(ex: Extraction):
-    """The same figure under another definition: the text's `技改投资增长率达到12%` where the form's 12% is
-    `技改投资占工业投资比重` (a share, not a growth rate). Only when no candidate of the claim's own measure
-    restates it, one name begins with the other (so the same subject), and the figures agree."""
-    cands = [c for c in candidates(ex) if c.value.unit in ("%", "‰") and c.value.value is not None]
+    """The same figure under another definition: the text's `技改投资增长率达到12%` where the form's (or the
+    text's own) 12% is `技改投资占工业投资比重` (a share, not a growth rate). Only when no form figure of the
+    claim's own measure restates it, the share's subject (the words before 占) leads the other name, and the
+    figures agree."""
+    others = [(c.key, _NUMBERING.sub("", c.label), c.measure, c.kind, c.value, c.at, "表中") for c in candidates(ex)
+              if c.value.unit in ("%", "‰") and c.value.value is not None]
+    facts = {(f.at.block, f.at.table, f.at.row, f.at.col, f.at.start): f for f in ex.facts if f.source == "text"}
+
+    def named(c: Claim) -> str:
+        # a share named in full by its clause (教育经费占全县一般公共预算支出比重达到5.8%) where the tagger's metric
+        # kept only its tail (一般公共预算支出比重)
+        f = facts.get((c.at.block, c.at.table, c.at.row, c.at.col, c.at.start))
+        words = f.name if f is not None and f.name and "占" in f.name and len(f.name) <= 30 else c.metric or ""
+        return words
+
+    others += [(canonical(named(c)), named(c), c.measure, "any", c.value, c.at, "正文另处") for c in ex.claims
+               if c.metric and c.value.unit in ("%", "‰") and c.value.value is not None]
     linked = {id(claim) for claim, cand, _ in _linked(ex) if cand is not None}
+    reported: set[tuple] = set()
     for claim in ex.claims:
         if id(claim) in linked or claim.measure not in ("growth", "share") or claim.value.unit not in ("%", "‰"):
             continue
-        name = canonical(claim.metric or "")
+        name = canonical(named(claim))
         if len(name) < 4 or claim.value.value is None:
             continue
-        for cand in cands:
-            if cand.measure not in ("growth", "share") or cand.measure == claim.measure:
+        for key, label, measure, kind, value, at, where in others:
+            if measure not in ("growth", "share") or measure == claim.measure or kind not in ("any", claim.kind):
                 continue
-            # the subject leads both names: 工业技改投资 | 工业技改投资占工业投资比重 (not 工业投资, the share's base)
-            same_subject = cand.key.startswith(name) or (name.startswith(cand.key) and len(cand.key) >= 4)
-            if cand.kind not in ("any", claim.kind) or not same_subject or not _agree(claim, cand)[0]:
+            growth, share = (name, key) if claim.measure == "growth" else (key, name)
+            if not _same_subject(growth, share) or not _agree_values(claim.value, value):
                 continue
+            pair = tuple(sorted([(claim.at.block, claim.at.table, claim.at.row, claim.at.start),
+                                 (at.block, at.table, at.row, at.start) if at else ()], key=str))
+            if pair in reported:
+                break
+            reported.add(pair)
             what = {"growth": "增长率", "share": "占比"}
-            label = _NUMBERING.sub("", cand.label)
             yield finding(
                 "warning", "contradicted",
-                f"正文称“{claim.metric}”{what[claim.measure]}为{claim.value.text}，而表中{claim.value.text}是“{label}”，"
-                f"是{what[cand.measure]}而非{what[claim.measure]}：“{claim.sentence[:60]}”",
-                expected=f"{label} {cand.value.text}", found=claim.value.text,
-                evidence=[_claim_evidence(claim), Evidence(text=cand.value.text, at=cand.at or claim.at)],
+                f"正文称“{claim.metric}”{what[claim.measure]}为{claim.value.text}，而{where}{value.text}是“{label}”，"
+                f"是{what[measure]}而非{what[claim.measure]}：“{claim.sentence[:60]}”",
+                expected=f"{label} {value.text}", found=claim.value.text,
+                evidence=[_claim_evidence(claim), Evidence(text=value.text, at=at or claim.at)],
             )
             break
+
+
+def _same_subject(growth: str, share: str) -> bool:
+    """工业技改投资 | 工业技改投资占工业投资比重, 教育经费总投入 | 教育经费占全县一般公共预算支出比重: the share's
+    subject (before 占) leads the growth's name (工业投资, the share's base, does not)."""
+    if not re.search(r"(占|比重|比例)", share):
+        return False  # a share by name only (X占Y比重): a bare `8.5%` the words did not make a growth is no definition
+    subject = share.split("占")[0] if "占" in share else share
+    return growth.startswith(subject) and len(subject) >= 4 or subject.startswith(growth) and len(growth) >= 4
+
+
+def _agree_values(a, b) -> bool:
+    tol = max(half_unit(decimals(a.text)), half_unit(decimals(b.text))) + 1e-9
+    return a.value is not None and b.value is not None and abs(a.value - b.value) <= tol
 
 
 _PER_UNIT = re.compile(r"(每[人户名生亩个家村所校次位]|人均|生均|户均|亩均|均|标准|单价)[^，,；;。]{0,8}$")
