@@ -195,7 +195,7 @@ def text_facts(text: str, at: At, claims: list[Claim]) -> list[Fact]:
         out.append(Fact(
             id="", source="text", name=name or None, metric=claim.metric if claim else None, value=q,
             measure=claim.measure if claim and claim.measure else measure_of(q.unit, before, name),
-            kind=claim.kind if claim else None, period=_own_year(text, s) or (claim.period if claim else _period(sentence)),
+            kind=claim.kind if claim else None, period=_own_year(text, s) or _period(sentence),
             sentence=sentence, before=text[lo:s].strip(), after=text[e:hi].strip(), malformed=why, at=fact_at,
         ))
     covered = [(f.at.start, f.at.end) for f in out]
@@ -222,8 +222,11 @@ def _own_year(text: str, start: int) -> str | None:
 
 
 def _period(sentence: str) -> str | None:
-    m = _YEAR.search(sentence)
-    return f"{m[1]}年" if m else None
+    """The year a sentence speaks of: its first year that is not one compared with (比2023年的…)."""
+    for m in _YEAR.finditer(sentence):
+        if not re.search(r"(比|较|相比|同比|上年|去年)\s*$", sentence[max(0, m.start() - 3) : m.start()]):
+            return f"{m[1]}年"
+    return None
 
 
 def fact_table(doc: Document, units: list[tuple[str, At, str | None]], claims: list[Claim]) -> list[Fact]:

@@ -849,14 +849,14 @@ def _whole_cell(t: str, f: _Fig) -> bool:
 # Broken figures
 # ---------------------------------------------------------------------------
 
-_UNIT_AHEAD = r"(?=\s*(?:[%％‰]|[万亿]?元|个百分点))"
+_UNIT_AHEAD = r"(?=\s*(?:[%％‰]|[万亿]?元|个百分点|万?(?:人次|人|户|家|件|个|处|项|座|所|吨|亩|公顷)|平方公里|平方米|公里|千米|米))"
 # Each pattern needs a unit right after the figure, so that list numbers (3.1.2), dates (2021.12.31),
 # version strings and codes never look broken.
 _MALFORMED = (
-    (re.compile(rf"(?<![\d.．])[0-9０-９]+[.．]{_UNIT_AHEAD}"), "小数点后没有数字"),
+    (re.compile(rf"(?<![\d.．第])[0-9０-９]+[.．]{_UNIT_AHEAD}"), "小数点后没有数字"),
     (re.compile(rf"(?<![\d.．])[0-9０-９]+[.．]{{2,}}[0-9０-９]+{_UNIT_AHEAD}"), "小数点重复"),
-    (re.compile(rf"(?<![\d.．])[0-9０-９]+[.．][0-9０-９]+[.．][0-9０-９]+{_UNIT_AHEAD}"), "一个数中有两个小数点"),
-    (re.compile(rf"(?<![\dA-Za-z])[0-9０-９]+(?:[.．][0-9０-９]*)?[OoIl][0-9０-９OoIl]*(?:[.．][0-9０-９]+)?{_UNIT_AHEAD}"), "数字中夹有字母"),
+    (re.compile(rf"(?<![\d.．第])[0-9０-９]+[.．][0-9０-９]+[.．][0-9０-９]+{_UNIT_AHEAD}"), "一个数中有两个小数点"),
+    (re.compile(rf"(?<![\dA-Za-z])[0-9０-９]+(?:[,，][0-9０-９]*)?(?:[.．][0-9０-９]*)?[OoIl][0-9０-９OoIl]*(?:[.．][0-9０-９]+)?{_UNIT_AHEAD}"), "数字中夹有字母"),
     (re.compile(rf"(?<![\d,，])[0-9０-９]{{1,3}}[,，][0-9０-９]{{1,2}}(?:[.．][0-9０-９]+)?{_UNIT_AHEAD}"), "千分位逗号位置不对"),
 )
 
@@ -872,6 +872,8 @@ def find_malformed(text: str) -> list[tuple[int, int, str]]:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
+            if why == "小数点后没有数字" and (m.start() == 0 or not "\u4e00" <= text[m.start() - 1] <= "\u9fff"):
+                continue  # `2.项目支出` at a line's start is a list number, not a figure
             taken.append((m.start(), m.end()))
             out.append((m.start(), m.end(), why))
     return sorted(out)

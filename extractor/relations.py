@@ -30,12 +30,15 @@ from extractor.schema import Fact, Relation
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _CHANGE_WORDS = re.compile(r"(比上年|较上年|比去年|较去年|同比|较年初|比年初|较预算|比预算|增加|减少|下降|增长|节约|超支|结余|结转|压减|降低|上升|减支|增支)[了为]?\s*$")
+# words that open a list of the parts of the figure before them
+_LIST_MARK = re.compile(r"其中|包括|分别为|分别是|具体为|具体是|主要用于|主要是|由(?=[^。；;]{2,80}构成)")
 _COMPARED = re.compile(r"(较|比|相比|对比)[^，,；;。]{0,12}$")
 _SHARE_BEFORE = re.compile(r"占(?P<base>[^，,；;。：:%占（）()]{0,20}?)(?:的)?(?:比重|比例|份额)?(?:为|达到|达|约|是)?\s*$")
 # 每户补助8万元, 每人发放培训补贴3000元, 按每户2000元: a rate per counted thing (not per day or month: no count multiplies those)
-_RATE_BEFORE = re.compile(r"每(?P<per>[人户名个家所亩位辆台件项次村校])(?P<gap>[^，,；;。\d]{0,8})$")
-_PER_TIME = re.compile(r"每?(年|月|天|日|季|周)")
-_TOTAL_BEFORE = re.compile(r"(共计|合计|总计|累计|总额|共|计)(?:为|达到|达|发放|支出|拨付|下达|安排|金额)?\s*$")
+_RATE_BEFORE = re.compile(r"(?:每(?P<per>[人户名个家所亩位辆台件项次村校])|(?P<per2>[人户])均)(?P<gap>[^，,；;。\d]{0,8})$")
+_PER_TIME = re.compile(r"每?(天|日|季|周)")
+_PER_MONTH = re.compile(r"每?月")
+_TOTAL_BEFORE = re.compile(r"(共计|合计|总计|累计|总额|共|计|全年发放|发放|拨付|兑付)(?:为|达到|达|发放|支出|拨付|下达|安排|金额|资金)?\s*$")
 _COUNT_OF = {"人": ("人", "名", "人次"), "名": ("人", "名"), "户": ("户",), "个": ("个",), "家": ("家",), "所": ("所",),
              "亩": ("亩",), "位": ("人", "名", "位"), "辆": ("辆",), "台": ("台",), "件": ("件",), "项": ("项",),
              "次": ("次", "人次"), "村": ("个", "村"), "校": ("所", "个")}
@@ -97,9 +100,12 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
 
 def _parts(text: str, facts: list[Fact], at: At, all_facts: list[Fact]) -> list[Relation]:
     out: list[Relation] = []
-    marks = [m for m in re.finditer(r"其中", text)]
+    marks = [m for m in _LIST_MARK.finditer(text)]
     for i, m in enumerate(marks):
         lo, hi = _sentence_bounds(text, m.start())
+        if m.group(0).startswith("由"):
+            close = text.find("构成", m.end(), hi)
+            hi = close if close > 0 else hi
         # a 其中 list runs past a full stop only when its parts keep the sentence's form (…；…。) — not here:
         # the scope ends at the sentence end or at the next 其中
         if i + 1 < len(marks) and marks[i + 1].start() < hi:
@@ -151,25 +157,39 @@ def _shares(text: str, facts: list[Fact], at: At, all_facts: list[Fact]) -> list
         named = clause_name(text, lo + m.start())  # 人员经费占基本支出的84.58%: the part is named before 占
         if "分别" in text[seg_lo : f.at.start]:
             continue  # A、B分别占…的x%、y%: which amount goes with which share needs the list aligned
+        nearest = next((p for p in reversed(facts[:k]) if p.at.start >= seg_lo and dimension(p.value.unit) == "money"
+                        and _is_part_candidate(text, p)), None)
+        part = None
         if named:
+            # the part named before 占: in this paragraph, else anywhere earlier in the text, else the amount of its clause run
             part = next((p for p in reversed(facts[:k]) if names_base(p.name, named) and dimension(p.value.unit) == "money"
                          and _is_part_candidate(text, p)), None)
-        else:
-            part = next((p for p in reversed(facts[:k]) if p.at.start >= seg_lo and dimension(p.value.unit) == "money"
-                         and _is_part_candidate(text, p)), None)
+            part = part or next((p for p in reversed([x for x in all_facts if x.source == "text" and x.id < f.id and x not in facts])
+                                 if names_base(p.name, named) and dimension(p.value.unit) == "money" and not p.malformed
+                                 and p.measure == "amount"), None)
+        part = part or nearest
         if part is None:
             continue
-        base = _find_base(base_name, f, facts, all_facts, part)
+        base = _find_base(base_name, f, facts, all_facts, part, below_whole=f.value.value < 100)
         out.append(Relation(kind="share", share=f.id, parts=[part.id], base=base.id if base else None, base_name=base_name,
                             text=text[part.at.start : f.at.end], at=at.model_copy(update={"start": part.at.start, "end": f.at.end})))
     return out
 
 
-def _find_base(base_name: str, share: Fact, facts: list[Fact], all_facts: list[Fact], part: Fact) -> Fact | None:
-    """The figure `base_name` names: nearest before the share in its text, then the rest of the text, then tables."""
+def _find_base(base_name: str, share: Fact, facts: list[Fact], all_facts: list[Fact], part: Fact,
+               below_whole: bool = True) -> Fact | None:
+    """The figure `base_name` names: nearest before the share in its text, then the rest of the text, then tables.
+
+    A share under 100% is of a base larger than its part: a smaller figure of that name is another one
+    (a sub-unit's 支出合计)."""
+    part_value = part.value.scaled("元") if part.value.unit else part.value.value
+
     def ok(x: Fact) -> bool:
-        return x.id != part.id and dimension(x.value.unit) == "money" and x.value.value is not None and not x.malformed \
-            and x.measure == "amount" and names_base(x.name, base_name)
+        if x.id == part.id or dimension(x.value.unit) != "money" or x.value.value is None or x.malformed \
+                or x.measure != "amount" or not names_base(x.name, base_name):
+            return False
+        size = x.value.scaled("元") if x.value.unit else x.value.value
+        return not (below_whole and part_value is not None and size is not None and size < part_value)
 
     before = [x for x in facts if x.at.start < share.at.start and ok(x)]
     if before:
@@ -187,22 +207,27 @@ def _products(text: str, facts: list[Fact], at: At) -> list[Relation]:
         m = _RATE_BEFORE.search(text[max(0, f.at.start - 14) : f.at.start])
         if not m or _PER_TIME.search(m["gap"]) or dimension(f.value.unit) != "money" or f.value.value is None:
             continue
+        per = m["per"] or m["per2"]
+        # 每人每月300元 with a whole year's total: twelve months; a total of another span cannot be checked
+        months = 12 if _PER_MONTH.search(m["gap"]) else 1
         lo, hi = _sentence_bounds(text, f.at.start)
         if (lo, hi) in done:
             continue
         inside = [x for x in facts if lo <= x.at.start < hi and x.id != f.id and x.value.value is not None and not x.malformed]
-        counts = [x for x in inside if x.value.unit in _COUNT_OF.get(m["per"], ()) and x.value.comparator is None]
+        counts = [x for x in inside if x.value.unit in _COUNT_OF.get(per, ()) and x.value.comparator is None]
         totals = [x for x in inside if x.at.start > f.at.start and dimension(x.value.unit) == "money"
                   and _TOTAL_BEFORE.search(text[max(0, x.at.start - 6) : x.at.start])]
         rates = [x for x in inside if dimension(x.value.unit) == "money" and x.at.start < hi
                  and (r := _RATE_BEFORE.search(text[max(0, x.at.start - 14) : x.at.start])) and not _PER_TIME.search(r["gap"])]
+        if months == 12 and "全年" not in text[lo:hi]:
+            continue
         if len(counts) != 1 or len(totals) != 1 or rates:
             continue  # two counts or two rates: which multiplies which is not clear from the words
         done.add((lo, hi))
         count, total = counts[0], totals[0]
         first = min(count.at.start, f.at.start)
         out.append(Relation(kind="product", total=total.id, parts=[count.id, f.id], text=text[first : total.at.end],
-                            at=at.model_copy(update={"start": first, "end": total.at.end})))
+                            months=months, at=at.model_copy(update={"start": first, "end": total.at.end})))
     return out
 
 

@@ -166,6 +166,7 @@ class Relation(BaseModel):
     base: str | None = Field(default=None, description="share: the figure the base names, null when the document states none")
     base_name: str | None = Field(default=None, description="share: the base as written (基本支出)")
     text: str = Field(description="the words the relation was read from")
+    months: int = Field(default=1, description="product: months a per-month rate runs (每人每月 … 全年: 12)")
     at: At
 
 

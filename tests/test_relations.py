@@ -211,3 +211,33 @@ def test_a_figure_takes_the_year_its_own_clause_names():
     text = "2023年三公经费支出7.92万元，较2022年的8.46万元减少0.54万元。"
     periods = {f.value.text: f.period for f in text_facts(text, At(block="b1"), [])}
     assert periods["7.92万元"] == "2023年" and periods["8.46万元"] == "2022年"
+
+
+@pytest.mark.parametrize("sentence", [
+    "全年支出900.00万元，由基本支出300.00万元和项目支出610.00万元构成。",
+    "项目支出900.00万元，按用途分别为：工程建设600.00万元，设备购置310.00万元。",
+    "基本支出900.00万元，包括人员经费600.00万元、公用经费310.00万元。",
+])
+def test_parts_in_other_words_than_qizhong(tmp_path, sentence):
+    [f] = _problems(_run(tmp_path, sentence + "\n"), "relations.parts_sum")
+    assert f.found == "910.00" and f.severity == "error"
+
+
+def test_a_per_month_standard_over_a_whole_year_and_a_per_household_average(tmp_path):
+    ok = _run(tmp_path, "在岗乡村医生212名，标准为每人每月300元，全年发放76.32万元。\n共补助1,284户，户均补助850元，合计109.14万元。\n")
+    assert [f.verdict for f in _found(ok, "relations.product")] == ["supported", "supported"]
+    bad = _run(tmp_path, "在岗乡村医生212名，标准为每人每月300元，全年发放763.20万元。\n", "bad.txt")
+    [f] = _problems(bad, "relations.product")
+    assert "×12个月" in f.message and "10倍" in f.message
+
+
+def test_a_share_whose_part_is_named_in_another_paragraph_and_a_base_smaller_than_its_part_is_another_figure(tmp_path):
+    text = ("全年支出合计6,000.00万元，其中项目支出4,200.00万元，基本支出1,800.00万元。\n"
+            "局机关支出合计1,240.00万元。\n项目支出占支出合计的70.00%。\n")
+    assert [f.verdict for f in _found(_run(tmp_path, text), "relations.share_base")] == ["supported"]
+
+
+def test_a_list_number_is_not_a_broken_figure():
+    assert find_malformed("2.项目支出") == [] and find_malformed("第1.2.3项") == []
+    assert [w for _, _, w in find_malformed("面积19.平方公里")] == ["小数点后没有数字"]
+    assert [w for _, _, w in find_malformed("业务23,6l7件")] == ["数字中夹有字母"]

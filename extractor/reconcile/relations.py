@@ -189,11 +189,11 @@ def product(ex: Extraction):
         r = _in(rate, total.value.unit)
         if r is None or count.value.value is None or total.value.value is None:
             continue
-        expected = count.value.value * r
+        expected = count.value.value * r * rel.months
         d = decimals(total.value.text)
         evidence = [_ev(count), _ev(rate), _ev(total)]
         if abs(expected - total.value.value) <= half_unit(d) + 1e-9 * max(1.0, abs(expected)):
-            yield finding("info", "supported", f"{count.value.text}×{rate.value.text}＝{total.value.text}，相符",
+            yield finding("info", "supported", f"{count.value.text}×{rate.value.text}{'×12个月' if rel.months == 12 else ''}＝{total.value.text}，相符",
                           expected=total.value.text, found=total.value.text, evidence=evidence)
             continue
         hint = ""
@@ -205,7 +205,8 @@ def product(ex: Extraction):
         shown = fmt(expected, max(d, decimals(rate.value.text)))
         yield finding(
             "error", "contradicted",
-            f"{count.value.text}×{rate.value.text}应为{shown}{total.value.unit or ''}，文中写作{total.value.text}{hint}：“{rel.text[:80]}”",
+            f"{count.value.text}×{rate.value.text}{'×12个月' if rel.months == 12 else ''}应为{shown}{total.value.unit or ''}，"
+            f"文中写作{total.value.text}{hint}：“{rel.text[:80]}”",
             expected=f"{shown}{total.value.unit or ''}", found=total.value.text, evidence=evidence,
         )
 
