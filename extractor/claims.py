@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from extractor.document import At
-from extractor.quantity import parse_quantity
+from extractor.quantity import COUNT_UNITS, parse_quantity
 from extractor.schema import Claim
 
 _CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
@@ -28,7 +28,8 @@ _DOWN = re.compile(r"(下降|减少|降低|回落|下滑|压减|缩减|节约)[�
 _GROWTH = re.compile(r"(增长|增速|增幅|同比|环比|提高|上升|下降|减少|降低|回落|增加)")
 _SHARE = re.compile(r"(占|比重|比例|率|覆盖率)")
 _PERIOD = re.compile(r"(20\d{2})\s*年(?:\s*(\d{1,2})\s*[-—～~至到]\s*(\d{1,2})\s*月)?")
-_COUNT_UNITS = ("家", "个", "项", "次", "人", "名", "座", "户", "场", "条", "件", "台", "篇", "人次", "家次", "所", "亩", "吨", "平方米", "公里", "千米")
+# counted things, and the physical units the claims have always measured as counts (亩, 吨, 公里 …)
+_COUNT_UNITS = COUNT_UNITS + ("亩", "吨", "平方米", "公里", "千米")
 _MONEY_UNITS = ("元", "万元", "亿元", "亿", "万", "千元", "万亿元")
 
 

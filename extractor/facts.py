@@ -19,12 +19,11 @@ import re
 from itertools import pairwise
 
 from extractor.document import At, Cell, Document, Table
-from extractor.quantity import Quantity, find_malformed, find_quantities, parse_quantity
+from extractor.quantity import COUNT_UNITS, Quantity, find_malformed, find_quantities, parse_quantity
 from extractor.schema import Claim, Fact
 from extractor.text import squash
 
 MONEY_UNITS = ("元", "千元", "万元", "亿元", "万亿元", "万", "亿")
-COUNT_UNITS = ("家", "个", "项", "次", "人", "名", "座", "户", "场", "条", "件", "台", "篇", "人次", "家次", "所", "套", "辆", "批")
 _CHANGE_BEFORE = re.compile(r"(增加|减少|下降|增长|节约|压减|降低|超支|超出|追加|调减|调增|提高|上升|回落|多|少)了?$")
 _GROWTH_BEFORE = re.compile(r"(增长|增速|增幅|同比|环比|提高|上升|下降|减少|降低|回落|增加)")
 _TABLE_UNIT = re.compile(r"(?:单位|金额单位|计量单位)\s*[：:]\s*(千元|万元|亿元|元|%|个|人|家)")

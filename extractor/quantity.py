@@ -194,6 +194,11 @@ for _u in ("人", "人次", "户", "家", "个", "台", "辆", "件", "套", "�
     _SCALES.setdefault("万" + _u, (Decimal(10**4), "count:" + _u))
 
 
+#: units that count things (家, 个, 处 …): a figure in one of them is a count
+COUNT_UNITS = ("家", "个", "项", "次", "人", "名", "座", "户", "场", "条", "件", "台", "篇", "人次", "家次", "所", "套", "辆", "批",
+               "处", "例", "期", "村", "宗", "起", "份", "株", "头", "只", "万人", "万户", "万人次")
+
+
 def _norm_unit(unit: str) -> str:
     # Full-width ％ is the same sign; downstream code should not need to know both.
     return "%" if unit == "％" else unit

@@ -32,6 +32,7 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _CHANGE_WORDS = re.compile(r"(比上年|较上年|比去年|较去年|同比|较年初|比年初|较预算|比预算|增加|减少|下降|增长|节约|超支|结余|结转|压减|降低|上升|减支|增支)[了为]?\s*$")
 # words that open a list of the parts of the figure before them
 _LIST_MARK = re.compile(r"其中|包括|分别为|分别是|具体为|具体是|主要用于|主要是|由(?=[^。；;]{2,80}构成)")
+_SENTENCE_SUBJECT = re.compile(r"^\s*([^，,：:；;。\d]{2,12}?)(?:主要用于|主要是|主要包括|的构成|[^，,：:；;。\d]{0,12}[，,]|[：:]|$)")
 _COMPARED = re.compile(r"(较|比|相比|对比)[^，,；;。]{0,12}$")
 _SHARE_BEFORE = re.compile(r"占(?P<base>[^，,；;。：:%占（）()]{0,20}?)(?:的)?(?:比重|比例|份额)?(?:为|达到|达|约|是)?\s*$")
 # 每户补助8万元, 每人发放培训补贴3000元, 按每户2000元: a rate per counted thing (not per day or month: no count multiplies those)
@@ -122,6 +123,13 @@ def _parts(text: str, facts: list[Fact], at: At, all_facts: list[Fact]) -> list[
         total = next((f for f in reversed(before) if dimension(f.value.unit) == dim), None)
         if total is not None and _COMPARED.search(text[max(lo, total.at.start - 16) : total.at.start]):
             continue  # 较2022年的8.46万元减少…，其中…: the figure compared with is not the whole broken down
+        if total is None:
+            # 基本支出主要用于…，包括人员经费…: the sentence names its whole first, stated in an earlier sentence
+            lead = _SENTENCE_SUBJECT.match(text[lo : m.start()])
+            if lead:
+                total = next((x for x in reversed([x for x in all_facts if x.source == "text" and x.id < parts[0].id
+                                                   and x not in parts]) if dimension(x.value.unit) == dim
+                              and x.measure == "amount" and not x.malformed and names_base(x.name, lead[1])), None)
         if total is None:
             bases = {b for f in parts if (b := _share_base_after(text, f, hi))}
             if len(bases) == 1:
