@@ -259,6 +259,7 @@ def perturbation(docs, tagger, n: int, seed: int) -> list[str]:
 
 HELDOUT = ROOT / "eval" / "narrative_heldout"
 HELDOUT2 = ROOT / "eval" / "narrative_heldout2"
+HELDOUT3 = ROOT / "eval" / "narrative_heldout3"
 KIND_NAMES = {"A": "其中 parts ≠ whole", "B": "share of the wrong base", "C": "count × rate ≠ total", "D": "malformed figure",
               "E": "one figure stated twice, differently", "F": "growth rate vs share", "G": "across the year pair"}
 
@@ -333,7 +334,9 @@ def main(argv: list[str] | None = None) -> int:
     worst = max(len(v) for v in false.values())
     print(f"  most in one document: {worst}")
     print("\n## (b) held-out narrative documents\n")
-    print("### eval/narrative_heldout2 (six reports of five more provinces, written blind; measured once, see its README)\n")
+    print("### eval/narrative_heldout3 (six reports, written blind to the rules and to the other sets; see its README)\n")
+    print("\n".join(heldout(tagger, HELDOUT3)))
+    print("\n### eval/narrative_heldout2 (the second set: a development set since its first measurement)\n")
     print("\n".join(heldout(tagger, HELDOUT2)))
     print("\n### eval/narrative_heldout (the first set: a development set since its first measurement)\n")
     print("\n".join(heldout(tagger, HELDOUT)))
