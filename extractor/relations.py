@@ -39,6 +39,7 @@ _SHARE_BEFORE = re.compile(r"占(?P<base>[^，,；;。：:%占（）()]{0,20}?)(
 _RATE_BEFORE = re.compile(r"(?:每(?P<per>[人户名个家所亩位辆台件项次村校])|(?P<per2>[人户])均)(?P<gap>[^，,；;。\d]{0,8})$")
 _PER_TIME = re.compile(r"每?(天|日|季|周)")
 _PER_MONTH = re.compile(r"每?月")
+_MONTHS = re.compile(r"(\d{1,2})\s*个月")
 _TOTAL_BEFORE = re.compile(r"(共计|合计|总计|累计|总额|共|计|全年发放|发放|拨付|兑付)(?:为|达到|达|发放|支出|拨付|下达|安排|金额|资金)?\s*$")
 _COUNT_OF = {"人": ("人", "名", "人次"), "名": ("人", "名"), "户": ("户",), "个": ("个",), "家": ("家",), "所": ("所",),
              "亩": ("亩",), "位": ("人", "名", "位"), "辆": ("辆",), "台": ("台",), "件": ("件",), "项": ("项",),
@@ -107,6 +108,10 @@ def _parts(text: str, facts: list[Fact], at: At, all_facts: list[Fact]) -> list[
         if m.group(0).startswith("由"):
             close = text.find("构成", m.end(), hi)
             hi = close if close > 0 else hi
+        if m.group(0).startswith("主要"):
+            # 主要用于…：a purpose; its list ends with its clause run, the next ； starts another subject
+            semi = re.search(r"[；;]", text[m.end() : hi])
+            hi = m.end() + semi.start() if semi else hi
         # a 其中 list runs past a full stop only when its parts keep the sentence's form (…；…。) — not here:
         # the scope ends at the sentence end or at the next 其中
         if i + 1 < len(marks) and marks[i + 1].start() < hi:
@@ -216,8 +221,9 @@ def _products(text: str, facts: list[Fact], at: At) -> list[Relation]:
         if not m or _PER_TIME.search(m["gap"]) or dimension(f.value.unit) != "money" or f.value.value is None:
             continue
         per = m["per"] or m["per2"]
-        # 每人每月300元 with a whole year's total: twelve months; a total of another span cannot be checked
-        months = 12 if _PER_MONTH.search(m["gap"]) else 1
+        # 每人每月300元: times the months the sentence states (补贴6个月), else twelve for a whole year's total
+        stated = _MONTHS.search(text[f.at.end : _sentence_bounds(text, f.at.start)[1]])
+        months = (int(stated[1]) if stated else 12) if _PER_MONTH.search(m["gap"]) else 1
         lo, hi = _sentence_bounds(text, f.at.start)
         if (lo, hi) in done:
             continue
@@ -227,8 +233,8 @@ def _products(text: str, facts: list[Fact], at: At) -> list[Relation]:
                   and _TOTAL_BEFORE.search(text[max(0, x.at.start - 6) : x.at.start])]
         rates = [x for x in inside if dimension(x.value.unit) == "money" and x.at.start < hi
                  and (r := _RATE_BEFORE.search(text[max(0, x.at.start - 14) : x.at.start])) and not _PER_TIME.search(r["gap"])]
-        if months == 12 and "全年" not in text[lo:hi]:
-            continue
+        if _PER_MONTH.search(m["gap"]) and not _MONTHS.search(text[lo:hi]) and "全年" not in text[lo:hi]:
+            continue  # a monthly rate and a total of no stated span
         if len(counts) != 1 or len(totals) != 1 or rates:
             continue  # two counts or two rates: which multiplies which is not clear from the words
         done.add((lo, hi))

@@ -241,3 +241,13 @@ def test_a_list_number_is_not_a_broken_figure():
     assert find_malformed("2.项目支出") == [] and find_malformed("第1.2.3项") == []
     assert [w for _, _, w in find_malformed("面积19.平方公里")] == ["小数点后没有数字"]
     assert [w for _, _, w in find_malformed("业务23,6l7件")] == ["数字中夹有字母"]
+
+
+def test_a_monthly_standard_times_the_months_the_sentence_states(tmp_path):
+    ok = _run(tmp_path, "2,400名职工参加以工代训，按每人每月500元标准补贴6个月，总计720.00万元。\n")
+    assert [f.verdict for f in _found(ok, "relations.product")] == ["supported"]
+
+
+def test_a_purpose_list_ends_at_its_semicolon(tmp_path):
+    text = "基本支出2,318.47万元，主要用于人员工资福利和机关日常运转；项目支出4,387.45万元，主要用于场馆运营。\n"
+    assert _problems(_run(tmp_path, text), "relations.parts_sum") == []

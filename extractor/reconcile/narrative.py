@@ -316,7 +316,7 @@ def _agree_values(a, b) -> bool:
     return a.value is not None and b.value is not None and abs(a.value - b.value) <= tol
 
 
-_PER_UNIT = re.compile(r"(每[人户名生亩个家村所校次位]|人均|生均|户均|亩均|均|标准|单价)[^，,；;。]{0,8}$")
+_PER_UNIT = re.compile(r"(每[^\d，,；;。]{1,3}|人均|生均|户均|亩均|均|标准|单价)[^，,；;。]{0,8}$")
 
 
 def _per_unit(claim: Claim, facts: dict) -> bool:
