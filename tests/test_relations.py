@@ -251,3 +251,24 @@ def test_a_monthly_standard_times_the_months_the_sentence_states(tmp_path):
 def test_a_purpose_list_ends_at_its_semicolon(tmp_path):
     text = "基本支出2,318.47万元，主要用于人员工资福利和机关日常运转；项目支出4,387.45万元，主要用于场馆运营。\n"
     assert _problems(_run(tmp_path, text), "relations.parts_sum") == []
+
+
+def _table_html(rows):
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<html><body><p>资产情况表</p><table>{body}</table></body></html>"
+
+
+@pytest.mark.parametrize("total, verdict, severity", [("300.50", "supported", "info"), ("310.50", "contradicted", "warning"),
+                                                     ("0", "contradicted", "error")])
+def test_a_sum_row_of_any_table_against_the_rows_above_it(tmp_path, total, verdict, severity):
+    rows = [["单位", "固定资产（万元）", "在用率"], ["局机关", "100.20", "95%"], ["监测站", "200.30", "90%"],
+            ["其中：车辆", "50.00", "80%"], ["合计", total, "93%"]]
+    ex = _run(tmp_path, _table_html(rows), "t.html")
+    [f] = _found(ex, "tables.sum_row")
+    assert (f.verdict, f.severity, f.expected) == (verdict, severity, "300.50")
+
+
+def test_a_table_of_numbered_levels_is_not_summed(tmp_path):
+    rows = [["项目", "金额（万元）"], ["一、基本支出", "300"], ["1.工资福利", "200"], ["2.公用经费", "100"],
+            ["二、项目支出", "500"], ["合计", "800"]]
+    assert _found(_run(tmp_path, _table_html(rows), "t.html"), "tables.sum_row") == []
