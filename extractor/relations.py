@@ -221,17 +221,17 @@ def _products(text: str, facts: list[Fact], at: At) -> list[Relation]:
         if not m or _PER_TIME.search(m["gap"]) or dimension(f.value.unit) != "money" or f.value.value is None:
             continue
         per = m["per"] or m["per2"]
-        # 每人每月300元: times the months the sentence states (补贴6个月), else twelve for a whole year's total
-        stated = _MONTHS.search(text[f.at.end : _sentence_bounds(text, f.at.start)[1]])
-        months = (int(stated[1]) if stated else 12) if _PER_MONTH.search(m["gap"]) else 1
         lo, hi = _sentence_bounds(text, f.at.start)
         if (lo, hi) in done:
             continue
+        # 每人每月300元: times the months the sentence states (补贴6个月), else twelve for a whole year's total
+        stated = _MONTHS.search(text[f.at.end : hi])
+        months = (int(stated[1]) if stated else 12) if _PER_MONTH.search(m["gap"]) else 1
         inside = [x for x in facts if lo <= x.at.start < hi and x.id != f.id and x.value.value is not None and not x.malformed]
         counts = [x for x in inside if x.value.unit in _COUNT_OF.get(per, ()) and x.value.comparator is None]
         totals = [x for x in inside if x.at.start > f.at.start and dimension(x.value.unit) == "money"
                   and _TOTAL_BEFORE.search(text[max(0, x.at.start - 6) : x.at.start])]
-        rates = [x for x in inside if dimension(x.value.unit) == "money" and x.at.start < hi
+        rates = [x for x in inside if dimension(x.value.unit) == "money"
                  and (r := _RATE_BEFORE.search(text[max(0, x.at.start - 14) : x.at.start])) and not _PER_TIME.search(r["gap"])]
         if _PER_MONTH.search(m["gap"]) and not _MONTHS.search(text[lo:hi]) and "全年" not in text[lo:hi]:
             continue  # a monthly rate and a total of no stated span

@@ -56,13 +56,10 @@ def write_all(store: Store, out: Path, pipeline: str, fresh: set[int] | None = N
             continue
         extraction, document = store.payload(d.id)
         ex = json.loads(extraction)
-        across = store.findings_of(d.id, "across.")
-        if across:
-            # found against the same department's report of the year before (batch/years.py): part of this report's findings
-            ex["findings"] = ex.get("findings", []) + across
-            extraction = json.dumps(ex, ensure_ascii=False)
+        # found against the same department's report of the year before (batch/years.py): part of this report's findings
+        ex["findings"] = ex.get("findings", []) + store.findings_of(d.id, "across.")
         _atomic_write(target, json.dumps(ex, ensure_ascii=False, indent=2))
-        _atomic_write(html_path, page.render(**document_view(d, extraction, document)))
+        _atomic_write(html_path, page.render(**document_view(d, ex, document)))
     paths = {
         "index": out / "index.html",
         "xlsx": out / "indicators.xlsx",
@@ -125,9 +122,9 @@ def index_view(docs: list[DocumentRow]) -> dict:
 # --------------------------------------------------------------------------- document page
 
 
-def document_view(d: DocumentRow, extraction: str, document: str | None) -> dict:
+def document_view(d: DocumentRow, extraction: str | dict, document: str | None) -> dict:
     """The template's data: findings with anchors, and the document as blocks with marks."""
-    ex = json.loads(extraction)
+    ex = json.loads(extraction) if isinstance(extraction, str) else extraction
     doc = json.loads(document or "{}")
     findings = [f for f in ex.get("findings", [])]
     order = {"error": 0, "warning": 1, "info": 2}

@@ -232,15 +232,11 @@ class Store:
         with Session(self.engine) as s:
             s.execute(delete(FindingRow).where(FindingRow.doc_id == doc_id, FindingRow.rule.startswith(prefix)))
             for f in findings:
-                s.add(FindingRow(doc_id=doc_id, finding_id=f["id"], rule=f["rule"], severity=f["severity"], verdict=f["verdict"],
-                                 message=f["message"], expected=f.get("expected"), found=f.get("found"),
-                                 evidence=f.get("evidence"), cause=f.get("cause"), confidence=f.get("confidence")))
+                row = _finding_row(f)
+                row.doc_id = doc_id
+                s.add(row)
             s.flush()
-            severities = list(s.scalars(select(FindingRow.severity).where(FindingRow.doc_id == doc_id)))
-            doc = s.get(DocumentRow, doc_id)
-            doc.n_findings = len(severities)
-            doc.n_errors = severities.count("error")
-            doc.worst = max((SEVERITY_RANK.get(x, 0) for x in severities), default=0)
+            _set_counts(s.get(DocumentRow, doc_id), list(s.scalars(select(FindingRow.severity).where(FindingRow.doc_id == doc_id))))
             s.commit()
 
     def findings_of(self, doc_id: int, prefix: str) -> list[dict]:
@@ -291,9 +287,7 @@ def _document_row(result: dict, pipeline: str) -> DocumentRow:
     findings = ex.get("findings", [])
     row.n_indicators = len(ex.get("indicators", []))
     row.n_claims = len(ex.get("claims", []))
-    row.n_findings = len(findings)
-    row.n_errors = sum(1 for f in findings if f["severity"] == "error")
-    row.worst = max((SEVERITY_RANK.get(f["severity"], 0) for f in findings), default=0)
+    _set_counts(row, [f["severity"] for f in findings])
     per_indicator = _findings_per_indicator(ex)
     for i, ind in enumerate(ex.get("indicators", [])):
         t_raw, t_val, t_unit = _quantity_parts(ind.get("target"))
@@ -315,12 +309,22 @@ def _document_row(result: dict, pipeline: str) -> DocumentRow:
                      unit=v.get("unit"), sentence=c.get("sentence", ""), confidence=c.get("confidence"), at=c.get("at"))
         )
     for f in findings:
-        row.findings.append(
-            FindingRow(finding_id=f["id"], rule=f["rule"], severity=f["severity"], verdict=f["verdict"],
-                       message=f["message"], expected=f.get("expected"), found=f.get("found"), evidence=f.get("evidence"),
-                       cause=f.get("cause"), confidence=f.get("confidence"))
-        )
+        row.findings.append(_finding_row(f))
     return row
+
+
+def _finding_row(f: dict) -> FindingRow:
+    """A finding of the output contract as a store row."""
+    return FindingRow(finding_id=f["id"], rule=f["rule"], severity=f["severity"], verdict=f["verdict"],
+                      message=f["message"], expected=f.get("expected"), found=f.get("found"), evidence=f.get("evidence"),
+                      cause=f.get("cause"), confidence=f.get("confidence"))
+
+
+def _set_counts(row: DocumentRow, severities: list[str]) -> None:
+    """A document's finding counts and its worst severity, from its findings' severities."""
+    row.n_findings = len(severities)
+    row.n_errors = severities.count("error")
+    row.worst = max((SEVERITY_RANK.get(x, 0) for x in severities), default=0)
 
 
 def _findings_per_indicator(ex: dict) -> dict[int, int]:

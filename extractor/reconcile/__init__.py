@@ -23,8 +23,8 @@ from extractor.reconcile import basic_data as _basic_data  # noqa: F401  (regist
 from extractor.reconcile import funds as _funds  # noqa: F401
 from extractor.reconcile import narrative as _narrative  # noqa: F401
 from extractor.reconcile import relations as _relations  # noqa: F401
-from extractor.reconcile import tables as _tables  # noqa: F401
 from extractor.reconcile import scores as _scores  # noqa: F401
+from extractor.reconcile import tables as _tables  # noqa: F401
 from extractor.reconcile.core import RULES, rule
 from extractor.reconcile.ocr import annotate as annotate_ocr
 from extractor.schema import Extraction, Finding

@@ -38,6 +38,11 @@ def rule(name: str) -> Callable[[RuleFn], RuleFn]:
     return deco
 
 
+def form_tables(ex: Extraction) -> set[str]:
+    """Ids of the tables that hold a standard form's indicator or budget block (the forms' rules check those)."""
+    return {t for form in ex.forms for t in (form.table, form.budget_table) if t}
+
+
 def finding(
     severity: str,
     verdict: str,

@@ -12,10 +12,12 @@ calibrated on the seeds (`eval/reconcile.py` prints linking precision/recall).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from extractor.document import At
 from extractor.quantity import Quantity
+from extractor.reconcile.core import form_tables
 from extractor.schema import Claim, Extraction
 
 # Calibrated on the seeds (`python -m eval.linking`, hand-judged links): a wrong
@@ -168,12 +170,10 @@ def _table_candidates(ex: Extraction, covered: set[tuple]) -> list[Candidate]:
     sub-unit's figure (局机关's 固定资产) never stands for the department's. Figures of another
     year than the report's are left to the cross-year checks.
     """
-    form_tables = {t for form in ex.forms for t in (form.table, form.budget_table) if t}
+    forms = form_tables(ex)
     facts = [f for f in ex.facts if f.source == "table" and f.value.value is not None and not f.malformed and f.measure != "score"
-             and f.at.table not in form_tables and not _SCORE_WORDS.search(f"{f.name or ''}{f.column or ''}")]
-    filled: dict[tuple, int] = {}
-    for f in facts:
-        filled[(f.at.table, f.at.col, f.column)] = filled.get((f.at.table, f.at.col, f.column), 0) + 1
+             and f.at.table not in forms and not _SCORE_WORDS.search(f"{f.name or ''}{f.column or ''}")]
+    filled = Counter((f.at.table, f.at.col, f.column) for f in facts)
     facts = [f for f in facts if (f.at.table, f.at.row, f.at.col) not in covered]
     year = f"{ex.year}年" if ex.year else None
     out: list[Candidate] = []
@@ -184,11 +184,12 @@ def _table_candidates(ex: Extraction, covered: set[tuple]) -> list[Candidate]:
         row = re.sub(r"^\d+[、.．]", "", f.name or "")
         if not column or _STATUS_COLUMN.match(column):
             quantity, subject = row, None
-        elif column and (_WHOLE_ROW.search(row) or filled[(f.at.table, f.at.col, f.column)] == 1):
+        elif _WHOLE_ROW.search(row) or filled[(f.at.table, f.at.col, f.column)] == 1:
             quantity, subject = column, row
         else:
             continue
-        key = canonical(_TOTAL_TAIL.sub("", quantity) if len(_TOTAL_TAIL.sub("", quantity)) >= 2 else quantity)
+        bare = _TOTAL_TAIL.sub("", quantity)
+        key = canonical(bare if len(bare) >= 2 else quantity)
         if not 2 <= len(key) <= _NAME_MAX:
             continue  # a long header is a description, not the name of a quantity
         groups = _synonym_keys(quantity)

@@ -48,13 +48,23 @@ def _claim_evidence(claim: Claim) -> Evidence:
     return Evidence(text=claim.value.text, at=claim.at)
 
 
+def _place(at) -> tuple:
+    """Where a figure of the text stands: its unit (block, or table cell) and its offset there."""
+    return (at.block, at.table, at.row, at.col, at.start)
+
+
+def _text_facts(ex: Extraction) -> dict[tuple, Fact]:
+    """The text's facts by place, so that a claim finds the fact of its own figure."""
+    return {_place(f.at): f for f in ex.facts if f.source == "text"}
+
+
 # a subject that is one part of the reporting unit (局机关, 二级单位, 下属单位): its figures are not the whole unit's
 _SUB_UNIT = re.compile(r"(机关|二级单位|二级机构|下属|所属|局属|直属|事业单位)")
 
 
 def _linked(ex: Extraction):
     claims = [c for c in ex.claims if c.measure in COMPARABLE and c.value.value is not None]
-    facts = {(f.at.block, f.at.table, f.at.row, f.at.col, f.at.start): f for f in ex.facts if f.source == "text"}
+    facts = _text_facts(ex)
     out = []
     for claim, cand, sim in link(claims, candidates(ex)):
         if cand is not None and cand.ref.startswith("table:") and not _whole_unit(claim, facts):
@@ -69,7 +79,7 @@ def _whole_unit(claim: Claim, facts: dict) -> bool:
     Not when its clause does not name the metric (…固定资产7329.64万元，其中局机关5229.46万元: the metric came
     from an earlier clause, the subject is the clause's), nor when the words before the metric name a
     part of the unit (市工信局机关共有编制人数35人)."""
-    fact = facts.get((claim.at.block, claim.at.table, claim.at.row, claim.at.col, claim.at.start))
+    fact = facts.get(_place(claim.at))
     if fact is None or not claim.metric:
         return False
     words = fact.name or ""
@@ -170,7 +180,7 @@ def _restated_metric(ex: Extraction, reported: set[tuple]):
     """The whole unit's result for the year given two figures in two places, in any wording (26家 in the
     results, 28家 in the conclusion): same metric (or synonym), measure, unit and year, results only,
     no bound, outside breakdowns and relations, nothing before the metric that makes it a part."""
-    facts = {(f.at.block, f.at.table, f.at.row, f.at.col, f.at.start): f for f in ex.facts if f.source == "text"}
+    facts = _text_facts(ex)
     in_relation = {ref for r in ex.relations for ref in [r.share, *r.parts] if ref}  # a whole may be restated
     year = f"{ex.year}年" if ex.year else None
     groups: dict[tuple, list[Claim]] = defaultdict(list)
@@ -178,7 +188,7 @@ def _restated_metric(ex: Extraction, reported: set[tuple]):
         if c.kind != "actual" or not c.metric or c.value.value is None or c.value.comparator is not None \
                 or c.measure not in ("amount", "count", "growth", "share") or c.at.block is None:
             continue
-        f = facts.get((c.at.block, c.at.table, c.at.row, c.at.col, c.at.start))
+        f = facts.get(_place(c.at))
         if f is None or f.id in in_relation:
             continue
         before = f.before or ""
@@ -195,7 +205,7 @@ def _restated_metric(ex: Extraction, reported: set[tuple]):
         groups[(name, c.measure, c.value.unit)].append(c)
     for (name, _measure, _unit), items in groups.items():
         # the year's total for the whole unit in every place: a scope word (全年, 全县, 2023年) or a total's name
-        if not all(_SCOPE.search(_clause_subject(facts[(c.at.block, c.at.table, c.at.row, c.at.col, c.at.start)], c.metric))
+        if not all(_SCOPE.search(_clause_subject(facts[_place(c.at)], c.metric))
                    or _TOTAL_NAME.search(c.metric) or _synonym_keys(c.metric) for c in items):
             continue
         values: dict[float, Claim] = {}
@@ -261,12 +271,12 @@ def definition(ex: Extraction):
     figures agree."""
     others = [(c.key, _NUMBERING.sub("", c.label), c.measure, c.kind, c.value, c.at, "表中") for c in candidates(ex)
               if c.value.unit in ("%", "‰") and c.value.value is not None]
-    facts = {(f.at.block, f.at.table, f.at.row, f.at.col, f.at.start): f for f in ex.facts if f.source == "text"}
+    facts = _text_facts(ex)
 
     def named(c: Claim) -> str:
         # a share named in full by its clause (教育经费占全县一般公共预算支出比重达到5.8%) where the tagger's metric
         # kept only its tail (一般公共预算支出比重)
-        f = facts.get((c.at.block, c.at.table, c.at.row, c.at.col, c.at.start))
+        f = facts.get(_place(c.at))
         words = f.name if f is not None and f.name and "占" in f.name and len(f.name) <= 30 else c.metric or ""
         return words
 
@@ -320,13 +330,13 @@ _PER_UNIT = re.compile(r"(每[^\d，,；;。]{1,3}|人均|生均|户均|亩均|�
 
 
 def _per_unit(claim: Claim, facts: dict) -> bool:
-    fact = facts.get((claim.at.block, claim.at.table, claim.at.row, claim.at.col, claim.at.start))
+    fact = facts.get(_place(claim.at))
     return fact is not None and bool(_PER_UNIT.search(fact.before or ""))
 
 
 @rule("narrative.unit_outlier")
 def unit_outlier(ex: Extraction):
-    facts = {(f.at.block, f.at.table, f.at.row, f.at.col, f.at.start): f for f in ex.facts if f.source == "text"}
+    facts = _text_facts(ex)
     by_sentence: dict[tuple, list[Claim]] = defaultdict(list)
     for c in ex.claims:
         if c.value.unit in ("元", "万元", "亿元"):

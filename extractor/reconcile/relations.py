@@ -26,7 +26,6 @@ from extractor.reconcile.tolerance import decimals, fmt, half_unit, sum_agrees
 from extractor.relations import dimension
 from extractor.schema import Evidence, Extraction, Fact
 
-
 _PARTIAL = 0.10
 
 

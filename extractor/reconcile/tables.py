@@ -17,7 +17,7 @@ import math
 import re
 from collections import defaultdict
 
-from extractor.reconcile.core import finding, rule
+from extractor.reconcile.core import finding, form_tables, rule
 from extractor.reconcile.tolerance import decimals, fmt, sum_agrees
 from extractor.schema import Evidence, Extraction, Fact
 
@@ -28,7 +28,7 @@ _LEVEL_TWO = re.compile(r"^(\d+[、.．]|[（(]\d+[)）]|[（(][一二三四五�
 
 
 def _checked_elsewhere(ex: Extraction) -> set[str]:
-    tables = {t for form in ex.forms for t in (form.table, form.budget_table) if t}
+    tables = form_tables(ex)
     if ex.basic_data is not None and ex.basic_data.table:
         tables.add(ex.basic_data.table)
     return tables
@@ -53,10 +53,10 @@ def sum_row(ex: Extraction):
             start = 0
             for i, r in enumerate(rows):
                 total = cells[r]
-                if not _SUM_LABEL.match(re.sub(r"\s+", "", labels.get(r, ""))):
+                if not _SUM_LABEL.match(labels.get(r, "")):
                     continue
                 parts = [cells[x] for x in rows[start:i] if not _SUB_ITEM.search(labels.get(x, ""))
-                         and not _SUM_LABEL.match(re.sub(r"\s+", "", labels.get(x, "")))]
+                         and not _SUM_LABEL.match(labels.get(x, ""))]
                 start = i + 1
                 if len(parts) < 2 or total.value.unit in ("%", "‰") or any(p.value.unit in ("%", "‰") for p in parts):
                     continue
