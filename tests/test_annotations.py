@@ -159,6 +159,21 @@ def test_gold_spans_look_like_their_label(path):
     assert bad == []
 
 
+_COUNT_NOUN = re.compile(r"人次|场次|册次|家次|户次|批次|起数|个数|户数|家数")
+
+
+@pytest.mark.parametrize("path", GOLD, ids=lambda p: p.name)
+def test_count_nouns_stay_in_their_metric(path):
+    """D29: a METRIC never stops right before a count noun of its own name (`[接待游客]人次增长`)."""
+    bad = []
+    for example in read_jsonl(path):
+        starts = {e.start for e in example.entities}
+        for e in example.entities:
+            if e.label == "METRIC" and e.end not in starts and _COUNT_NOUN.match(example.text, e.end):
+                bad.append(f"{path.name}: {example.id}: [{example.span_text(e)}]{example.text[e.end:e.end + 4]}")
+    assert bad == []
+
+
 def test_gold_ids_unique_across_files():
     seen: dict[str, str] = {}
     dupes = []

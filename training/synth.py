@@ -741,7 +741,9 @@ def t_indicator_row(r: _R):
     elif roll == 2:
         dom, name, unit = _any_count(r)
         kind = "count"
-        suffix = "家数" if unit == "家" and r.p(0.3) else ""
+        # D29: a count noun written after the counted noun is part of the name
+        name = name + ("家数" if unit == "家" and r.p(0.3) else "")
+        suffix = ""
     else:
         dom, name, unit = _any_money(r)
         kind = "money"

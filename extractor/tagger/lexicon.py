@@ -181,12 +181,12 @@ LINK_WORDS: tuple[str, ...] = (
     "接近", "将近", "大约", "高于", "低于", "多于", "少于", "不足", "不到", "为", "是", "至", "到",
     "共", "共计", "合计", "总计", "累计", "计", "分别为", "分别达到", "分别达", "分别", "均为", "均达到",
     "均达", "均", "双双", "将达", "已达", "已", "将", "有", "占", "计划", "预计", "实现", "完成",
-    "达成", "获得", "取得", "：", ":", "了", "总数", "家数", "总量为", "平均", "年均",
+    "达成", "获得", "取得", "：", ":", "了", "总数", "总量为", "平均", "年均",
 )
 
-#: Count suffixes and total words (D2): stripped from the right of a METRIC. Not 数量:
-#: DECISIONS M1/M2 keep it in the name (rd-a48).
-COUNT_SUFFIXES: tuple[str, ...] = ("家数", "总数", "合计", "总计", "累计", "共计", "个数", "起数")
+#: Total words (D2): stripped from the right of a METRIC. Count nouns (数量, 家数, 个数,
+#: 起数, 人次 …) are not: they are part of the name (D29, DECISIONS M1/M2, rd-a48).
+COUNT_SUFFIXES: tuple[str, ...] = ("总数", "合计", "总计", "累计", "共计")
 
 #: Status words (guidelines): never a METRIC; a figure introduced only by them has none.
 STATUS_WORDS: tuple[str, ...] = (
