@@ -8,10 +8,11 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from extractor.errors import ExtractionError
+from extractor.safe_text import markup_safe, shown
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Extract and audit Chinese government performance reports.")
 err = Console(stderr=True, soft_wrap=True)  # an error is one line, whatever the width
@@ -43,7 +44,7 @@ def extract(
             target = output / (path.name + ".json") if several else output
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-            err.print(f"wrote {target}", highlight=False)
+            err.print(f"wrote {markup_safe(str(target))}", highlight=False)
     if failed:
         raise typer.Exit(1)
 
@@ -91,20 +92,20 @@ def _compare(console: Console, files: list[Path], tagger: str, all_verdicts: boo
         sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
         return
     a, b = cmp.earlier, cmp.later
-    table = RichTable(title=f"{a.department or '?'}：{a.year or '?'}年 → {b.year or '?'}年", show_lines=False, expand=True)
+    table = RichTable(title=markup_safe(f"{a.department or '?'}：{a.year or '?'}年 → {b.year or '?'}年"), show_lines=False, expand=True)
     for col, kw in (("项目", {"ratio": 2}), (f"{a.year or '前'}年", {"ratio": 2}), (f"{b.year or '后'}年", {"ratio": 2}), ("变化", {"ratio": 2})):
         table.add_column(col, overflow="fold", **kw)
     for c in cmp.changes:
-        table.add_row(c.what, c.before or "—", c.after or "—", c.note)
+        table.add_row(*(Text(shown(v)) for v in (c.what, c.before or "—", c.after or "—", c.note)))
     console.print(table)
     if not cmp.same_department:
-        console.print(f"[yellow]两份报告的单位名称不同（{a.department} / {b.department}），跨年核对仅供参考[/]")
+        console.print(f"[yellow]两份报告的单位名称不同（{markup_safe(str(a.department))} / {markup_safe(str(b.department))}），跨年核对仅供参考[/]")
     names = {a.source.path: f"{a.year}年报告", b.source.path: f"{b.year}年报告"}
     console.print(f"\n跨年核对：{len(cmp.findings)} 项", style="bold")
     for f in cmp.findings:
-        console.print(f"[{_SEVERITY_STYLE[f.severity]}]{f.severity}[/] {f.rule}  {escape(f.message)}", highlight=False)
+        console.print(f"[{_SEVERITY_STYLE[f.severity]}]{f.severity}[/] {f.rule}  {markup_safe(f.message)}", highlight=False)
         for e in f.evidence:
-            console.print(f"    {names.get(e.document, e.document or '')} {e.text}：{_where(e.at)}", highlight=False, markup=False)
+            console.print(shown(f"    {names.get(e.document, e.document or '')} {e.text}：{_where(e.at)}"), highlight=False, markup=False)
 
 
 def _results(files: list[Path], tagger: str, all_verdicts: bool):
@@ -115,7 +116,7 @@ def _results(files: list[Path], tagger: str, all_verdicts: bool):
         try:
             yield path, run(path, tagger=tagger, all_verdicts=all_verdicts)
         except ExtractionError as exc:
-            err.print(f"[red]error[/red] {exc}", highlight=False)
+            err.print(f"[red]error[/red] {markup_safe(str(exc))}", highlight=False)
             yield path, None
 
 
@@ -138,14 +139,15 @@ def _where(at) -> str:
 
 
 def _print_findings(console: Console, path: Path, result) -> None:
-    title = f"{path.name} — {result.department or '?'} {result.year or ''}: {len(result.findings)} 项"
+    title = markup_safe(f"{path.name} — {result.department or '?'} {result.year or ''}: {len(result.findings)} 项")
     table = RichTable(title=title, show_lines=True, expand=True)
     for col, kw in (("规则", {}), ("级别", {}), ("说明", {"ratio": 3}), ("应为", {}), ("填报", {}), ("出处", {"ratio": 2})):
         table.add_column(col, overflow="fold", **kw)
     for f in result.findings:
         where = "\n".join(f"{e.text}: {_where(e.at)}" for e in f.evidence)
         severity = f"[{_SEVERITY_STYLE[f.severity]}]{f.severity}[/]" + ("\n疑为识读错误" if f.cause == "misread" else "")
-        table.add_row(f.rule, severity, f.message, f.expected or "", f.found or "", where)
+        # document text is never markup: `[/bold]` in an indicator name is text
+        table.add_row(f.rule, severity, *(Text(shown(v)) for v in (f.message, f.expected or "", f.found or "", where)))
     console.print(table)
 
 
@@ -162,16 +164,16 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 def _print_table(result) -> None:
     console = Console()
-    title = f"{result.department or '?'} {result.year or ''} — {Path(result.source.path).name}"
+    title = markup_safe(f"{result.department or '?'} {result.year or ''} — {Path(result.source.path).name}")
     table = RichTable(title=title, show_lines=False)
     for col in ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"):
         table.add_column(col, overflow="fold")
     for ind in result.indicators:
-        table.add_row(
+        table.add_row(*(Text(shown(v)) for v in (
             ind.level1 or "", ind.level2 or "", ind.name,
             ind.target.text if ind.target else "", ind.actual.text if ind.actual else "",
             _num(ind.weight), _num(ind.score),
-        )
+        )))
     if result.totals is not None:
         table.add_row("总分", "", "", "", "", _num(result.totals.weight), _num(result.totals.score), style="bold")
     console.print(table)
@@ -214,15 +216,15 @@ def run(
         console=err, progress=not no_progress,
     )
     for line in summary.errors:
-        err.print(f"error {line}", highlight=False, markup=False)
+        err.print(f"error {shown(line)}", highlight=False, markup=False)
     err.print(
         f"{summary.ok} documents extracted, {summary.failed} could not be read, {summary.skipped_done} already done, "
         f"{summary.not_reports} not reports; {summary.findings} findings, {summary.pages} pages in {summary.seconds} s",
         highlight=False,
     )
     for name, path in summary.outputs.items():
-        err.print(f"{name}: {path}", highlight=False)
-    err.print(f"store: {db or (out / 'results.sqlite')}", highlight=False)
+        err.print(f"{name}: {markup_safe(str(path))}", highlight=False)
+    err.print(f"store: {markup_safe(str(db or (out / 'results.sqlite')))}", highlight=False)
     if summary.failed:
         raise typer.Exit(1)
 
@@ -240,12 +242,12 @@ def tag(
     from extractor.tagger.tagging import TagReport, read_lines, tag_records
 
     if not input.is_file():
-        err.print(f"[red]error[/red] {input}: no such file", highlight=False)
+        err.print(f"[red]error[/red] {markup_safe(str(input))}: no such file", highlight=False)
         raise typer.Exit(2)
     try:
         tagger = load_tagger(model, rules=rules)
     except (FileNotFoundError, OSError, ValueError) as exc:
-        err.print(f"[red]error[/red] {exc}", highlight=False)
+        err.print(f"[red]error[/red] {markup_safe(str(exc))}", highlight=False)
         raise typer.Exit(2)
     report = TagReport()
     records = list(read_lines(input, report))
@@ -261,7 +263,7 @@ def tag(
         parts = [render_html(r["text"], r["entities"], page=False) for r in records]
         html.write_text("<!doctype html><meta charset=utf-8><body>" + "<hr>".join(parts) + "</body>", encoding="utf-8")
     for line in report.errors:
-        err.print(f"[red]error[/red] {line}", highlight=False)
+        err.print(f"[red]error[/red] {markup_safe(line)}", highlight=False)
     err.print(f"tagged {report.tagged} of {report.lines} lines ({len(report.errors)} bad)", highlight=False)
     if report.errors:
         raise typer.Exit(1)

@@ -2,15 +2,54 @@
 
 from __future__ import annotations
 
+import re
+
 
 class ExtractionError(Exception):
     """A file could not be read; `str()` is the one-line message for the user."""
 
-    def __init__(self, path: str, problem: str):
+    def __init__(self, path: str, problem: str, kind: str = "unreadable", detail: str | None = None):
         self.path = str(path)
         self.problem = problem
+        # the library's own words, for the log's debug detail only
+        self.detail = detail
+        # "memory" and "library" failures may leave a process in a bad state: a batch worker retires after them
+        self.kind = kind
         super().__init__(f"{self.path}: {problem}")
 
 
 class NeedsOCR(ExtractionError):
     """An image-only input: no text layer to read until OCR is available."""
+
+
+#: what a parser's message means, in the words of a user (first match wins)
+_XML_MEANINGS = (
+    (re.compile(r"amplification|entity.*(loop|recurs)|billion", re.I),
+     "its XML expands entities without end (an XML bomb; refused)"),
+    (re.compile(r"external entity|undefined entity|entity .* not defined", re.I),
+     "its XML refers to an entity outside the file (refused)"),
+    (re.compile(r"XML_PARSE_HUGE|Excessive depth|too long|huge", re.I),
+     "its XML is larger or deeper than any report (refused)"),
+)
+
+
+def describe(exc: BaseException) -> tuple[str, str]:
+    """(the problem in a user's words, kind) for a library's exception on a malformed file.
+
+    kind is "memory" for memory trouble, "library" otherwise (both retire a
+    batch worker); the exception's class and text belong in the debug detail.
+    """
+    if isinstance(exc, MemoryError):
+        return "too large to read in the memory available", "memory"
+    if isinstance(exc, RecursionError):
+        return "its structure is nested too deeply to read", "library"
+    text = str(exc)
+    for pattern, words in _XML_MEANINGS:
+        if pattern.search(text):
+            return words, "library"
+    return "damaged: its content cannot be parsed", "library"
+
+
+def debug_detail(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:300]}" if text else type(exc).__name__

@@ -21,3 +21,20 @@ def misbehave(file: str, source: str, sha256: str, tagger: str = "default") -> d
         block = bytearray(2 * 1024 * 1024 * 1024)
         return {"source": source, "sha256": sha256, "status": "ok", "size": len(block)}
     return echo(file, source, sha256, tagger)
+
+
+_poisoned = False
+
+
+def poison(file: str, source: str, sha256: str, tagger: str = "default") -> dict:
+    """`poison*` files leave the process broken, as a MemoryError inside a C library can; a broken
+    process fails every file after them. `poison-retire` says so in its result (as worker.process does)."""
+    global _poisoned
+    if _poisoned:
+        return {"source": source, "sha256": sha256, "status": "error", "error": f"{source}: read by a broken worker",
+                "pid": os.getpid()}
+    if file.startswith("poison"):
+        _poisoned = True
+        return {"source": source, "sha256": sha256, "status": "error", "error": f"{source}: ran out of memory",
+                "retire": file == "poison-retire", "pid": os.getpid()}
+    return echo(file, source, sha256, tagger)

@@ -44,3 +44,26 @@ def test_without_a_memory_limit_the_same_hog_succeeds():
     # shows the limit above is what stopped it (2 GB fits in this machine's memory)
     results = _run([("hog", "huge.pdf", "m")], timeout=60, memory_mb=None)
     assert results["huge.pdf"]["status"] == "ok"
+
+
+def _poison_run(first: str):
+    from tests.batch_tasks import poison
+
+    engine = LocalEngine(workers=1, fn=poison, timeout=30, memory_mb=None)
+    tasks = [(first, "bad.xlsx", "b")] + [(f"ok{i}", f"ok{i}.pdf", str(i)) for i in range(3)]
+    return {r["source"]: r for r in engine.run(tasks)}
+
+
+def test_a_worker_that_failed_reads_no_other_file():
+    results = _poison_run("poison-retire")
+    assert results["bad.xlsx"]["status"] == "error"
+    ok = [results[f"ok{i}.pdf"] for i in range(3)]
+    assert all(r["status"] == "ok" for r in ok), ok
+    # the good files ran in a process started after the failure, not in the failed one
+    assert results["bad.xlsx"]["pid"] not in {r["pid"] for r in ok}
+
+
+def test_without_retiring_the_broken_worker_poisons_the_files_after_it():
+    # the control for the test above: the same broken worker, not retired, fails every good file
+    results = _poison_run("poison")
+    assert all(results[f"ok{i}.pdf"]["status"] == "error" for i in range(3))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from extractor.batch.sources import Item, Skip, collect, safe_member_path
 from tests.batch_corpus import FIXTURES, zip_bomb, zip_members, zip_with_raw_names
@@ -102,3 +103,101 @@ def test_sample_archive_holds_the_fixtures_under_gbk_names(tmp_path):
         else:
             original = FIXTURES / item.file.name
         assert item.file.read_bytes() == original.read_bytes()
+
+
+# hostile folders and archives (issue 17): nothing blocks, nothing is read from outside, nothing overwrites
+
+
+def test_fifo_and_devices_are_skipped_without_blocking(tmp_path):
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.txt")
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    entries, _ = _collect([folder, tmp_path / "zero.txt"], tmp_path)
+    by = {e.source: e for e in entries}
+    assert by[str(folder / "pipe.txt")].reason == "not a regular file (a FIFO)"
+    # a link named on the command line is followed, but only to a regular file
+    assert by[str(tmp_path / "zero.txt")].reason == "not a regular file (a device)"
+
+
+def test_links_are_not_followed_out_of_the_folder(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(SEED)
+    (folder / "inside.txt").write_bytes(SEED)
+    (folder / "to-secret.txt").symlink_to(secret)
+    (folder / "to-passwd.txt").symlink_to("/etc/passwd")
+    (folder / "to-inside.txt").symlink_to(folder / "inside.txt")
+    (folder / "etc").symlink_to("/etc")
+    entries, _ = _collect([folder], tmp_path)
+    items = sorted(e.source for e in entries if isinstance(e, Item))
+    assert items == [str(folder / "inside.txt"), str(folder / "to-inside.txt")]
+    skipped = {Path(e.source).name: e.reason for e in entries if isinstance(e, Skip)}
+    assert set(skipped) == {"to-secret.txt", "to-passwd.txt", "etc"}
+    assert all("outside the input folder" in r for r in skipped.values())
+
+
+def test_members_of_one_name_are_read_each_as_itself(tmp_path):
+    import warnings
+
+    other = SEED.replace("益阳".encode(), "常德".encode())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it is told to write
+        archive = zip_members(tmp_path / "dup.zip", {"a/报告.txt": SEED, "a//报告.txt": other})
+        import zipfile
+
+        with zipfile.ZipFile(archive, "a") as zf:
+            zf.writestr("a/报告.txt", b"third " + SEED)
+    entries, _ = _collect([archive], tmp_path)
+    items = [e for e in entries if isinstance(e, Item)]
+    assert len(items) == 3
+    assert len({i.source for i in items}) == 3 and len({i.file for i in items}) == 3
+    assert sorted(i.file.read_bytes() for i in items) == sorted([SEED, other, b"third " + SEED])
+    assert f"{archive}!/a/报告.txt (#2)" in {i.source for i in items}
+
+
+def test_member_names_too_long_for_the_disk_are_read(tmp_path):
+    name = "长" * 120 + ".txt"  # 360 bytes in UTF-8: no file system takes it whole
+    entries, _ = _collect([zip_members(tmp_path / "long.zip", {name: SEED})], tmp_path)
+    items = [e for e in entries if isinstance(e, Item)]
+    assert len(items) == 1 and items[0].source.endswith(name) and items[0].file.suffix == ".txt"
+    assert items[0].file.read_bytes() == SEED
+
+
+def test_nested_bomb_gives_two_lines_not_thousands(tmp_path):
+    level = zip_members(tmp_path / "l0.zip", {"r.txt": SEED})
+    for k in range(1, 6):  # 4**5 archives deep below the cap
+        level = zip_members(tmp_path / f"l{k}.zip", {f"{k}-{j}.zip": level.read_bytes() for j in range(4)})
+    entries, _ = _collect([level], tmp_path)
+    skips = [e for e in entries if isinstance(e, Skip)]
+    assert len(skips) == 2
+    assert "nested deeper" in skips[0].reason
+    assert skips[1].source == str(level) and skips[1].reason.startswith("63 more members refused")
+
+
+def test_one_byte_budget_for_the_whole_archive_tree(tmp_path, monkeypatch):
+    from extractor.batch import sources
+
+    monkeypatch.setattr(sources, "MAX_ARCHIVE_BYTES", 3 * len(SEED))
+    inner = zip_members(tmp_path / "inner.zip", {f"r{k}.txt": SEED for k in range(3)})
+    outer = zip_members(tmp_path / "outer.zip", {f"in{k}.zip": inner.read_bytes() for k in range(3)})
+    entries, work = _collect([outer], tmp_path)
+    items = [e for e in entries if isinstance(e, Item)]
+    # each nested archive is under the cap, the tree is not: unpacking stops at the tree's budget
+    assert 1 <= len(items) < 9
+    assert any("unpacks to more than" in e.reason for e in entries if isinstance(e, Skip))
+    # nested archives' own bytes are gone once read
+    assert not list(work.rglob("*.zip"))
+
+
+def test_office_macro_and_template_files_are_documents_not_archives(tmp_path):
+    docx = FIXTURES / "001_ec7b4c7cefe3081c.docx"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for suffix in (".docm", ".dotx", ".docx"):
+        shutil.copy(docx, folder / f"r{suffix}")
+    entries, _ = _collect([folder], tmp_path)
+    assert sorted(Path(e.source).suffix for e in entries if isinstance(e, Item)) == [".docm", ".docx", ".dotx"]

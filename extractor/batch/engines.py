@@ -52,25 +52,35 @@ class LocalEngine:
             # a bounded window of scheduled files keeps memory flat on archives of any size
             window = self.workers * 4
 
+            retired: dict[Task, int] = {}
+
+            def schedule(task: Task) -> None:
+                pending[pool.schedule(worker.guarded, args=(self.fn, *task, self.tagger), timeout=self.timeout)] = task
+
             def top_up() -> None:
                 while len(pending) < window:
                     task = next(task_iter, None)
                     if task is None:
                         return
-                    fut = pool.schedule(self.fn, args=(*task, self.tagger), timeout=self.timeout)
-                    pending[fut] = task
+                    schedule(task)
 
             top_up()
             while pending:
                 done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
                 for fut in done:
-                    _file, source, sha = pending.pop(fut)
+                    task = pending.pop(fut)
+                    _file, source, sha = task
                     try:
                         yield fut.result()
+                    except ProcessExpired as exc:
+                        if exc.exitcode == worker.RETIRE_EXIT and retired.get(task, 0) < self.workers + 2:
+                            # the worker retired after a failed file without touching this one: run it in a fresh worker
+                            retired[task] = retired.get(task, 0) + 1
+                            schedule(task)
+                        else:
+                            yield worker.error_result(source, sha, "crashed", _expired(exc.exitcode, self.memory_mb))
                     except TimeoutError:
                         yield worker.error_result(source, sha, "timeout", f"stopped after the {self.timeout:g} s time limit")
-                    except ProcessExpired as exc:
-                        yield worker.error_result(source, sha, "crashed", _expired(exc.exitcode, self.memory_mb))
                     except MemoryError:
                         yield worker.error_result(source, sha, "memory", f"ran out of memory (limit {self.memory_mb} MB)")
                     except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
@@ -170,6 +180,10 @@ class RayEngine:
                         yield worker.error_result(source, sha, "crashed", f"Ray worker died ({type(exc).__name__}: out of memory "
                                                   f"above {self.memory_mb} MB, or a crash); a new worker took its place")
                         continue
+                    if result.get("retire"):
+                        # the actor's process may be half-broken after this file: a fresh one reads the next
+                        ray.kill(actor)
+                        actor = make()
                     idle.append(actor)
                     yield result
                 if self.timeout:

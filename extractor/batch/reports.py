@@ -27,6 +27,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 
 from extractor.batch.store import DocumentRow, FindingRow, IndicatorRow, Store
+from extractor.safe_text import csv_cell, xlsx_cells, xlsx_value
 
 SEVERITY_NAME = {3: "error", 2: "warning", 1: "info", 0: "none"}
 
@@ -300,7 +301,8 @@ def _sheet(ws, columns, rows, Font, PatternFill, Alignment, get_column_letter) -
         cell.fill = PatternFill("solid", fgColor="DDE4EE")
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for r in rows:
-        ws.append(r)
+        ws.append([xlsx_value(v) for v in r])
+    xlsx_cells(ws)
     ws.freeze_panes = "A2"
     last = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A1:{last}{max(1, len(rows) + 1)}"
@@ -329,7 +331,8 @@ def write_findings_csv(store: Store, docs: list[DocumentRow], path: Path) -> Non
                     "found", "evidence", "cause", "confidence"])
         for f in finds:
             d = by_id[f.doc_id]
-            w.writerow([d.source, d.department or "", d.year or "", f.finding_id, f.rule, f.severity, f.verdict,
-                        f.message, f.expected or "", f.found or "", _evidence_text(f.evidence), f.cause or "",
-                        "" if f.confidence is None else f.confidence])
+            w.writerow([csv_cell(v) for v in (
+                d.source, d.department or "", d.year or "", f.finding_id, f.rule, f.severity, f.verdict,
+                f.message, f.expected or "", f.found or "", _evidence_text(f.evidence), f.cause or "",
+                "" if f.confidence is None else f.confidence)])
     tmp.replace(path)

@@ -31,6 +31,7 @@ from extractor.batch.sources import Item, Skip, cleanup, collect
 from extractor.batch.store import Store
 from extractor.batch.worker import pipeline_version
 from extractor.batch.years import compare_years
+from extractor.safe_text import shown
 
 
 @dataclass
@@ -138,10 +139,13 @@ def _record(store: Store, pipeline: str, result: dict, summary: Summary, log, fr
         summary.failed += 1
         summary.errors.append(result["error"])
         _log(log, f"error {result['error']}")
+        if result.get("detail"):
+            _log(log, f"debug {result['source']}: {result['detail']}")
 
 
 def _log(log, line: str) -> None:
-    log.write(f"{datetime.now(timezone.utc).isoformat(timespec='seconds')} {line}\n")
+    # one event, one line: a newline or an escape sequence in a file name is written escaped
+    log.write(f"{datetime.now(timezone.utc).isoformat(timespec='seconds')} {shown(line)}\n")
     log.flush()
 
 

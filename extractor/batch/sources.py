@@ -1,12 +1,25 @@
 """Find the report files under the paths a user gives: folders, files and zip archives.
 
-Zip archives are unpacked member by member into a private temporary folder,
-never beside the archive: member names are decoded (UTF-8 when the archive
-says so, otherwise GBK/GB18030 as Chinese Windows zip tools write them, cp437
-as the last resort), names that would escape the folder (`../`, absolute
-paths, drive letters) are refused, and sizes are capped so that a zip bomb
-costs a skip line, not the disk. Nested archives are followed to a fixed
-depth.
+Safe by construction, because an archive of reports is input from strangers:
+
+- only regular files are read: FIFOs, devices and sockets are skipped with a
+  reason (opening a FIFO blocks for ever, /dev/zero never ends), and every
+  file is opened non-blocking and checked with fstat before a byte is read;
+- a link inside a folder is followed only to a file inside that folder;
+  one that points elsewhere (/etc/passwd) is skipped and says so;
+- a file above `MAX_FILE_BYTES` is skipped before it is hashed;
+- zip archives are unpacked member by member into a private temporary
+  folder, never beside the archive: member names are decoded (UTF-8 when the
+  archive says so, otherwise GBK/GB18030 as Chinese Windows zip tools write
+  them, cp437 as the last resort), names that would escape (`../`, absolute
+  paths, drive letters) are refused, and each member lands in its own
+  numbered folder, so two members of one name, or a name too long for the
+  disk, never overwrite or fail each other;
+- one `ArchiveBudget` covers a whole archive tree (bytes unpacked, members,
+  nesting): a zip of nested zips each under the caps stops at the tree's
+  caps, and a nested archive's own bytes are deleted once it is read;
+- a reason repeated inside one tree is reported once with its count (a
+  42.zip-style bomb gives two lines, not 4096).
 
 Every path yields either an `Item` (a file to run) or a `Skip` (a reason the
 user reads in the log); nothing here raises for a bad input.
@@ -19,21 +32,30 @@ import os
 import shutil
 import stat
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+#: Office Open XML files are zip containers: read as documents, never unpacked as archives
+OFFICE_SUFFIXES = frozenset({".docx", ".docm", ".dotx", ".dotm", ".xlsx", ".xlsm", ".xltx", ".xltm"})
 #: file name endings the pipeline reads (ingest sniffs the bytes; this only filters folders)
-REPORT_SUFFIXES = frozenset(
-    [".pdf", ".docx", ".doc", ".wps", ".txt", ".text", ".htm", ".html", ".xhtml", ".xlsx", ".xls", ".et", ".rtf", ".odt", ".png", ".jpg", ".jpeg", ".tif", ".tiff"]
+REPORT_SUFFIXES = OFFICE_SUFFIXES | frozenset(
+    [".pdf", ".doc", ".wps", ".txt", ".text", ".htm", ".html", ".xhtml", ".xls", ".et", ".rtf", ".odt", ".png", ".jpg", ".jpeg", ".tif", ".tiff"]
 )
 ARCHIVE_SUFFIXES = frozenset({".zip"})
 
+#: a plain file above this is skipped before it is read or hashed
+MAX_FILE_BYTES = 512 * 1024 * 1024
 #: caps for archive members (a member above them is skipped with its reason)
 MAX_MEMBER_BYTES = 200 * 1024 * 1024
+#: caps for a whole archive tree, nested archives included
 MAX_ARCHIVE_BYTES = 2 * 1024 * 1024 * 1024
+MAX_MEMBERS = 20_000
 MAX_RATIO = 200  # uncompressed / compressed; real reports compress 2-20x
 MAX_DEPTH = 3
+#: longest member file name written to disk, in bytes (file systems allow 255)
+MAX_NAME_BYTES = 150
 
 
 @dataclass(frozen=True)
@@ -57,52 +79,127 @@ class Skip:
         return self.reason.startswith("not a report format")
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+@dataclass
+class ArchiveBudget:
+    """What one top-level archive and everything nested in it may still unpack."""
+
+    bytes_left: int = field(default_factory=lambda: MAX_ARCHIVE_BYTES)
+    members_left: int = field(default_factory=lambda: MAX_MEMBERS)
+    counter: int = 0
+    #: refusals after the first of each reason, reported once at the end of the tree
+    repeated: Counter = field(default_factory=Counter)
+    seen: set = field(default_factory=set)
+
+
+class Unreadable(Exception):
+    """A file that cannot be hashed or read as a regular file; `str()` is the reason."""
+
+
+def sha256_file(path: Path, limit: int = MAX_FILE_BYTES) -> tuple[str, int]:
+    """(hex digest, size) of a regular file, read through a non-blocking descriptor checked with fstat."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise Unreadable(f"cannot be read ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise Unreadable(f"not a regular file ({_kind(st.st_mode)})")
+        if st.st_size > limit:
+            raise Unreadable(f"too large ({st.st_size // (1 << 20)} MB; files above {limit >> 20} MB are not read)")
+        h = hashlib.sha256()
+        size = 0
+        try:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                size += len(chunk)
+                if size > limit:  # a file that grows while it is read
+                    raise Unreadable(f"too large (more than {limit >> 20} MB)")
+                h.update(chunk)
+        except OSError as exc:
+            raise Unreadable(f"cannot be read ({exc.strerror})") from None
+    return h.hexdigest(), size
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a plain file"
 
 
 def collect(paths: Iterable[str | Path], workdir: Path) -> Iterator[Item | Skip]:
     """Every report file under `paths`, in a stable order; archives unpack under `workdir`."""
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             yield Skip(str(path), "no such file or folder")
         elif path.is_dir():
+            root = path.resolve()
             for child in _walk(path):
-                yield from _one(child, str(child), workdir, 0)
+                reason = _outside(child, root)
+                if reason:
+                    yield Skip(str(child), reason)
+                else:
+                    yield from _one(child, str(child), workdir)
         else:
-            yield from _one(path, str(path), workdir, 0)
+            # a file named on the command line is read where it points: the user chose it
+            yield from _one(path, str(path), workdir)
 
 
 def _walk(folder: Path) -> list[Path]:
     out = []
+    # os.walk does not descend into linked folders (followlinks=False): a link cannot lead the walk out
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__MACOSX")
         out.extend(Path(root) / f for f in sorted(files) if not f.startswith("."))
-    return out
+        out.extend(Path(root) / d for d in dirs if (Path(root) / d).is_symlink())
+    return sorted(out)
 
 
-def _one(path: Path, source: str, workdir: Path, depth: int) -> Iterator[Item | Skip]:
+def _outside(child: Path, root: Path) -> str | None:
+    """Why `child` (found in the folder `root`) is not followed, or None."""
+    if not child.is_symlink():
+        return None
+    try:
+        target = child.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "broken link"
+    if target != root and root not in target.parents:
+        return "a link to something outside the input folder (not followed)"
+    if target.is_dir():
+        return "a link to a folder (not followed)"
+    return None
+
+
+def _one(path: Path, source: str, workdir: Path, depth: int = 0, budget: ArchiveBudget | None = None) -> Iterator[Item | Skip]:
     suffix = path.suffix.lower()
     try:
-        mode = path.lstat().st_mode
+        st = path.stat()
     except OSError as exc:
-        yield Skip(source, f"cannot be read ({exc.strerror})")
+        yield Skip(source, "broken link" if path.is_symlink() else f"cannot be read ({exc.strerror})")
         return
-    if stat.S_ISLNK(mode) and not path.exists():
-        yield Skip(source, "broken link")
+    if not stat.S_ISREG(st.st_mode):
+        yield Skip(source, f"not a regular file ({_kind(st.st_mode)})")
         return
-    if suffix in ARCHIVE_SUFFIXES or (suffix not in REPORT_SUFFIXES and _is_zip(path) and suffix not in (".docx", ".xlsx")):
-        yield from _archive(path, source, workdir, depth)
+    if suffix in ARCHIVE_SUFFIXES or (suffix not in REPORT_SUFFIXES and _is_zip(path)):
+        top = budget is None
+        budget = budget or ArchiveBudget()
+        yield from _archive(path, source, workdir, depth, budget)
+        if top:
+            for reason, n in sorted(budget.repeated.items()):
+                yield Skip(source, f"{n} more members refused: {reason}")
     elif suffix in REPORT_SUFFIXES:
         try:
-            yield Item(source=source, file=path, sha256=sha256_file(path), size=path.stat().st_size)
-        except OSError as exc:
-            yield Skip(source, f"cannot be read ({exc.strerror})")
+            digest, size = sha256_file(path)
+        except Unreadable as exc:
+            yield Skip(source, str(exc))
+            return
+        yield Item(source=source, file=path, sha256=digest, size=size)
     else:
         yield Skip(source, f"not a report format ({suffix or 'no extension'})")
 
@@ -138,26 +235,48 @@ def safe_member_path(name: str) -> PurePosixPath | None:
     return PurePosixPath(*parts)
 
 
-def _archive(path: Path, source: str, workdir: Path, depth: int) -> Iterator[Item | Skip]:
+def disk_name(name: str) -> str:
+    """A member's file name shortened to what any file system takes, its suffix kept."""
+    if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
+        return name
+    suffix = PurePosixPath(name).suffix[:16]
+    stem = name[: len(name) - len(suffix)]
+    while len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return stem + suffix
+
+
+def _refuse(budget: ArchiveBudget, label: str, reason: str, key: str | None = None) -> Iterator[Skip]:
+    """The first refusal of a kind in a tree is reported with its member; the rest are counted."""
+    key = key or reason
+    if key in budget.seen:
+        budget.repeated[key] += 1
+        return
+    budget.seen.add(key)
+    yield Skip(label, reason)
+
+
+def _archive(path: Path, source: str, workdir: Path, depth: int, budget: ArchiveBudget) -> Iterator[Item | Skip]:
     if depth >= MAX_DEPTH:
-        yield Skip(source, f"archive nested deeper than {MAX_DEPTH} levels")
+        yield from _refuse(budget, source, f"archive nested deeper than {MAX_DEPTH} levels (not opened)")
         return
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         yield Skip(source, f"is not a readable zip archive ({exc})")
         return
-    target = Path(workdir) / hashlib.sha1(f"{source}".encode()).hexdigest()[:16]
-    total = 0
     with zf:
         try:
             infos = zf.infolist()
         except Exception as exc:  # noqa: BLE001 - a broken central directory is the user's problem, reported
             yield Skip(source, f"is not a readable zip archive ({exc})")
             return
+        labels = Counter()
         for info in infos:
             name = member_name(info)
-            label = f"{source}!/{name}"
+            labels[name] += 1
+            # a second member of the same name is read as itself, under its own label
+            label = f"{source}!/{name}" + (f" (#{labels[name]})" if labels[name] > 1 else "")
             if info.is_dir() or PurePosixPath(name.replace("\\", "/")).name.startswith(".") or "__MACOSX" in name:
                 continue
             rel = safe_member_path(name)
@@ -168,26 +287,35 @@ def _archive(path: Path, source: str, workdir: Path, depth: int) -> Iterator[Ite
             if suffix not in REPORT_SUFFIXES and suffix not in ARCHIVE_SUFFIXES:
                 yield Skip(label, f"not a report format ({suffix or 'no extension'})")
                 continue
+            if budget.members_left <= 0:
+                yield from _refuse(budget, label, f"archive holds more than {MAX_MEMBERS} members; the rest is skipped")
+                continue
+            budget.members_left -= 1
             if info.file_size > MAX_MEMBER_BYTES:
-                yield Skip(label, f"member is {info.file_size} bytes uncompressed, above the {MAX_MEMBER_BYTES} cap")
+                yield from _refuse(budget, label, f"member is larger than the {MAX_MEMBER_BYTES >> 20} MB cap (not unpacked)",
+                                   "member above the size cap")
                 continue
             if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1 << 20:
-                yield Skip(label, f"compression ratio {info.file_size // info.compress_size}:1 looks like a zip bomb (refused)")
+                yield from _refuse(budget, label, "compression ratio looks like a zip bomb (refused)")
                 continue
-            if total + info.file_size > MAX_ARCHIVE_BYTES:
-                yield Skip(label, f"archive unpacks to more than {MAX_ARCHIVE_BYTES} bytes; the rest is skipped")
+            if info.file_size > budget.bytes_left:
+                yield from _refuse(budget, label, f"archive unpacks to more than {MAX_ARCHIVE_BYTES >> 20} MB in all; the rest is skipped")
                 continue
-            dest = target.joinpath(*rel.parts)
+            budget.counter += 1
+            dest = Path(workdir) / f"{budget.counter:06d}-{hashlib.sha1(source.encode()).hexdigest()[:8]}" / disk_name(rel.name)
             try:
-                written = _extract(zf, info, dest, MAX_MEMBER_BYTES)
+                written = _extract(zf, info, dest, min(MAX_MEMBER_BYTES, budget.bytes_left))
             except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
                 yield Skip(label, f"member cannot be unpacked ({exc})")
                 continue
             if written is None:
-                yield Skip(label, "member unpacks beyond its stated size (refused as a zip bomb)")
+                yield from _refuse(budget, label, "member unpacks beyond its stated size (refused as a zip bomb)")
                 continue
-            total += written
-            yield from _one(dest, label, workdir, depth + 1)
+            budget.bytes_left -= written
+            yield from _one(dest, label, workdir, depth + 1, budget)
+            if dest.suffix.lower() not in REPORT_SUFFIXES:
+                # a nested archive: its members are unpacked by now, its own bytes are not needed again
+                shutil.rmtree(dest.parent, ignore_errors=True)
 
 
 def _extract(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, cap: int) -> int | None:

@@ -120,6 +120,27 @@ def _tagger(kind: str):
     return tagger
 
 
+#: exit status of a worker that retires before its next file (the engine gives that file to a fresh worker)
+RETIRE_EXIT = 75
+_retiring = False
+
+
+def guarded(fn, *args) -> dict:
+    """Run one file's task in this worker, unless the worker must retire first.
+
+    After a MemoryError, a failed allocation or a library's internal failure
+    the process may be left half-broken (a poisoned allocator, a library's
+    global state): a result marked `retire` makes this worker exit before it
+    reads another file, and the engine hands that file to a fresh worker.
+    """
+    global _retiring
+    if _retiring:
+        os._exit(RETIRE_EXIT)
+    result = fn(*args)
+    _retiring = bool(result.get("retire"))
+    return result
+
+
 def process(file: str, source: str, sha256: str, tagger: str = "default") -> dict:
     """Extract one file; never raises."""
     from extractor.errors import ExtractionError
@@ -142,13 +163,18 @@ def process(file: str, source: str, sha256: str, tagger: str = "default") -> dic
             "seconds": round(time.perf_counter() - start, 3),
         }
     except ExtractionError as exc:
-        return error_result(source, sha256, "unreadable", exc.problem, start)
+        kind = "memory" if exc.kind == "memory" else "unreadable"
+        return error_result(source, sha256, kind, exc.problem, start) | {"retire": exc.kind != "unreadable", "detail": exc.detail}
     except MemoryError:
-        return error_result(source, sha256, "memory", "ran out of memory (the per-file memory limit)", start)
+        return error_result(source, sha256, "memory", "ran out of memory (the per-file memory limit)", start) | {"retire": True}
     except RecursionError:
-        return error_result(source, sha256, "internal", "structure nested too deeply to read", start)
+        return error_result(source, sha256, "internal", "structure nested too deeply to read", start) | {"retire": True}
     except Exception as exc:  # noqa: BLE001 - one file's bug must not stop the batch; the message says what
-        return error_result(source, sha256, "internal", f"internal error ({type(exc).__name__}: {exc})", start)
+        from extractor.errors import debug_detail
+
+        return (error_result(source, sha256, "internal", "could not be read: an internal error of extractor "
+                             "(the details are in run.log; please report it)", start)
+                | {"retire": True, "detail": debug_detail(exc)})
 
 
 def error_result(source: str, sha256: str, kind: str, problem: str, start: float | None = None) -> dict:

@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 from extractor.document import Document, Source
-from extractor.errors import ExtractionError
+from extractor.errors import ExtractionError, debug_detail, describe
 
 def sniff(path: Path, head: bytes) -> str:
     """The format name of a file from its first bytes and, for zips, its members."""
@@ -71,10 +71,9 @@ def load(path: str | Path) -> Document:
         return _backend(fmt)(path)
     except ExtractionError:
         raise
-    except MemoryError:
-        raise ExtractionError(str(path), "too large to read in the memory available") from None
-    except Exception as exc:  # a backend library failing on a malformed file
-        raise ExtractionError(str(path), f"could not be read as {fmt}: {type(exc).__name__}: {exc}".strip()) from None
+    except Exception as exc:  # a backend library failing on a malformed file (MemoryError and RecursionError too)
+        words, kind = describe(exc)
+        raise ExtractionError(str(path), f"could not be read as {fmt}: {words}", kind, debug_detail(exc)) from None
 
 
 def _backend(fmt: str):

@@ -25,7 +25,7 @@ from pathlib import Path
 from lxml import etree
 
 from extractor.document import At, Document, DocumentBuilder, TableCellSpec
-from extractor.errors import ExtractionError
+from extractor.errors import ExtractionError, debug_detail, describe
 from extractor.text import clean_line
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -86,9 +86,11 @@ def _open_parts(path: Path):
             return _open_raw(path)
         raise ExtractionError(str(path), f"not a readable Word document ({exc})") from None
     except (etree.XMLSyntaxError, KeyError, zipfile.BadZipFile) as exc:
-        raise ExtractionError(str(path), f"not a readable Word document: its XML is damaged ({_short(exc)})") from None
+        words = describe(exc)[0].replace("damaged: its content cannot be parsed", "its XML is damaged")
+        raise ExtractionError(str(path), f"not a readable Word document: {words}", detail=debug_detail(exc)) from None
     except Exception as exc:  # noqa: BLE001 - any library failure is a damaged file to the user
-        raise ExtractionError(str(path), f"not a readable Word document ({type(exc).__name__}: {_short(exc)})") from None
+        words, kind = describe(exc)
+        raise ExtractionError(str(path), f"not a readable Word document: {words}", kind, debug_detail(exc)) from None
     part = document.part
     styles = numbering = None
     for rel in part.rels.values():
@@ -116,7 +118,8 @@ def _open_raw(path: Path):
             root = part("word/document.xml")
             styles, numbering = part("word/styles.xml"), part("word/numbering.xml")
     except (etree.XMLSyntaxError, zipfile.BadZipFile, KeyError) as exc:
-        raise ExtractionError(str(path), f"not a readable Word document: its XML is damaged ({_short(exc)})") from None
+        words = describe(exc)[0].replace("damaged: its content cannot be parsed", "its XML is damaged")
+        raise ExtractionError(str(path), f"not a readable Word document: {words}", detail=debug_detail(exc)) from None
     body = root.find(_w("body")) if root is not None else None
     if body is None:
         raise ExtractionError(str(path), "not a readable Word document: word/document.xml has no body")

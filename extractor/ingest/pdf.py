@@ -175,6 +175,9 @@ def _open_error(path: Path, data: bytes, exc: BaseException) -> ExtractionError:
 
 def _damaged(path: Path, data: bytes, exc: BaseException, page: int | None = None) -> ExtractionError:
     inner = _inner(exc)
+    if isinstance(inner, MemoryError):
+        where = f" (page {page})" if page is not None else ""
+        return ExtractionError(str(path), f"too large to read in the memory available{where}", kind="memory")
     name = type(inner).__name__
     text = str(inner).strip()
     if name in ("PSEOF",) or "Unexpected EOF" in text:

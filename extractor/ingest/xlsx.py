@@ -25,7 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from extractor.document import At, Document, DocumentBuilder, Source, TableCellSpec
-from extractor.errors import ExtractionError
+from extractor.errors import ExtractionError, debug_detail, describe
 
 
 def load(path: Path) -> Document:
@@ -47,7 +47,8 @@ def read_workbook(path: Path, source: Source, shown_path: Path) -> DocumentBuild
     except (InvalidFileException, zipfile.BadZipFile, KeyError) as exc:
         raise ExtractionError(str(shown_path), f"not a readable Excel workbook ({_short(exc)})") from None
     except Exception as exc:  # noqa: BLE001 - malformed XML and the like
-        raise ExtractionError(str(shown_path), f"not a readable Excel workbook ({type(exc).__name__}: {_short(exc)})") from None
+        words, kind = describe(exc)
+        raise ExtractionError(str(shown_path), f"not a readable Excel workbook: {words}", kind, debug_detail(exc)) from None
     formulas = _formula_workbook(path)
     builder = DocumentBuilder(source)
     try:
