@@ -210,11 +210,25 @@ def run(
     if engine not in ("local", "ray"):
         err.print(f"error: unknown engine {engine!r} (local or ray)", highlight=False)
         raise typer.Exit(2)
-    summary = run_batch(
-        paths, out, workers=workers or None, engine=engine, ray_address=ray_address, db=db,
-        timeout=timeout or None, memory_mb=memory_mb or None, tagger=tagger, retry_errors=retry_errors,
-        console=err, progress=not no_progress,
-    )
+    from extractor.batch.runner import OutputInUse
+
+    try:
+        summary = run_batch(
+            paths, out, workers=workers or None, engine=engine, ray_address=ray_address, db=db,
+            timeout=timeout or None, memory_mb=memory_mb or None, tagger=tagger, retry_errors=retry_errors,
+            console=err, progress=not no_progress,
+        )
+    except OutputInUse as exc:
+        err.print(f"[red]error[/red] {markup_safe(str(exc))}", highlight=False)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        import errno
+
+        if exc.errno != errno.ENOSPC:
+            raise
+        err.print(f"[red]error[/red] {markup_safe(str(out))}: no space left on the disk; every file finished before "
+                  "is kept in the store, and a rerun goes on from there", highlight=False)
+        raise typer.Exit(1) from None
     for line in summary.errors:
         err.print(f"error {shown(line)}", highlight=False, markup=False)
     err.print(

@@ -13,7 +13,7 @@ class ExtractionError(Exception):
         self.problem = problem
         # the library's own words, for the log's debug detail only
         self.detail = detail
-        # "memory" and "library" failures may leave a process in a bad state: a batch worker retires after them
+        # "memory" and "recursion" failures may leave a process in a bad state: a batch worker retires after them
         self.kind = kind
         super().__init__(f"{self.path}: {problem}")
 
@@ -36,13 +36,17 @@ _XML_MEANINGS = (
 def describe(exc: BaseException) -> tuple[str, str]:
     """(the problem in a user's words, kind) for a library's exception on a malformed file.
 
-    kind is "memory" for memory trouble, "library" otherwise (both retire a
-    batch worker); the exception's class and text belong in the debug detail.
+    kind is "memory", "recursion" (a batch worker retires after either: its
+    heap or stack may be left half-broken) or "library" (the parser refused
+    the file and is fine); the exception's class and text belong in the
+    debug detail.
     """
-    if isinstance(exc, MemoryError):
+    # pdfplumber and others wrap the real exception as their first argument
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+    if isinstance(inner, MemoryError):
         return "too large to read in the memory available", "memory"
-    if isinstance(exc, RecursionError):
-        return "its structure is nested too deeply to read", "library"
+    if isinstance(inner, RecursionError):
+        return "its structure is nested too deeply to read", "recursion"
     text = str(exc)
     for pattern, words in _XML_MEANINGS:
         if pattern.search(text):

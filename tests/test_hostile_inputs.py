@@ -91,3 +91,94 @@ def test_check_prints_document_text_with_brackets_as_text(hostile):
         assert "Traceback" not in proc.stderr and proc.returncode == 0, proc.stderr[-400:]
     proc = _cli("extract", str(folder / "markup.txt"), "--tagger", "rules", "--format", "table", cwd=folder)
     assert proc.returncode == 0 and "[/bold]" in proc.stdout
+
+
+# the store: one run at a time, a corrupt store moved aside, a killed run's unpacked files removed
+
+
+def _small_run(tmp_path, out, console=None):
+    from extractor.batch.runner import run
+
+    src = tmp_path / "src"
+    src.mkdir(exist_ok=True)
+    (src / "r.txt").write_text(SEED, encoding="utf-8")
+    return run([src], out, workers=1, tagger="rules", progress=False, console=console)
+
+
+def test_two_runs_on_one_output_refuse_clearly(tmp_path):
+    import fcntl
+
+    from extractor.batch.runner import OutputInUse
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / ".extractor.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.write("4242")
+        held.flush()
+        with pytest.raises(OutputInUse, match=r"another extractor run \(pid 4242\)"):
+            _small_run(tmp_path, out)
+    assert _small_run(tmp_path, out).ok == 1  # free again once the other run ends
+
+
+def test_a_corrupt_store_is_moved_aside_and_rebuilt(tmp_path):
+    from rich.console import Console
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "results.sqlite").write_bytes(b"this is not a database " * 100)
+    console = Console(record=True, width=300)
+    summary = _small_run(tmp_path, out, console)
+    assert summary.ok == 1
+    aside = list(out.glob("results.sqlite.corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_bytes().startswith(b"this is not a database")
+    said = console.export_text()
+    assert "not a readable store" in said and aside[0].name in said
+    assert "not a readable store" in (out / "run.log").read_text(encoding="utf-8")
+
+
+def test_a_killed_runs_unpacked_files_are_removed_at_the_next_start(tmp_path):
+    import tempfile
+
+    from extractor.batch.runner import WORKDIR_PREFIX
+
+    dead = Path(tempfile.gettempdir()) / f"{WORKDIR_PREFIX}999999999-test"
+    (dead / "x").mkdir(parents=True, exist_ok=True)
+    alive = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
+    try:
+        _small_run(tmp_path, tmp_path / "out")
+        assert not dead.exists()
+        assert alive.exists()  # a live process's folder is left alone
+    finally:
+        import shutil
+
+        shutil.rmtree(alive, ignore_errors=True)
+        shutil.rmtree(dead, ignore_errors=True)
+
+
+def test_a_full_disk_stops_the_run_with_one_line_and_a_consistent_store(tmp_path):
+    import shutil
+    import sqlite3
+
+    disk = tmp_path / "small-disk"
+    disk.mkdir()
+    # a 3 MB file system: the store of the seeds fits, their pages and JSON do not
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)], capture_output=True).returncode:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        src = tmp_path / "src"
+        src.mkdir()
+        for p in sorted(FIXTURES.glob("00*.txt")) + sorted(FIXTURES.glob("00*.docx")):
+            shutil.copy(p, src / p.name)
+        proc = _cli("run", str(src), "--out", str(disk / "out"), "--tagger", "rules", "--workers", "1", "--no-progress",
+                    cwd=tmp_path)
+        assert proc.returncode == 1
+        assert "Traceback" not in proc.stderr
+        assert [line for line in proc.stderr.splitlines() if line.strip()][-1].endswith(
+            "no space left on the disk; every file finished before is kept in the store, and a rerun goes on from there")
+        db = sqlite3.connect(disk / "out" / "results.sqlite")
+        assert db.execute("pragma integrity_check").fetchall() == [("ok",)]
+        assert db.execute("select count(*) from documents where status = 'ok'").fetchone()[0] == len(list(src.iterdir()))
+        db.close()
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)

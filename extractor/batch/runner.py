@@ -8,6 +8,7 @@ SIGKILL) loses at most the files that were in flight.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from collections.abc import Iterable
@@ -31,7 +32,7 @@ from extractor.batch.sources import Item, Skip, cleanup, collect
 from extractor.batch.store import Store
 from extractor.batch.worker import pipeline_version
 from extractor.batch.years import compare_years
-from extractor.safe_text import shown
+from extractor.safe_text import markup_safe, shown
 
 
 @dataclass
@@ -71,11 +72,19 @@ def run(
     out.mkdir(parents=True, exist_ok=True)
     console = console or Console(stderr=True)
     started = time.perf_counter()
-    store = Store.at(out, db)
+    lock = _lock(out)
+    log = open(out / "run.log", "a", encoding="utf-8")
+    remove_stale_workdirs()
+
+    def corrupt(message: str) -> None:
+        console.print(f"warning {markup_safe(message)}", highlight=False)
+        _log(log, f"warning {message}")
+
+    store = Store.at(out, db, on_corrupt=corrupt)
     pipeline = pipeline_version(tagger)
     summary = Summary(out=out, pipeline=pipeline)
-    workdir = Path(tempfile.mkdtemp(prefix="extractor-run-"))
-    log = open(out / "run.log", "a", encoding="utf-8")
+    # the pid in the name lets the next run remove this folder if this one is killed
+    workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
     fresh: set[int] = set()
     try:
         _log(log, f"run {pipeline} on {', '.join(map(str, paths))}")
@@ -124,7 +133,51 @@ def run(
         log.close()
         cleanup(workdir)
         store.close()
+        lock.close()
     return summary
+
+
+WORKDIR_PREFIX = "extractor-run-"
+
+
+class OutputInUse(Exception):
+    """Another run holds OUT; `str()` is the one-line message."""
+
+
+def _lock(out: Path):
+    """An exclusive lock on OUT for the whole run: two runs on one store would each report the other's files."""
+    import fcntl
+
+    fh = open(out / ".extractor.lock", "a+", encoding="utf-8")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.seek(0)
+        holder = fh.read().strip() or "?"
+        fh.close()
+        raise OutputInUse(f"{out}: another extractor run (pid {holder}) is writing here; wait for it to end "
+                          "or give another --out") from None
+    fh.seek(0)
+    fh.truncate()
+    fh.write(str(os.getpid()))
+    fh.flush()
+    return fh
+
+
+def remove_stale_workdirs() -> None:
+    """Unpacked archives of runs that were killed (their pid is gone) are removed at the next start."""
+    import shutil
+
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORKDIR_PREFIX}*"):
+        pid = folder.name[len(WORKDIR_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def _record(store: Store, pipeline: str, result: dict, summary: Summary, log, fresh: set[int]) -> None:

@@ -30,7 +30,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -180,8 +180,25 @@ class Store:
         _add_missing_columns(self.engine)
 
     @classmethod
-    def at(cls, out: Path, url: str | None = None) -> Store:
-        return cls(url or f"sqlite:///{Path(out).resolve() / 'results.sqlite'}")
+    def at(cls, out: Path, url: str | None = None, on_corrupt=None) -> Store:
+        """The store of OUT (or `url`). A SQLite file that is not a database any more is moved aside
+        as `results.sqlite.corrupt-<time>` and a new store is built; `on_corrupt(message)` is told."""
+        if url:
+            return cls(url)
+        path = Path(out).resolve() / "results.sqlite"
+        try:
+            return cls(f"sqlite:///{path}")
+        except DatabaseError as exc:
+            import time
+
+            aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+            path.replace(aside)
+            for extra in ("-wal", "-shm", "-journal"):
+                Path(f"{path}{extra}").unlink(missing_ok=True)
+            if on_corrupt:
+                on_corrupt(f"{path}: not a readable store ({' '.join(str(exc.orig).split())}); moved aside to {aside.name}, "
+                           "a new store is built and every file is read again")
+            return cls(f"sqlite:///{path}")
 
     def done(self, pipeline: str, include_errors: bool = True) -> set[tuple[str, str]]:
         """(source, sha256) of every file already stored for this pipeline version."""

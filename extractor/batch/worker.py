@@ -164,7 +164,7 @@ def process(file: str, source: str, sha256: str, tagger: str = "default") -> dic
         }
     except ExtractionError as exc:
         kind = "memory" if exc.kind == "memory" else "unreadable"
-        return error_result(source, sha256, kind, exc.problem, start) | {"retire": exc.kind != "unreadable", "detail": exc.detail}
+        return error_result(source, sha256, kind, exc.problem, start) | {"retire": exc.kind in ("memory", "recursion"), "detail": exc.detail}
     except MemoryError:
         return error_result(source, sha256, "memory", "ran out of memory (the per-file memory limit)", start) | {"retire": True}
     except RecursionError:

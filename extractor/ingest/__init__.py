@@ -73,7 +73,8 @@ def load(path: str | Path) -> Document:
         raise
     except Exception as exc:  # a backend library failing on a malformed file (MemoryError and RecursionError too)
         words, kind = describe(exc)
-        raise ExtractionError(str(path), f"could not be read as {fmt}: {words}", kind, debug_detail(exc)) from None
+        what = {"pdf": "PDF", "html": "HTML page", "text": "text file", "image": "image"}.get(fmt, fmt)
+        raise ExtractionError(str(path), f"not a readable {what}: {words}", kind, debug_detail(exc)) from None
 
 
 def _backend(fmt: str):
