@@ -24,11 +24,11 @@ class NeedsOCR(ExtractionError):
 
 #: what a parser's message means, in the words of a user (first match wins)
 _XML_MEANINGS = (
-    (re.compile(r"amplification|entity.*(loop|recurs)|billion", re.I),
+    (re.compile(r"amplification|entity.*(loop|recurs)|billion", re.IGNORECASE),
      "its XML expands entities without end (an XML bomb; refused)"),
-    (re.compile(r"external entity|undefined entity|entity .* not defined", re.I),
+    (re.compile(r"external entity|undefined entity|entity .* not defined", re.IGNORECASE),
      "its XML refers to an entity outside the file (refused)"),
-    (re.compile(r"XML_PARSE_HUGE|Excessive depth|too long|huge", re.I),
+    (re.compile(r"XML_PARSE_HUGE|Excessive depth|too long|huge", re.IGNORECASE),
      "its XML is larger or deeper than any report (refused)"),
 )
 

@@ -25,7 +25,7 @@ SECRET = "OUTSIDE-SECRET-MARKER-17"
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "extractor.cli", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "extractor.cli", *args], cwd=cwd, capture_output=True, text=True, check=False,
                           timeout=600, env=os.environ | {"COLUMNS": "200"})
 
 
@@ -48,7 +48,7 @@ def hostile(tmp_path_factory):
 
 
 def test_the_run_ends_and_reports_every_file_in_one_line(hostile):
-    folder, out, proc = hostile
+    _folder, _out, proc = hostile
     assert proc.returncode == 1  # the refused files are errors
     assert "Traceback" not in proc.stderr and "Error:" not in proc.stderr
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error ")]
@@ -81,7 +81,7 @@ def test_no_spreadsheet_cell_is_a_formula(hostile):
     assert any("HYPERLINK" in s for s in sheets), "the indicator with the formula text is in the sheet"
     assert not any("<f>" in s or "<f " in s for s in sheets)
     csv_text = (out / "findings.csv").read_text(encoding="utf-8-sig")
-    assert not re.search(r'(^|,)"?[=+@]', csv_text, re.M)
+    assert not re.search(r'(^|,)"?[=+@]', csv_text, re.MULTILINE)
 
 
 def test_check_prints_document_text_with_brackets_as_text(hostile):
@@ -163,7 +163,7 @@ def test_a_full_disk_stops_the_run_with_one_line_and_a_consistent_store(tmp_path
     disk = tmp_path / "small-disk"
     disk.mkdir()
     # a 3 MB file system: the store of the seeds fits, their pages and JSON do not
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)], capture_output=True).returncode:
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)], capture_output=True, check=False).returncode:
         pytest.skip("cannot mount a small tmpfs here (needs root)")
     try:
         src = tmp_path / "src"
@@ -181,4 +181,4 @@ def test_a_full_disk_stops_the_run_with_one_line_and_a_consistent_store(tmp_path
         assert db.execute("select count(*) from documents where status = 'ok'").fetchone()[0] == len(list(src.iterdir()))
         db.close()
     finally:
-        subprocess.run(["umount", str(disk)], capture_output=True)
+        subprocess.run(["umount", str(disk)], capture_output=True, check=False)

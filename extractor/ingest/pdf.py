@@ -71,7 +71,7 @@ from pdfplumber.utils import extract_text as chars_to_text
 
 from extractor.document import Document, DocumentBuilder
 from extractor.ingest.layout import EDGE_MERGE, Line, PageLayout, RawCell, TablePart, cluster, assemble
-from extractor.errors import ExtractionError
+from extractor.errors import ExtractionError, debug_detail
 from extractor.text import clean_line, fold_lookalikes
 
 # Ruled tables only: these reports draw every cell border. pdfplumber's
@@ -180,21 +180,23 @@ def _damaged(path: Path, data: bytes, exc: BaseException, page: int | None = Non
         return ExtractionError(str(path), f"too large to read in the memory available{where}", kind="memory")
     name = type(inner).__name__
     text = str(inner).strip()
+    kind = "unreadable"
     if name in ("PSEOF",) or "Unexpected EOF" in text:
         reason = "unexpected end of file"
     elif name == "PDFNoValidXRef":
         reason = "no valid cross-reference table"
     elif "No /Root object" in text:
         reason = "no document catalog (/Root) found"
+    elif isinstance(inner, RecursionError):
+        reason, kind = "its objects refer to each other too deeply to read", "recursion"
     else:
-        reason = f"{name}: {text}" if text else name
-        if len(reason) > 100:
-            reason = reason[:97] + "…"
+        # the parser's own words (PSSyntaxError, Ascii85 overflow …) go to the debug detail, not to the user
+        reason = "its objects cannot be parsed"
     if b"%%EOF" not in data[-4096:]:
         reason += "; the file has no %%EOF end marker, so it looks cut off"
     if page is not None:
         reason = f"page {page}: {reason}"
-    return ExtractionError(str(path), f"is a damaged or truncated PDF ({reason})")
+    return ExtractionError(str(path), f"is a damaged or truncated PDF ({reason})", kind, debug_detail(inner))
 
 
 def _read_page(page, number: int) -> PageLayout:
