@@ -33,13 +33,13 @@ _XML_MEANINGS = (
 )
 
 
-def describe(exc: BaseException) -> tuple[str, str]:
+def describe(exc: BaseException, damaged: str = "damaged: its content cannot be parsed") -> tuple[str, str]:
     """(the problem in a user's words, kind) for a library's exception on a malformed file.
 
     kind is "memory", "recursion" (a batch worker retires after either: its
     heap or stack may be left half-broken) or "library" (the parser refused
     the file and is fine); the exception's class and text belong in the
-    debug detail.
+    debug detail. `damaged` is what is said when nothing more specific is known.
     """
     # pdfplumber and others wrap the real exception as their first argument
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
@@ -51,7 +51,7 @@ def describe(exc: BaseException) -> tuple[str, str]:
     for pattern, words in _XML_MEANINGS:
         if pattern.search(text):
             return words, "library"
-    return "damaged: its content cannot be parsed", "library"
+    return damaged, "library"
 
 
 def debug_detail(exc: BaseException) -> str:

@@ -17,14 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from extractor.batch import reports
 from extractor.batch.engines import make_engine
@@ -166,8 +159,6 @@ def _lock(out: Path):
 
 def remove_stale_workdirs() -> None:
     """Unpacked archives of runs that were killed (their pid is gone) are removed at the next start."""
-    import shutil
-
     for folder in Path(tempfile.gettempdir()).glob(f"{WORKDIR_PREFIX}*"):
         pid = folder.name[len(WORKDIR_PREFIX):].split("-", 1)[0]
         if not pid.isdigit():
@@ -175,7 +166,7 @@ def remove_stale_workdirs() -> None:
         try:
             os.kill(int(pid), 0)
         except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
+            cleanup(folder)
         except OSError:
             pass
 

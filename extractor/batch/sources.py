@@ -86,9 +86,8 @@ class ArchiveBudget:
     bytes_left: int = field(default_factory=lambda: MAX_ARCHIVE_BYTES)
     members_left: int = field(default_factory=lambda: MAX_MEMBERS)
     counter: int = 0
-    #: refusals after the first of each reason, reported once at the end of the tree
-    repeated: Counter = field(default_factory=Counter)
-    seen: set = field(default_factory=set)
+    #: refusals of each reason: the first is reported with its member, the rest once, counted, at the end of the tree
+    refused: Counter = field(default_factory=Counter)
 
 
 class Unreadable(Exception):
@@ -191,8 +190,9 @@ def _one(path: Path, source: str, workdir: Path, depth: int = 0, budget: Archive
         budget = budget or ArchiveBudget()
         yield from _archive(path, source, workdir, depth, budget)
         if top:
-            for reason, n in sorted(budget.repeated.items()):
-                yield Skip(source, f"{n} more members refused: {reason}")
+            for reason, n in sorted(budget.refused.items()):
+                if n > 1:
+                    yield Skip(source, f"{n - 1} more members refused: {reason}")
     elif suffix in REPORT_SUFFIXES:
         try:
             digest, size = sha256_file(path)
@@ -249,11 +249,9 @@ def disk_name(name: str) -> str:
 def _refuse(budget: ArchiveBudget, label: str, reason: str, key: str | None = None) -> Iterator[Skip]:
     """The first refusal of a kind in a tree is reported with its member; the rest are counted."""
     key = key or reason
-    if key in budget.seen:
-        budget.repeated[key] += 1
-        return
-    budget.seen.add(key)
-    yield Skip(label, reason)
+    budget.refused[key] += 1
+    if budget.refused[key] == 1:
+        yield Skip(label, reason)
 
 
 def _archive(path: Path, source: str, workdir: Path, depth: int, budget: ArchiveBudget) -> Iterator[Item | Skip]:
@@ -272,6 +270,7 @@ def _archive(path: Path, source: str, workdir: Path, depth: int, budget: Archive
             yield Skip(source, f"is not a readable zip archive ({exc})")
             return
         labels = Counter()
+        tag = hashlib.sha1(source.encode()).hexdigest()[:8]
         for info in infos:
             name = member_name(info)
             labels[name] += 1
@@ -302,7 +301,7 @@ def _archive(path: Path, source: str, workdir: Path, depth: int, budget: Archive
                 yield from _refuse(budget, label, f"archive unpacks to more than {MAX_ARCHIVE_BYTES >> 20} MB in all; the rest is skipped")
                 continue
             budget.counter += 1
-            dest = Path(workdir) / f"{budget.counter:06d}-{hashlib.sha1(source.encode()).hexdigest()[:8]}" / disk_name(rel.name)
+            dest = Path(workdir) / f"{budget.counter:06d}-{tag}" / disk_name(rel.name)
             try:
                 written = _extract(zf, info, dest, min(MAX_MEMBER_BYTES, budget.bytes_left))
             except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:

@@ -128,10 +128,11 @@ _retiring = False
 def guarded(fn, *args) -> dict:
     """Run one file's task in this worker, unless the worker must retire first.
 
-    After a MemoryError, a failed allocation or a library's internal failure
-    the process may be left half-broken (a poisoned allocator, a library's
-    global state): a result marked `retire` makes this worker exit before it
-    reads another file, and the engine hands that file to a fresh worker.
+    After a MemoryError, a failed allocation, a RecursionError or an internal
+    error the process may be left half-broken (a poisoned allocator, a
+    library's global state): a result marked `retire` makes this worker exit
+    before it reads another file, and the engine hands that file to a fresh
+    worker.
     """
     global _retiring
     if _retiring:

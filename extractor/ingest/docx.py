@@ -86,7 +86,7 @@ def _open_parts(path: Path):
             return _open_raw(path)
         raise ExtractionError(str(path), f"not a readable Word document ({exc})") from None
     except (etree.XMLSyntaxError, KeyError, zipfile.BadZipFile) as exc:
-        words = describe(exc)[0].replace("damaged: its content cannot be parsed", "its XML is damaged")
+        words = describe(exc, damaged="its XML is damaged")[0]
         raise ExtractionError(str(path), f"not a readable Word document: {words}", detail=debug_detail(exc)) from None
     except Exception as exc:  # noqa: BLE001 - any library failure is a damaged file to the user
         words, kind = describe(exc)
@@ -118,7 +118,7 @@ def _open_raw(path: Path):
             root = part("word/document.xml")
             styles, numbering = part("word/styles.xml"), part("word/numbering.xml")
     except (etree.XMLSyntaxError, zipfile.BadZipFile, KeyError) as exc:
-        words = describe(exc)[0].replace("damaged: its content cannot be parsed", "its XML is damaged")
+        words = describe(exc, damaged="its XML is damaged")[0]
         raise ExtractionError(str(path), f"not a readable Word document: {words}", detail=debug_detail(exc)) from None
     body = root.find(_w("body")) if root is not None else None
     if body is None:
