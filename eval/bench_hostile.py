@@ -18,7 +18,9 @@ Each configuration runs `extractor run` as a user would, in a subprocess:
   exception class (`TypeError`, `MemoryError` …), holds a traceback or
   ends without a reason; the unclear lines are listed;
 - timeouts, good seed files failed, peak RSS of the whole process tree
-  (psutil, every 0.2 s), wall seconds; tracebacks on stderr.
+  (psutil, every 0.2 s), wall seconds; tracebacks on stderr;
+- other lines on stderr: neither an error nor the summary, so they name no
+  file (a library's warning, a native parser's message); the first are listed.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ SHARED = ROOT.parent / "shared" / "corpus"
 GOOD = ["004_3a7665fe0dde1512.txt", "001_ec7b4c7cefe3081c.docx", "000_ca8b55daf8c6f90a.pdf"]
 CONFIGS = {"default": [], "limited": ["--workers", "2", "--memory-mb", "3072"]}
 _UNCLEAR = re.compile(r"\b[A-Z][A-Za-z]*(Error|Exception|Exit)\b|Traceback|: *$|\(\s*\)$")
+# the run's own lines; anything else on stderr (a library's warning, a native parser's message) names no file
+_OWN = re.compile(r"^(error |warning |\d+ documents extracted, |index: |xlsx: |csv: |store: )")
 
 
 def build_corpus(dest: Path, peer: Path, attacks: Path) -> int:
@@ -92,6 +96,7 @@ def run_one(corpus: Path, out: Path, extra: list[str], tagger: str) -> dict:
         "ok": sum(st == "ok" for _, st in rows), "errors": sum(st == "error" for _, st in rows),
         "skipped": log.count(" skip "), "clear": len(errors) - len(unclear), "unclear": unclear,
         "timeouts": timeouts, "good_failed": good_failed, "tracebacks": stderr.count("Traceback"),
+        "stray": [line for line in stderr.splitlines() if line.strip() and not _OWN.match(line)],
         "peak_mb": round(peak[0] / 2**20) if peak else None, "seconds": round(seconds, 1), "exit": proc.returncode,
     }
 
@@ -124,12 +129,14 @@ def main(argv: list[str] | None = None) -> int:
     rows = [("documents ok", "", "ok"), ("stored errors", "", "errors"), ("not reports (log only)", "", "skipped"),
             ("clear error lines", "", "clear"), ("unclear error lines", "0", "unclear"), ("timeouts", "0", "timeouts"),
             ("good seed files failed (of 3)", "0", "good_failed"), ("tracebacks on stderr", "0", "tracebacks"),
+            ("other lines on stderr (naming no file)", "0", "stray"),
             ("peak RSS of the process tree, MB", "", "peak_mb"), ("wall seconds", "", "seconds")]
     for label, goal, key in rows:
         cells = [str(len(r[key]) if isinstance(r[key], list) else r[key]) for r in results.values()]
         print(f"| {label} | {goal} | " + " | ".join(cells) + " |")
     for name, r in results.items():
-        for line in r["unclear"] + [f"good file failed: {s}" for s in r["good_failed"]]:
+        stray = sorted(set(r["stray"]))
+        for line in r["unclear"] + [f"good file failed: {s}" for s in r["good_failed"]] + [f"stray: {s}" for s in stray[:20]]:
             print(f"{name}: {line[:240]}")
     if not args.keep:
         shutil.rmtree(base, ignore_errors=True)

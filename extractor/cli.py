@@ -11,11 +11,12 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from extractor.errors import ExtractionError
 from extractor.safe_text import markup_safe, shown
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Extract and audit Chinese government performance reports.")
 err = Console(stderr=True, soft_wrap=True)  # an error is one line, whatever the width
+# extract and check read each file under the limits of run
+_LIMITS_HELP = ("seconds one file may take (0 = no limit)", "address-space limit of the worker that reads a file, in MB (0 = no limit)")
 
 
 @app.command()
@@ -25,11 +26,13 @@ def extract(
     fmt: str = typer.Option("json", "--format", help="json, or table for a readable list of indicators"),
     tagger: str = typer.Option("default", "--tagger", help="default (the better on the blind split: the model today; rules is about 4x faster), model, rules, none, or a model directory"),
     all_verdicts: bool = typer.Option(False, "--all-verdicts", help="also write supported and unverifiable findings"),
+    timeout: float = typer.Option(300, "--timeout", help=_LIMITS_HELP[0]),
+    memory_mb: int = typer.Option(4096, "--memory-mb", help=_LIMITS_HELP[1]),
 ) -> None:
     """Extract the output contract JSON from each file."""
     files = _expand(files)
     failed = 0
-    for path, result in _results(files, tagger, all_verdicts):
+    for path, result in _results(files, tagger, all_verdicts, (timeout, memory_mb)):
         if result is None:
             failed += 1
             continue
@@ -56,14 +59,16 @@ def check(
     all_verdicts: bool = typer.Option(False, "--all-verdicts", help="also list supported and unverifiable checks"),
     tagger: str = typer.Option("default", "--tagger", help="default (the better on the blind split: the model today; rules is about 4x faster), model, rules, none, or a model directory"),
     compare: bool = typer.Option(False, "--compare", help="two reports of one department: what changed between the years, and what does not agree"),
+    timeout: float = typer.Option(300, "--timeout", help=_LIMITS_HELP[0]),
+    memory_mb: int = typer.Option(4096, "--memory-mb", help=_LIMITS_HELP[1]),
 ) -> None:
     """Check each report against itself: the forms' arithmetic and the narrative against the forms."""
     console = Console()
     if compare:
-        _compare(console, _expand(files), tagger, all_verdicts, as_json)
+        _compare(console, _expand(files), tagger, all_verdicts, as_json, (timeout, memory_mb))
         return
     failed = 0
-    for path, result in _results(_expand(files), tagger, all_verdicts):
+    for path, result in _results(_expand(files), tagger, all_verdicts, (timeout, memory_mb)):
         if result is None:
             failed += 1
             continue
@@ -76,13 +81,14 @@ def check(
         raise typer.Exit(1)
 
 
-def _compare(console: Console, files: list[Path], tagger: str, all_verdicts: bool, as_json: bool) -> None:
+def _compare(console: Console, files: list[Path], tagger: str, all_verdicts: bool, as_json: bool,
+             limits: tuple[float, int]) -> None:
     from extractor.reconcile.across import compare
 
     if len(files) != 2:
         err.print(f"[red]error[/red] --compare takes two reports, got {len(files)}", highlight=False)
         raise typer.Exit(2)
-    results = [r for _, r in _results(files, tagger, all_verdicts)]
+    results = [r for _, r in _results(files, tagger, all_verdicts, limits)]
     if any(r is None for r in results):
         raise typer.Exit(1)
     cmp = compare(*results, all_verdicts=all_verdicts)
@@ -108,16 +114,32 @@ def _compare(console: Console, files: list[Path], tagger: str, all_verdicts: boo
             console.print(shown(f"    {names.get(e.document, e.document or '')} {e.text}：{_where(e.at)}"), highlight=False, markup=False)
 
 
-def _results(files: list[Path], tagger: str, all_verdicts: bool):
-    """(path, extraction) per file; a file that cannot be read gives one error line and (path, None)."""
-    from extractor.pipeline import extract as run
+def _results(files: list[Path], tagger: str, all_verdicts: bool, limits: tuple[float, int] = (300, 4096)):
+    """(path, extraction) per file, in the order given; a file that cannot be read gives one error line and (path, None).
 
-    for path in files:
-        try:
-            yield path, run(path, tagger=tagger, all_verdicts=all_verdicts)
-        except ExtractionError as exc:
-            err.print(f"[red]error[/red] {markup_safe(str(exc))}", highlight=False)
-            yield path, None
+    Each file is read in a worker process under the limits of `run` (seconds, MB; 0 = none), by the
+    same code: a file that runs too long or too large is stopped alone and said in one line.
+    """
+    from extractor.batch.engines import LocalEngine, default_workers
+    from extractor.schema import Extraction
+
+    timeout, memory_mb = limits
+    engine = LocalEngine(workers=min(len(files), default_workers()) or 1, timeout=timeout or None,
+                         memory_mb=memory_mb or None, tagger=tagger, options={"all_verdicts": all_verdicts})
+    # the third field (a hash in `run`) carries the file's position, to give results back in order
+    tasks = [(str(p), str(p), str(i)) for i, p in enumerate(files)]
+    arrived: dict[int, dict] = {}
+    upto = 0
+    for result in engine.run(tasks):
+        arrived[int(result["sha256"])] = result
+        while upto in arrived:
+            done = arrived.pop(upto)
+            if done["status"] == "ok":
+                yield files[upto], Extraction.model_validate_json(done["extraction"])
+            else:
+                err.print(f"[red]error[/red] {markup_safe(shown(done['error']))}", highlight=False)
+                yield files[upto], None
+            upto += 1
 
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
@@ -210,7 +232,10 @@ def run(
     if engine not in ("local", "ray"):
         err.print(f"error: unknown engine {engine!r} (local or ray)", highlight=False)
         raise typer.Exit(2)
+    from sqlalchemy.exc import OperationalError
+
     from extractor.batch.runner import OutputInUse
+    from extractor.batch.store import StoreUnavailable, shown_url
 
     try:
         summary = run_batch(
@@ -218,9 +243,16 @@ def run(
             timeout=timeout or None, memory_mb=memory_mb or None, tagger=tagger, retry_errors=retry_errors,
             console=err, progress=not no_progress,
         )
-    except OutputInUse as exc:
+    except (OutputInUse, StoreUnavailable) as exc:
         err.print(f"[red]error[/red] {markup_safe(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
+    except OperationalError as exc:
+        # the server went away in the middle of a run: what was committed stays, a rerun goes on from there
+        reason = " ".join(str(getattr(exc, "orig", exc)).split())
+        err.print(f"[red]error[/red] {markup_safe(shown_url(db or str(out)))}: the store stopped answering "
+                  f"({markup_safe(reason)}); every file finished before is kept, and a rerun goes on from there",
+                  highlight=False)
+        raise typer.Exit(1) from None
     except OSError as exc:
         import errno
 
@@ -233,12 +265,14 @@ def run(
         err.print(f"error {shown(line)}", highlight=False, markup=False)
     err.print(
         f"{summary.ok} documents extracted, {summary.failed} could not be read, {summary.skipped_done} already done, "
-        f"{summary.not_reports} not reports; {summary.findings} findings, {summary.pages} pages in {summary.seconds} s",
+        f"{summary.not_reports} not reports; {summary.findings} findings"
+        + (f" and {summary.findings_across} across years" if summary.findings_across else "")
+        + f", {summary.pages} pages in {summary.seconds} s",
         highlight=False,
     )
     for name, path in summary.outputs.items():
         err.print(f"{name}: {markup_safe(str(path))}", highlight=False)
-    err.print(f"store: {markup_safe(str(db or (out / 'results.sqlite')))}", highlight=False)
+    err.print(f"store: {markup_safe(shown_url(db) if db else str(out / 'results.sqlite'))}", highlight=False)
     if summary.failed:
         raise typer.Exit(1)
 

@@ -23,3 +23,19 @@ def extracted(name: str, tagger: str = "none"):
     if key not in _cache:
         _cache[key] = extract(FIXTURES / name, tagger=tagger)
     return _cache[key]
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for the session (tests/postgres_server.py); `.database()` gives a fresh one."""
+    from tests.postgres_server import start
+
+    server = start()
+    yield server
+    server.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request) -> str | None:
+    """`--db` of a run: None for the default SQLite store in OUT, else a fresh database of a real PostgreSQL server."""
+    return request.getfixturevalue("postgres").database() if request.param == "postgresql" else None

@@ -1,4 +1,6 @@
-"""`extractor run` end to end: store, resume, bad files, outputs; and a SIGKILL in the middle."""
+"""`extractor run` end to end: store, resume, bad files, outputs; and a SIGKILL in the middle.
+
+The store tests run twice: on SQLite (the default) and on a real PostgreSQL server (`--db`)."""
 
 from __future__ import annotations
 
@@ -25,13 +27,39 @@ ROOT = Path(__file__).resolve().parent.parent
 TXT = sorted(FIXTURES.glob("*.txt"))
 
 
-def _db(out: Path):
-    return sqlite3.connect(out / "results.sqlite")
+class _Rows(list):
+    def fetchone(self):
+        return self[0] if self else None
+
+    def fetchall(self):
+        return list(self)
 
 
-@pytest.fixture(scope="module")
-def corpus_run(tmp_path_factory):
-    """The five text dumps and a zip holding one DOCX, run once with two workers."""
+class _Db:
+    """A run's store through SQLAlchemy, whichever database holds it; `execute` reads as sqlite3's does."""
+
+    def __init__(self, url: str):
+        from sqlalchemy import create_engine
+
+        self.url = url
+        self.engine = create_engine(url)
+
+    def execute(self, sql: str, params: tuple = ()) -> _Rows:
+        from sqlalchemy import text
+
+        for i in range(len(params)):
+            sql = sql.replace("?", f":p{i}", 1)
+        with self.engine.connect() as con:
+            return _Rows(tuple(r) for r in con.execute(text(sql), {f"p{i}": v for i, v in enumerate(params)}))
+
+
+def _db(out: Path, url: str | None = None) -> _Db:
+    return _Db(url or f"sqlite:///{out / 'results.sqlite'}")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def corpus_run(request, tmp_path_factory):
+    """The five text dumps and a zip holding one DOCX, run once with two workers, in each kind of store."""
     src = tmp_path_factory.mktemp("in")
     for p in TXT:
         shutil.copy(p, src / p.name)
@@ -41,14 +69,14 @@ def corpus_run(tmp_path_factory):
         "农业农村局/项目自评.html": (LAYOUTS / "sichuan-dept-project-a.html").read_bytes(),
     })
     out = tmp_path_factory.mktemp("out")
-    summary = run([src], out, workers=2, progress=False)
-    return src, out, summary
+    url = request.getfixturevalue("postgres").database() if request.param == "postgresql" else None
+    summary = run([src], out, workers=2, db=url, progress=False)
+    return src, out, summary, _db(out, url)
 
 
 def test_every_file_stored_once_with_its_parts(corpus_run):
-    src, out, summary = corpus_run
+    src, out, summary, con = corpus_run
     assert (summary.ok, summary.failed) == (7, 0)
-    con = _db(out)
     docs = con.execute("select source, status, n_indicators, n_findings, department, year from documents").fetchall()
     assert len(docs) == 7 and all(d[1] == "ok" for d in docs)
     assert f"{src / '批次.zip'}!/工信局/001.docx" in {d[0] for d in docs}
@@ -59,29 +87,32 @@ def test_every_file_stored_once_with_its_parts(corpus_run):
         assert (stored["department"], stored["year"]) == (dept, year)
         (n_rows,) = con.execute("select count(*) from indicators i join documents d on d.id=i.doc_id where d.source=?", (source,)).fetchone()
         assert n_rows == n_ind
-    assert con.execute("pragma journal_mode").fetchone()[0] == "wal"
+    if con.url.startswith("sqlite"):
+        assert con.execute("pragma journal_mode").fetchone()[0] == "wal"
+    # the summary counts what the store holds, the cross-year findings included
+    assert summary.findings + summary.findings_across == con.execute("select count(*) from findings").fetchone()[0]
     # the same report as text and as DOCX gives the same indicators
     n = dict(con.execute("select source, n_indicators from documents").fetchall())
     assert n[str(src / "001_ec7b4c7cefe3081c.txt")] == n[f"{src / '批次.zip'}!/工信局/001.docx"] > 0
 
 
 def test_rerun_skips_done_files_and_duplicates_nothing(corpus_run):
-    src, out, _first = corpus_run
-    again = run([src], out, workers=2, progress=False)
+    src, out, _first, con = corpus_run
+    db = None if con.url.startswith("sqlite") else con.url
+    again = run([src], out, workers=2, db=db, progress=False)
     assert again.skipped_done == 7 and again.processed == 0
-    assert _db(out).execute("select count(*) from documents").fetchone()[0] == 7
+    assert con.execute("select count(*) from documents").fetchone()[0] == 7
     # a changed file is run again as a new version of that source
     changed = src / "002_418cb45b50d16ad8.txt"
     changed.write_bytes(changed.read_bytes() + b"\n")
-    third = run([src], out, workers=1, progress=False)
+    third = run([src], out, workers=1, db=db, progress=False)
     assert third.processed == 1 and third.skipped_done == 6
 
 
 def test_indicators_xlsx(corpus_run):
     from openpyxl import load_workbook
 
-    _src, out, _ = corpus_run
-    con = _db(out)
+    _src, out, _, con = corpus_run
     wb = load_workbook(out / "indicators.xlsx")
     ws = wb["indicators"]
     header = [c.value for c in ws[1]]
@@ -106,8 +137,7 @@ def test_indicators_xlsx(corpus_run):
 
 
 def test_findings_csv_and_index(corpus_run):
-    _src, out, _ = corpus_run
-    con = _db(out)
+    _src, out, _, con = corpus_run
     with open(out / "findings.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == con.execute("select count(*) from findings").fetchone()[0] > 0
@@ -121,7 +151,7 @@ def test_findings_csv_and_index(corpus_run):
 
 
 def test_document_page_names_each_form_and_its_layout(corpus_run):
-    _src, out, _ = corpus_run
+    _src, out, _, _con = corpus_run
     page = next(p for p in (out / "pages").glob("*.html") if "项目自评" in p.name).read_text(encoding="utf-8")
     forms = re.findall(r'<div class="form">form \d+: <b>([a-z-]+)</b> · ([^<·]+)', page)
     assert [f for f, _ in forms] == ["sichuan-dept-project"] * 3 and len({p for _, p in forms}) == 3
@@ -143,14 +173,14 @@ def test_pages_escape_document_text_and_work_offline(tmp_path):
     assert "http://" not in page and "https://" not in page and "<link" not in page
 
 
-def test_bad_files_mixed_in(tmp_path):
+def test_bad_files_mixed_in(tmp_path, store_url):
     corpus = tmp_path / "corpus"
     expect = bad_corpus(corpus)
     before = sorted(p.name for p in tmp_path.iterdir())
     corpus_before = sorted(p.name for p in corpus.rglob("*"))
     out = tmp_path / "out"
-    summary = run([corpus], out, workers=2, progress=False)
-    con = _db(out)
+    summary = run([corpus], out, workers=2, db=store_url, progress=False)
+    con = _db(out, store_url)
     stored = dict(con.execute("select source, status from documents").fetchall())
     for source, outcome in expect.items():
         if outcome == "skip":
@@ -185,7 +215,7 @@ def test_cli_run_exit_code_and_summary(tmp_path):
     assert "index: " in proc.stderr
 
 
-def test_sigkill_mid_run_then_resume_stores_every_file_exactly_once(tmp_path):
+def test_sigkill_mid_run_then_resume_stores_every_file_exactly_once(tmp_path, store_url):
     src = tmp_path / "in"
     src.mkdir()
     n = 0
@@ -196,6 +226,9 @@ def test_sigkill_mid_run_then_resume_stores_every_file_exactly_once(tmp_path):
             n += 1
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "extractor.cli", "run", str(src), "--out", str(out), "--workers", "2", "--no-progress"]
+    if store_url:
+        cmd += ["--db", store_url]
+    con = _db(out, store_url)
     kills = 0
     for threshold in (3, 9):
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -203,8 +236,8 @@ def test_sigkill_mid_run_then_resume_stores_every_file_exactly_once(tmp_path):
         while time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.1)
             try:
-                stored = _db(out).execute("select count(*) from documents").fetchone()[0]
-            except sqlite3.Error:
+                stored = con.execute("select count(*) from documents").fetchone()[0]
+            except Exception:  # noqa: BLE001, S112 - the store does not exist yet
                 continue
             if stored >= threshold:
                 os.killpg(proc.pid, signal.SIGKILL)  # the runner and its workers, no chance to clean up
@@ -212,13 +245,13 @@ def test_sigkill_mid_run_then_resume_stores_every_file_exactly_once(tmp_path):
                 break
         proc.wait(timeout=60)
     assert kills == 2
-    partial = _db(out).execute("select count(*) from documents").fetchone()[0]
+    partial = con.execute("select count(*) from documents").fetchone()[0]
     assert 9 <= partial < n
     final = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert final.returncode == 0, final.stderr
-    rows = _db(out).execute("select source, count(*) from documents group by source").fetchall()
+    rows = con.execute("select source, count(*) from documents group by source").fetchall()
     assert len(rows) == n and all(c == 1 for _s, c in rows)
-    assert _db(out).execute("select count(*) from documents where status='ok'").fetchone()[0] == n
+    assert con.execute("select count(*) from documents where status='ok'").fetchone()[0] == n
     assert len(list((out / "json").glob("*.json"))) == n and len(list((out / "pages").glob("*.html"))) == n
     assert not list(out.rglob("*.tmp"))
 
@@ -288,8 +321,7 @@ def test_an_older_store_gets_the_columns_added_since(tmp_path):
 
 def test_reports_of_one_department_in_consecutive_years_are_compared(corpus_run):
     """002 (岳阳市工信局, 2021) and 000 (岳阳市工业和信息化局, 2022): the 2022 report carries the cross-year finding."""
-    _src, out, _ = corpus_run
-    con = _db(out)
+    _src, out, _, con = corpus_run
     rows = con.execute("select d.source, f.rule, f.found from findings f join documents d on d.id = f.doc_id "
                        "where f.rule like 'across.%'").fetchall()
     assert [(Path(s).name, r, f) for s, r, f in rows] == [("000_ca8b55daf8c6f90a.txt", "across.target_below_last_actual", "150家")]
@@ -302,7 +334,7 @@ def test_reports_of_one_department_in_consecutive_years_are_compared(corpus_run)
 
 
 def test_a_cross_year_finding_names_the_other_report_on_the_page_and_marks_nothing_of_it(corpus_run):
-    _src, out, _ = corpus_run
+    _src, out, _, _con = corpus_run
     page = next((out / "pages").glob("000_ca8b55daf8c6f90a.txt.*.html")).read_text(encoding="utf-8")
     assert "across.target_below_last_actual" in page and "002_418cb45b50d16ad8.txt：204家" in page
     stored = json.loads(next((out / "json").glob("000_ca8b55daf8c6f90a.txt.*.json")).read_text(encoding="utf-8"))

@@ -182,3 +182,78 @@ def test_a_full_disk_stops_the_run_with_one_line_and_a_consistent_store(tmp_path
         db.close()
     finally:
         subprocess.run(["umount", str(disk)], capture_output=True, check=False)
+
+
+PEER = FIXTURES / "peer-bad-inputs"
+# an error line that names an exception class, holds a traceback or ends without a reason (eval/bench_hostile.py)
+UNCLEAR = re.compile(r"\b[A-Z][A-Za-z]*(Error|Exception|Exit)\b|Traceback|: *$|\(\s*\)$")
+SUMMARY = re.compile(r"^(\d+ documents extracted, |index: |xlsx: |csv: |store: )")
+
+
+@pytest.fixture(scope="module")
+def peer_run(tmp_path_factory):
+    """65 broken files of other projects' test suites (SOURCES.md there) and two good reports after them."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("peer")
+    folder = root / "in"
+    shutil.copytree(PEER, folder / "peer", ignore=shutil.ignore_patterns("SOURCES.md"))
+    (folder / "zz-good").mkdir()
+    for name in ("004_3a7665fe0dde1512.txt", "001_ec7b4c7cefe3081c.docx"):
+        shutil.copy(FIXTURES / name, folder / "zz-good" / name)
+    out = root / "out"
+    proc = _cli("run", str(folder), "--out", str(out), "--tagger", "rules", "--workers", "2", "--no-progress", cwd=root)
+    return folder, out, proc
+
+
+def test_every_peer_file_is_a_result_or_one_clear_line(peer_run):
+    import sqlite3
+
+    folder, out, proc = peer_run
+    assert "Traceback" not in proc.stderr
+    for line in proc.stderr.splitlines():
+        assert line.startswith(("error ", "warning ")) or SUMMARY.match(line), line
+        assert not UNCLEAR.search(line), line
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    con = sqlite3.connect(out / "results.sqlite")
+    stored = dict(con.execute("select source, status from documents").fetchall())
+    log = (out / "run.log").read_text(encoding="utf-8")
+    skipped = {line.split(" skip ", 1)[1].split(": ", 1)[0] for line in log.splitlines() if " skip " in line}
+    assert {str(p) for p in files} == set(stored) | skipped  # every file accounted for, once
+    assert not set(stored) & skipped
+    assert all(stored[str(folder / "zz-good" / name)] == "ok" for name in ("004_3a7665fe0dde1512.txt", "001_ec7b4c7cefe3081c.docx"))
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error ")]
+    assert len(errors) == sum(s == "error" for s in stored.values()) > 10
+
+
+def test_library_warnings_stay_with_the_file_that_caused_them(peer_run, tmp_path):
+    import json
+
+    folder, out, proc = peer_run
+    pdf = folder / "peer" / "pdfminer__pdfminer.six" / "samples__contrib__issue-1059-cmap-decode.pdf"
+    assert "Cannot render" not in proc.stderr  # pdfminer's warning, which names no file
+    log = (out / "run.log").read_text(encoding="utf-8")
+    assert f"library {pdf}: pdfminer: Cannot render" in log
+    stored = json.loads(next((out / "json").glob(f"{pdf.name}.*.json")).read_text(encoding="utf-8"))
+    assert any(w.startswith("library: pdfminer: Cannot render") for w in stored["warnings"])
+    # extract and check read a file by the same code: the warning goes into its JSON, not onto stderr
+    single = _cli("extract", str(pdf), "--tagger", "none", "-o", str(tmp_path / "one.json"), cwd=tmp_path)
+    assert single.returncode == 0 and "Cannot render" not in single.stderr
+    warned = json.loads((tmp_path / "one.json").read_text(encoding="utf-8"))["warnings"]
+    assert any(w.startswith("library: pdfminer: Cannot render") for w in warned)
+
+
+def test_extract_and_check_stop_a_file_at_its_time_limit_and_go_on(tmp_path):
+    # 18 pages take several seconds; the one-second limit stops that file alone, as `run` would
+    slow, fast = FIXTURES / "002_418cb45b50d16ad8.pdf", FIXTURES / "004_3a7665fe0dde1512.txt"
+    out = tmp_path / "o"
+    proc = _cli("extract", str(slow), str(fast), "--tagger", "rules", "--timeout", "1", "-o", str(out), cwd=tmp_path)
+    assert proc.returncode == 1
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error ")]
+    assert errors == [f"error {slow}: stopped after the 1 s time limit"]
+    assert [p.name for p in out.iterdir()] == [f"{fast.name}.json"]
+    checked = _cli("check", str(slow), str(fast), "--json", "--tagger", "rules", "--timeout", "1", cwd=tmp_path)
+    assert checked.returncode == 1 and f"error {slow}: stopped after the 1 s time limit" in checked.stderr
+    assert [json_line.split('"path": ')[1].split(",")[0] for json_line in checked.stdout.splitlines()] == [f'"{fast}"']
+    # without the limit the same file is read
+    assert _cli("extract", str(slow), "--tagger", "rules", "--timeout", "0", "-o", str(tmp_path / "s.json"), cwd=tmp_path).returncode == 0

@@ -29,8 +29,10 @@ class LocalEngine:
     name = "local"
 
     def __init__(self, workers: int | None = None, timeout: float | None = 300, memory_mb: int | None = 4096,
-                 tagger: str = "default", fn: Callable[..., dict] | None = None, max_tasks: int = 200):
+                 tagger: str = "default", fn: Callable[..., dict] | None = None, max_tasks: int = 200,
+                 options: dict | None = None):
         self.workers = workers or default_workers()
+        self.options = options or {}  # keyword arguments of fn for every file (all_verdicts of extract and check)
         self.timeout = timeout
         self.memory_mb = memory_mb
         self.tagger = tagger
@@ -55,7 +57,8 @@ class LocalEngine:
             retired: dict[Task, int] = {}
 
             def schedule(task: Task) -> None:
-                pending[pool.schedule(worker.guarded, args=(self.fn, *task, self.tagger), timeout=self.timeout)] = task
+                pending[pool.schedule(worker.guarded, args=(self.fn, *task, self.tagger), kwargs=self.options,
+                                      timeout=self.timeout)] = task
 
             def top_up() -> None:
                 while len(pending) < window:

@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from extractor.batch import reports
 from extractor.batch.engines import make_engine
 from extractor.batch.sources import Item, Skip, cleanup, collect
-from extractor.batch.store import Store
+from extractor.batch.store import Store, StoreUnavailable, source_label
 from extractor.batch.worker import pipeline_version
 from extractor.batch.years import compare_years
 from extractor.safe_text import markup_safe, shown
@@ -41,6 +41,7 @@ class Summary:
     refused: int = 0
     pages: int = 0
     findings: int = 0
+    findings_across: int = 0  # cross-year findings of the reports compared in this run
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     outputs: dict[str, Path] = field(default_factory=dict)
@@ -73,7 +74,14 @@ def run(
         console.print(f"warning {markup_safe(message)}", highlight=False)
         _log(log, f"warning {message}")
 
-    store = Store.at(out, db, on_corrupt=corrupt)
+    try:
+        store = Store.at(out, db, on_corrupt=corrupt)
+        store.claim()
+    except StoreUnavailable as exc:
+        _log(log, f"error {exc}")
+        log.close()
+        lock.close()
+        raise
     pipeline = pipeline_version(tagger)
     summary = Summary(out=out, pipeline=pipeline)
     # the pid in the name lets the next run remove this folder if this one is killed
@@ -99,7 +107,7 @@ def run(
                             summary, log, fresh)
                 continue
             summary.found += 1
-            key = (entry.source, entry.sha256)
+            key = (source_label(entry.source), entry.sha256)
             if key in done or key in seen:
                 summary.skipped_done += 1
                 continue
@@ -116,9 +124,11 @@ def run(
                 summary.processed += 1
                 bar.update(task, advance=1, pages=summary.pages, findings=summary.findings, errors=summary.failed)
         across = compare_years(store, pipeline, fresh)
+        summary.findings_across = sum(across.values())
         if across:
-            _log(log, f"across years: {len(across)} reports compared with the same department's report of the year before")
-        summary.outputs = reports.write_all(store, out, pipeline, fresh | across)
+            _log(log, f"across years: {len(across)} reports compared with the same department's report of the year before, "
+                      f"{summary.findings_across} findings")
+        summary.outputs = reports.write_all(store, out, pipeline, fresh | set(across))
     finally:
         summary.seconds = round(time.perf_counter() - started, 2)
         _log(log, f"end: {summary.ok} ok, {summary.failed} failed, {summary.skipped_done} already done, "
@@ -185,6 +195,9 @@ def _record(store: Store, pipeline: str, result: dict, summary: Summary, log, fr
         _log(log, f"error {result['error']}")
         if result.get("detail"):
             _log(log, f"debug {result['source']}: {result['detail']}")
+    # kept in the extraction's warnings of an ok file too; the log has them for every file
+    for line in result.get("library_warnings") or ():
+        _log(log, f"library {result['source']}: {line}")
 
 
 def _log(log, line: str) -> None:

@@ -1,8 +1,8 @@
 """The results store: documents, indicators, claims, findings and errors, through SQLAlchemy.
 
 SQLite by default (`OUT/results.sqlite`, WAL mode, so readers never block the
-writer and a killed run leaves a consistent file); any SQLAlchemy URL
-(`postgresql://…`) works without a rewrite. One file's results go in one
+writer and a killed run leaves a consistent file); PostgreSQL (`postgresql://…`,
+the `postgres` extra) is tested against a real server. One file's results go in one
 transaction (`save`), and `(source, sha256, pipeline)` is unique, so a file is
 stored exactly once however often a run is killed and restarted.
 """
@@ -30,7 +30,8 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.exc import DatabaseError, IntegrityError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, DataError, IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -39,6 +40,9 @@ from sqlalchemy.orm import (
     relationship,
     selectinload,
 )
+
+# the key of the PostgreSQL advisory lock a run holds on its store ("extr" in ASCII)
+ADVISORY_KEY = 0x65787472
 
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
@@ -170,14 +174,42 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+class StoreUnavailable(Exception):
+    """The store cannot be opened or reached; `str()` is the one-line message."""
+
+
+def shown_url(url: str) -> str:
+    """A store URL as it may be printed and logged: never its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return " ".join(str(orig).split()) or type(orig).__name__
+
+
 class Store:
     def __init__(self, url: str):
         self.url = url
-        self.engine = create_engine(url)
+        shown = shown_url(url)
+        try:
+            self.engine = create_engine(url)
+        except ArgumentError:
+            raise StoreUnavailable(f"{url}: not a database URL (sqlite:///PATH or postgresql://USER@HOST/DB)") from None
+        except (NoSuchModuleError, ModuleNotFoundError) as exc:
+            raise StoreUnavailable(f"{shown}: the database driver is not installed ({_first_line(exc)}); "
+                                   "for PostgreSQL install the postgres extra") from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(self.engine)
-        _add_missing_columns(self.engine)
+        try:
+            Base.metadata.create_all(self.engine)
+            _add_missing_columns(self.engine)
+        except OperationalError as exc:
+            self.engine.dispose()
+            raise StoreUnavailable(f"{shown}: cannot open the store ({_first_line(exc)})") from None
 
     @classmethod
     def at(cls, out: Path, url: str | None = None, on_corrupt=None) -> Store:
@@ -200,6 +232,18 @@ class Store:
                            "a new store is built and every file is read again")
             return cls(f"sqlite:///{path}")
 
+    def claim(self) -> None:
+        """Hold this store for one run. A SQLite store is held through the lock on OUT; a server store,
+        which runs of several OUT folders may share, through a session advisory lock of PostgreSQL."""
+        if self.engine.dialect.name != "postgresql":
+            return
+        self._claim = self.engine.connect()
+        if not self._claim.execute(text("select pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY}).scalar():
+            self._claim.close()
+            self._claim = None
+            raise StoreUnavailable(f"{shown_url(self.url)}: another extractor run is writing to this store; "
+                                   "wait for it to end or give another --db")
+
     def done(self, pipeline: str, include_errors: bool = True) -> set[tuple[str, str]]:
         """(source, sha256) of every file already stored for this pipeline version."""
         with Session(self.engine) as s:
@@ -219,7 +263,7 @@ class Store:
 
     def save(self, result: dict, pipeline: str) -> int | None:
         """Store one file's outcome in one transaction; None when it was already stored."""
-        row = _document_row(result, pipeline)
+        row = _fitted(_document_row(result, pipeline))
         with Session(self.engine) as s:
             s.add(row)
             try:
@@ -227,6 +271,15 @@ class Store:
             except IntegrityError:
                 s.rollback()
                 return None
+            except DataError as exc:
+                # a value this database refuses (out of range, badly encoded) costs that file alone
+                s.rollback()
+                if result["status"] != "ok":
+                    raise
+                return self.save({"source": result["source"], "sha256": result["sha256"], "status": "error",
+                                  "error_kind": "internal", "seconds": result.get("seconds"),
+                                  "error": f"{result['source']}: its results could not be stored ({_first_line(exc)})"},
+                                 pipeline)
             return row.id
 
     def payload(self, doc_id: int) -> tuple[str | None, str | None]:
@@ -249,7 +302,7 @@ class Store:
         with Session(self.engine) as s:
             s.execute(delete(FindingRow).where(FindingRow.doc_id == doc_id, FindingRow.rule.startswith(prefix)))
             for f in findings:
-                row = _finding_row(f)
+                row = _fitted(_finding_row(f))
                 row.doc_id = doc_id
                 s.add(row)
             s.flush()
@@ -269,7 +322,44 @@ class Store:
         return Session(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
+        if getattr(self, "_claim", None) is not None:
+            self._claim.close()  # ends the session, which releases its advisory lock
+            self._claim = None
         self.engine.dispose()
+
+
+SOURCE_MAX = 1024
+
+
+def source_label(source: str) -> str:
+    """`source` as stored: a label longer than the column keeps its two ends and a hash of the whole,
+    so that it stays unique and the same label on every run (PostgreSQL enforces the length)."""
+    if len(source) <= SOURCE_MAX:
+        return source
+    import hashlib
+
+    digest = hashlib.sha256(source.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return f"{source[:480]}…[{digest}]…{source[-480:]}"
+
+
+def _fitted(row: Base) -> Base:
+    """Text that any database accepts: NUL characters (PostgreSQL refuses them) shown as U+FFFD and
+    strings clipped to their column's length; a document's related rows are fitted with it."""
+    for column in row.__table__.columns:
+        value = getattr(row, column.key, None)
+        if not isinstance(value, str):
+            continue
+        value = value.replace("\x00", "\ufffd")
+        limit = getattr(column.type, "length", None)
+        if column.key == "source":
+            value = source_label(value)
+        elif limit and len(value) > limit:
+            value = value[: limit - 1] + "…"
+        setattr(row, column.key, value)
+    if isinstance(row, DocumentRow):
+        for child in (*row.indicators, *row.claims, *row.findings, *row.errors):
+            _fitted(child)
+    return row
 
 
 def _quantity_parts(q: dict | None) -> tuple[str | None, float | None, str | None]:

@@ -10,8 +10,10 @@ a result with `status: error` and a one-line message naming the file.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import time
+from contextlib import contextmanager
 from functools import cache, lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -125,7 +127,7 @@ RETIRE_EXIT = 75
 _retiring = False
 
 
-def guarded(fn, *args) -> dict:
+def guarded(fn, *args, **kwargs) -> dict:
     """Run one file's task in this worker, unless the worker must retire first.
 
     After a MemoryError, a failed allocation, a RecursionError or an internal
@@ -137,13 +139,20 @@ def guarded(fn, *args) -> dict:
     global _retiring
     if _retiring:
         os._exit(RETIRE_EXIT)
-    result = fn(*args)
+    result = fn(*args, **kwargs)
     _retiring = bool(result.get("retire"))
     return result
 
 
-def process(file: str, source: str, sha256: str, tagger: str = "default") -> dict:
-    """Extract one file; never raises."""
+def process(file: str, source: str, sha256: str, tagger: str = "default", all_verdicts: bool = False) -> dict:
+    """Extract one file; never raises. What libraries warn of while reading it goes with its result
+    (the extraction's `warnings`, and `library_warnings` for the log) instead of onto stderr."""
+    with library_warnings() as said:
+        result = _process(file, source, sha256, tagger, all_verdicts, said)
+        return result | {"library_warnings": said.lines()}
+
+
+def _process(file: str, source: str, sha256: str, tagger: str, all_verdicts: bool, said: WarningRecords) -> dict:
     from extractor.errors import ExtractionError
     from extractor.ingest import load
     from extractor.pipeline import extract_document
@@ -152,9 +161,10 @@ def process(file: str, source: str, sha256: str, tagger: str = "default") -> dic
     base = {"source": source, "sha256": sha256}
     try:
         doc = load(file)
-        result = extract_document(doc, tagger=_tagger(tagger))
+        result = extract_document(doc, tagger=_tagger(tagger), all_verdicts=all_verdicts)
         result.source.path = source
         doc.source.path = source
+        result.warnings += [f"library: {line}" for line in said.lines()]
         return base | {
             "status": "ok",
             "extraction": result.model_dump_json(),
@@ -176,6 +186,70 @@ def process(file: str, source: str, sha256: str, tagger: str = "default") -> dic
         return (error_result(source, sha256, "internal", "could not be read: an internal error of extractor "
                              "(the details are in run.log; please report it)", start)
                 | {"retire": True, "detail": debug_detail(exc)})
+
+
+#: at most this many distinct library warnings are kept per file (a damaged PDF can warn once per object)
+MAX_WARNINGS = 20
+
+
+class WarningRecords:
+    """One file's library warnings: Python warnings and WARNING-level log records, as one-line strings."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.caught: list = []  # filled by warnings.catch_warnings
+
+    def add(self, line: str) -> None:
+        line = " ".join(line.split())[:300]
+        if line in self.counts or len(self.counts) < MAX_WARNINGS:
+            self.counts[line] = self.counts.get(line, 0) + 1
+
+    def lines(self) -> list[str]:
+        for w in self.caught:
+            self.add(f"{_package(w.filename)}: {w.message}")
+        self.caught.clear()
+        return [line if n == 1 else f"{line} (×{n})" for line, n in self.counts.items()]
+
+
+def _package(filename: str) -> str:
+    """The installed package a warning came from (site-packages/openpyxl/reader/excel.py: openpyxl)."""
+    parts = Path(filename).parts
+    for i, part in enumerate(parts[:-1]):
+        if part in ("site-packages", "dist-packages"):
+            return parts[i + 1]
+    return Path(filename).stem
+
+
+class _LogToRecords(logging.Handler):
+    def __init__(self, records: WarningRecords) -> None:
+        super().__init__(logging.WARNING)
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed log call of a library must not fail the file
+            message = str(record.msg)
+        self.records.add(f"{record.name.split('.')[0]}: {message}")
+
+
+@contextmanager
+def library_warnings():
+    """Within the block, library warnings are kept (the WarningRecords it yields) instead of being
+    printed on stderr without the name of the file that caused them."""
+    import warnings
+
+    records = WarningRecords()
+    handler = _LogToRecords(records)
+    root = logging.getLogger()
+    root.addHandler(handler)  # with a handler on the root, logging's last-resort stderr printer stays silent
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            records.caught = caught
+            yield records
+    finally:
+        root.removeHandler(handler)
 
 
 def error_result(source: str, sha256: str, kind: str, problem: str, start: float | None = None) -> dict:

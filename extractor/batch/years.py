@@ -34,14 +34,15 @@ def pairs(docs: list[DocumentRow]) -> list[tuple[DocumentRow, DocumentRow]]:
     return out
 
 
-def compare_years(store: Store, pipeline: str, fresh: set[int]) -> set[int]:
-    """Store the cross-year findings of every pair touching a fresh document; the ids whose findings changed."""
-    changed: set[int] = set()
+def compare_years(store: Store, pipeline: str, fresh: set[int]) -> dict[int, int]:
+    """Store the cross-year findings of every pair touching a fresh document; for each document whose
+    findings were replaced, how many cross-year findings it has now."""
+    changed: dict[int, int] = {}
     for a, b in pairs(store.documents(pipeline)):
         if a.id not in fresh and b.id not in fresh:
             continue
         ea, eb = (Extraction.model_validate_json(store.payload(d.id)[0]) for d in (a, b))
         found = compare(ea, eb).findings
         store.replace_findings(b.id, "across.", [f.model_dump(mode="json") for f in found])
-        changed.add(b.id)
+        changed[b.id] = len(found)
     return changed
