@@ -33,13 +33,11 @@ _XML_MEANINGS = (
 )
 
 
-def describe(exc: BaseException, damaged: str = "damaged: its content cannot be parsed") -> tuple[str, str]:
-    """(the problem in a user's words, kind) for a library's exception on a malformed file.
+def exhausted(exc: BaseException) -> tuple[str, str] | None:
+    """(the problem in a user's words, kind) when a library ran out of memory or stack on a file, else None.
 
-    kind is "memory", "recursion" (a batch worker retires after either: its
-    heap or stack may be left half-broken) or "library" (the parser refused
-    the file and is fine); the exception's class and text belong in the
-    debug detail. `damaged` is what is said when nothing more specific is known.
+    kind is "memory" or "recursion": a batch worker retires after either, since
+    its heap or stack may be left half-broken.
     """
     # pdfplumber and others wrap the real exception as their first argument
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
@@ -47,6 +45,19 @@ def describe(exc: BaseException, damaged: str = "damaged: its content cannot be 
         return "too large to read in the memory available", "memory"
     if isinstance(inner, RecursionError):
         return "its structure is nested too deeply to read", "recursion"
+    return None
+
+
+def describe(exc: BaseException, damaged: str = "damaged: its content cannot be parsed") -> tuple[str, str]:
+    """(the problem in a user's words, kind) for an XML-based parser's exception on a malformed file.
+
+    kind is "memory" or "recursion" (see `exhausted`) or "library" (the parser
+    refused the file and is fine); the exception's class and text belong in
+    the debug detail. `damaged` is what is said when nothing more specific is known.
+    """
+    found = exhausted(exc)
+    if found:
+        return found
     text = str(exc)
     for pattern, words in _XML_MEANINGS:
         if pattern.search(text):

@@ -37,17 +37,17 @@ def xlsx_value(value):
     return value
 
 
-def xlsx_cells(ws) -> None:
-    """Every text cell of an openpyxl sheet that starts with = stored as text, never as a formula.
+def xlsx_append(ws, values) -> None:
+    """Append one row to an openpyxl sheet; a text cell that starts with = stays text, never a formula.
 
     openpyxl turns any string that starts with = into a formula; typed as a
     string the cell shows the same characters and Excel evaluates nothing.
     The other OWASP characters matter only when CSV is imported.
     """
-    for row in ws.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
+    ws.append([xlsx_value(v) for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
 
 
 def shown(text: str) -> str:

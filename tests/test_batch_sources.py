@@ -140,6 +140,24 @@ def test_links_are_not_followed_out_of_the_folder(tmp_path):
     assert all("outside the input folder" in r for r in skipped.values())
 
 
+def test_loops_of_links_are_named_as_loops(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "self.txt").symlink_to("self.txt")
+    (folder / "a.txt").symlink_to("b.txt")
+    (folder / "b.txt").symlink_to("a.txt")
+    (folder / "gone.txt").symlink_to("nowhere.txt")
+    (folder / "sub" / "up").symlink_to("..")  # a folder link back up: the walk does not enter it
+    entries, _ = _collect([folder], tmp_path)
+    reasons = {Path(e.source).name: e.reason for e in entries if isinstance(e, Skip)}
+    loop = "a link that leads back to itself (a loop of links)"
+    assert reasons == {"self.txt": loop, "a.txt": loop, "b.txt": loop, "gone.txt": "broken link",
+                       "up": "a link to a folder (not followed)"}
+    # named on the command line, the same loop is said the same way
+    entries, _ = _collect([folder / "a.txt"], tmp_path)
+    assert [e.reason for e in entries] == [loop]
+
+
 def test_members_of_one_name_are_read_each_as_itself(tmp_path):
     import warnings
 

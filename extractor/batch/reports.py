@@ -27,7 +27,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 
 from extractor.batch.store import DocumentRow, FindingRow, IndicatorRow, Store
-from extractor.safe_text import csv_cell, xlsx_cells, xlsx_value
+from extractor.safe_text import csv_cell, xlsx_append
 
 SEVERITY_NAME = {3: "error", 2: "warning", 1: "info", 0: "none"}
 
@@ -301,8 +301,7 @@ def _sheet(ws, columns, rows, Font, PatternFill, Alignment, get_column_letter) -
         cell.fill = PatternFill("solid", fgColor="DDE4EE")
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for r in rows:
-        ws.append([xlsx_value(v) for v in r])
-    xlsx_cells(ws)
+        xlsx_append(ws, r)
     ws.freeze_panes = "A2"
     last = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A1:{last}{max(1, len(rows) + 1)}"

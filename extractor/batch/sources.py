@@ -27,6 +27,7 @@ user reads in the log); nothing here raises for a bad input.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -160,14 +161,21 @@ def _walk(folder: Path) -> list[Path]:
     return sorted(out)
 
 
+def _broken(exc: BaseException) -> str:
+    # pathlib says a loop with RuntimeError, the system with ELOOP
+    if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+        return "a link that leads back to itself (a loop of links)"
+    return "broken link"
+
+
 def _outside(child: Path, root: Path) -> str | None:
     """Why `child` (found in the folder `root`) is not followed, or None."""
     if not child.is_symlink():
         return None
     try:
         target = child.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return "broken link"
+    except (OSError, RuntimeError) as exc:
+        return _broken(exc)
     if target != root and root not in target.parents:
         return "a link to something outside the input folder (not followed)"
     if target.is_dir():
@@ -180,7 +188,7 @@ def _one(path: Path, source: str, workdir: Path, depth: int = 0, budget: Archive
     try:
         st = path.stat()
     except OSError as exc:
-        yield Skip(source, "broken link" if path.is_symlink() else f"cannot be read ({exc.strerror})")
+        yield Skip(source, _broken(exc) if path.is_symlink() else f"cannot be read ({exc.strerror})")
         return
     if not stat.S_ISREG(st.st_mode):
         yield Skip(source, f"not a regular file ({_kind(st.st_mode)})")

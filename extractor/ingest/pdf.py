@@ -71,7 +71,7 @@ from pdfplumber.utils import extract_text as chars_to_text
 
 from extractor.document import Document, DocumentBuilder
 from extractor.ingest.layout import EDGE_MERGE, Line, PageLayout, RawCell, TablePart, cluster, assemble
-from extractor.errors import ExtractionError, debug_detail
+from extractor.errors import ExtractionError, debug_detail, exhausted
 from extractor.text import clean_line, fold_lookalikes
 
 # Ruled tables only: these reports draw every cell border. pdfplumber's
@@ -175,28 +175,26 @@ def _open_error(path: Path, data: bytes, exc: BaseException) -> ExtractionError:
 
 def _damaged(path: Path, data: bytes, exc: BaseException, page: int | None = None) -> ExtractionError:
     inner = _inner(exc)
-    if isinstance(inner, MemoryError):
-        where = f" (page {page})" if page is not None else ""
-        return ExtractionError(str(path), f"too large to read in the memory available{where}", kind="memory")
-    name = type(inner).__name__
-    text = str(inner).strip()
-    kind = "unreadable"
-    if name in ("PSEOF",) or "Unexpected EOF" in text:
-        reason = "unexpected end of file"
-    elif name == "PDFNoValidXRef":
-        reason = "no valid cross-reference table"
-    elif "No /Root object" in text:
-        reason = "no document catalog (/Root) found"
-    elif isinstance(inner, RecursionError):
-        reason, kind = "its objects refer to each other too deeply to read", "recursion"
-    else:
-        # the parser's own words (PSSyntaxError, Ascii85 overflow …) go to the debug detail, not to the user
-        reason = "its objects cannot be parsed"
+    said, kind = exhausted(inner) or (_what_is_broken(inner), "unreadable")
+    if kind == "memory":
+        return ExtractionError(str(path), said + (f" (page {page})" if page is not None else ""), kind="memory")
     if b"%%EOF" not in data[-4096:]:
-        reason += "; the file has no %%EOF end marker, so it looks cut off"
+        said += "; the file has no %%EOF end marker, so it looks cut off"
     if page is not None:
-        reason = f"page {page}: {reason}"
-    return ExtractionError(str(path), f"is a damaged or truncated PDF ({reason})", kind, debug_detail(inner))
+        said = f"page {page}: {said}"
+    return ExtractionError(str(path), f"is a damaged or truncated PDF ({said})", kind, debug_detail(inner))
+
+
+def _what_is_broken(inner: BaseException) -> str:
+    """pdfminer's failure in a user's words; its own words (PSSyntaxError, Ascii85 overflow …) go to the debug detail."""
+    name, text = type(inner).__name__, str(inner).strip()
+    if name == "PSEOF" or "Unexpected EOF" in text:
+        return "unexpected end of file"
+    if name == "PDFNoValidXRef":
+        return "no valid cross-reference table"
+    if "No /Root object" in text:
+        return "no document catalog (/Root) found"
+    return "its objects cannot be parsed"
 
 
 def _read_page(page, number: int) -> PageLayout:
