@@ -317,13 +317,20 @@ def tag(
         raise typer.Exit(1)
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False)
 def train(ctx: typer.Context) -> None:
-    """Fine-tune the tagger (all options of `python -m training.train --help`)."""
+    """Fine-tune the tagger on annotations/ (the shipped recipe; --quick to try the loop; --help for all options)."""
     try:
-        from training.train import main as train_main
-    except ImportError:
-        err.print("[red]error[/red] training needs the repository checkout and the train extra (`bash setup.sh` installs it)", highlight=False)
+        import transformers  # noqa: F401
+
+        from training.loop import ROOT, main as train_main
+    except ImportError as exc:
+        err.print(f"[red]error[/red] training needs the train extra (`bash setup.sh` installs it): {markup_safe(str(exc))}",
+                  highlight=False)
+        raise typer.Exit(2) from None
+    if not (ROOT / "annotations" / "README.md").exists():
+        err.print(f"[red]error[/red] training reads the annotations of a repository checkout; none next to {markup_safe(str(ROOT))}",
+                  highlight=False)
         raise typer.Exit(2)
     raise typer.Exit(train_main(list(ctx.args)))
 

@@ -73,23 +73,28 @@ def write_card_section(model_dir: Path, cal: dict) -> None:
     card.write_text(text, encoding="utf-8")
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", type=Path, default=ROOT / "models" / "tagger")
-    args = ap.parse_args(argv)
+def calibrate(model_dir: Path) -> dict:
+    """Fit the temperature on dev and record it in the model's tagger.json and card."""
     from extractor.tagger.model import TokenTagger
     from training.train import load_examples, split_files
 
-    tagger = TokenTagger.load(args.model)
+    tagger = TokenTagger.load(model_dir)
     files = split_files("dev")
     result = fit(tagger, load_examples(files))
-    meta_file = args.model / "tagger.json"
+    meta_file = model_dir / "tagger.json"
     meta = json.loads(meta_file.read_text(encoding="utf-8"))
     meta["temperature"] = result["temperature"]
     meta["calibration"] = {"fitted_on": [f.name for f in files], **result}
     meta_file.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
-    write_card_section(args.model, meta["calibration"])
-    print(json.dumps(meta["calibration"], ensure_ascii=False, indent=2))
+    write_card_section(model_dir, meta["calibration"])
+    return meta["calibration"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", type=Path, default=ROOT / "models" / "tagger")
+    args = ap.parse_args(argv)
+    print(json.dumps(calibrate(args.model), ensure_ascii=False, indent=2))
     return 0
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,8 +61,12 @@ def export(src: Path, out: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("src", type=Path)
-    ap.add_argument("--out", type=Path, default=ROOT / "models" / "tagger")
+    ap.add_argument("--out", type=Path, required=True, help="where to write it (models/tagger ships it)")
+    ap.add_argument("--force", action="store_true", help="replace a model already there")
     args = ap.parse_args(argv)
+    if (args.out / "tagger.json").exists() and not args.force:
+        print(f"error: {args.out}: already holds a model; give --force to replace it", file=sys.stderr)
+        return 2
     print(json.dumps(export(args.src, args.out), indent=2))
     return 0
 

@@ -1,6 +1,6 @@
 """Fine-tune the METRIC/VALUE/TARGET token classifier: datasets + transformers Trainer.
 
-    python -m training.train --out models/tagger [--base models/base/e5-small]
+    python -m training.train --out models/runs/NAME [--base models/base/e5-small-zh]
         [--synth 4000] [--layers 12] [--epochs 8] [--seed 13] [--hints]
 
 Train on annotations of the train split (annotations/README.md), each text
@@ -27,6 +27,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ANNOTATIONS = ROOT / "annotations"
+
+
+def annotations_dir() -> Path:
+    """annotations/ of the checkout, or the folder EXTRACTOR_ANNOTATIONS names (`extractor train --annotations`)."""
+    import os
+
+    return Path(os.environ.get("EXTRACTOR_ANNOTATIONS") or ANNOTATIONS)
 DEFAULT_BASE = ROOT / "models" / "base" / "e5-small"
 
 
@@ -34,8 +41,9 @@ def split_files(split: str, exclude: tuple[str, ...] = ()) -> list[Path]:
     """The annotation files of one split of annotations/README.md's table, minus the names in `exclude`."""
     from extractor.tagger.corpus import read_split
 
-    table = read_split(ANNOTATIONS / "README.md")
-    return [ANNOTATIONS / name for name, s in sorted(table.items()) if s == split and name not in exclude]
+    folder = annotations_dir()
+    table = read_split(folder / "README.md")
+    return [folder / name for name, s in sorted(table.items()) if s == split and name not in exclude]
 
 
 def load_examples(files: list[Path]):
@@ -152,6 +160,7 @@ def train(
     gold_repeat: int = 1,
     hints: bool = False,
     command: str = "",
+    limit: int | None = None,
 ) -> dict:
     import torch
     from transformers import (
@@ -185,6 +194,9 @@ def train(
     # the gold is a few hundred real sentences beside thousands of generated ones:
     # repeating it keeps real report text a fair share of every epoch
     train_examples = gold_train * max(1, gold_repeat) + extra
+    if limit:
+        # smoke tests of the loop: a few examples, the gold first
+        train_examples = train_examples[:limit]
     tokenizer = AutoTokenizer.from_pretrained(base)
     if hints:
         from extractor.tagger.hinted import HintedBertForTokenClassification
@@ -246,7 +258,11 @@ def train(
         callbacks=[EarlyStoppingCallback(early_stopping_patience=patience)],
     )
     t0 = time.time()
-    trainer.train()
+    # a run stopped half-way (killed, out of time) goes on from its last saved epoch when started again
+    checkpoints = sorted(work.glob("checkpoint-*"), key=lambda p: int(p.name.rsplit("-", 1)[1])) if work.is_dir() else []
+    if checkpoints:
+        print(f"resuming from {checkpoints[-1]}")
+    trainer.train(resume_from_checkpoint=str(checkpoints[-1]) if checkpoints else None)
     seconds = time.time() - t0
     metrics = trainer.evaluate()
     out.mkdir(parents=True, exist_ok=True)
@@ -322,7 +338,7 @@ def write_model_card(out: Path, meta: dict, extra: str = "") -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", type=Path, default=ROOT / "models" / "tagger")
+    ap.add_argument("--out", type=Path, required=True, help="a new folder (`extractor train` guards the shipped model)")
     ap.add_argument("--base", default=str(ROOT / "models" / "base" / "e5-small-zh"), help="a local model directory or hub id")
     ap.add_argument("--synth", type=int, default=4000, help="generated sentences added to the gold (0 = none)")
     ap.add_argument("--synth-seed", type=int, default=13)

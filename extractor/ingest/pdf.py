@@ -70,8 +70,8 @@ import pdfplumber
 from pdfplumber.utils import extract_text as chars_to_text
 
 from extractor.document import Document, DocumentBuilder
-from extractor.ingest.layout import EDGE_MERGE, Line, PageLayout, RawCell, TablePart, cluster, assemble
 from extractor.errors import ExtractionError, debug_detail, exhausted
+from extractor.ingest.layout import EDGE_MERGE, Line, PageLayout, RawCell, TablePart, assemble, cluster
 from extractor.text import clean_line, fold_lookalikes
 
 # Ruled tables only: these reports draw every cell border. pdfplumber's

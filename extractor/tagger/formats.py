@@ -10,6 +10,7 @@ still converted.
     python -m extractor.tagger.formats convert IN OUT --to label-studio            # --from guessed
     python -m extractor.tagger.formats convert IN OUT --from doccano --to jsonl
     python -m extractor.tagger.formats convert IN OUT --to label-studio --predictions --model-version v3
+    python -m extractor.tagger.formats convert tagged.jsonl ls.json --to label-studio --predictions  # extractor tag output
     python -m extractor.tagger.formats config     # Label Studio labeling config for the project
 
 Where the project's fields live
@@ -48,6 +49,13 @@ Which annotation wins (Label Studio)
     latest prediction (same rule) is used. An annotation with an empty result
     is a real annotation: the example has no entities.
 
+`extractor tag` output (import only)
+    ``{"id", "text", "entities": [{start, end, label, score}], "model", "role"}``
+    as the tagger writes it, ``source`` optional. The scores go to the side
+    mapping (so ``--to label-studio --predictions`` writes them as prediction
+    scores), ``model`` becomes the ``model_version`` unless one is given, and
+    the role is kept in the source (``… role=goal``) as the training reads it.
+
 Ids and sources missing from foreign records fall back to the tool's id
 (``str(task id)``) or ``<prefix>#<record number>``, and to the source
 ``<prefix> record <n>``; the file helpers use the file name as prefix.
@@ -69,6 +77,8 @@ from pydantic import ValidationError
 from extractor.tagger.corpus import Entity, Example, validate, write_jsonl
 
 FORMATS: tuple[str, ...] = ("jsonl", "label-studio", "doccano")
+#: what can be read: also the output of `extractor tag` (spans with a score, the model's version, a role)
+INPUT_FORMATS: tuple[str, ...] = (*FORMATS, "tagged")
 
 #: names of the Label Studio control tags the export refers to
 LS_FROM_NAME = "label"
@@ -615,6 +625,51 @@ def _jsonl_records(pairs: Iterable[tuple[int, Any]], *, report: Report, file: st
     return out
 
 
+# --------------------------------------------------------------------------- extractor tag output
+
+
+def _tagged_records(pairs: Iterable[tuple[int, Any]], *, report: Report, file: str | None,
+                    scores: dict[str, list[float | None]] | None, versions: set[str] | None) -> list[Example]:
+    from extractor.tagger.roles import check_role
+
+    ids = _Ids()
+    out: list[Example] = []
+    for recno, rec in pairs:
+        report.records += 1
+        rid = rec.get("id") if isinstance(rec, dict) and isinstance(rec.get("id"), str) else None
+        try:
+            if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+                raise _RecordError("not a tagged record: no \"text\" string")
+            try:
+                role = check_role(rec.get("role"))
+            except ValueError as exc:
+                raise _RecordError(str(exc)) from None
+            model = rec.get("model") if isinstance(rec.get("model"), str) else None
+            source = rec.get("source") if isinstance(rec.get("source"), str) and rec.get("source") else (
+                f"tagged by {model or 'the tagger'}" + (f"; role={role}" if role else ""))
+            if not isinstance(rec.get("entities"), list):
+                raise _RecordError("no \"entities\" list")
+            spans, span_scores = [], []
+            for k, e in enumerate(rec["entities"]):
+                if not isinstance(e, dict):
+                    raise _RecordError(f"entity {k}: not an object")
+                spans.append(_span(rec["text"], e.get("start"), e.get("end"), e.get("label"), e.get("text"), f"entity {k}"))
+                span_scores.append(float(e["score"]) if isinstance(e.get("score"), (int, float)) else None)
+            ex = _example(rec.get("id") or f"{Path(file or 'tagged').stem}#{recno}", rec["text"], spans, source)
+            ids.claim(ex.id, recno)
+        except _RecordError as exc:
+            report.errors.append(RecordProblem(recno, str(exc), rid, file))
+            continue
+        if scores is not None:
+            # _example may reorder the spans: keep each score with its own span
+            by_span = {(s.start, s.end, s.label): sc for s, sc in zip(spans, span_scores)}
+            scores[ex.id] = [by_span.get((e.start, e.end, e.label)) for e in ex.entities]
+        if versions is not None and model:
+            versions.add(model)
+        out.append(ex)
+    return out
+
+
 # --------------------------------------------------------------------------- files
 
 
@@ -663,9 +718,13 @@ def _guess(pairs: list[tuple[int, Any]]) -> str:
             return "label-studio"
         project_like = isinstance(rec.get("id"), str) and "source" in rec and "example_id" not in rec
         ents = rec.get("entities")
+        if "model" in rec and isinstance(ents, list) and "source" not in rec:
+            return "tagged"
         if isinstance(ents, list):
             if any(isinstance(e, dict) and "start_offset" in e for e in ents):
                 return "doccano"
+            if any(isinstance(e, dict) and "score" in e and "start" in e for e in ents):
+                return "tagged"
             if any(isinstance(e, dict) and "start" in e for e in ents):
                 return "jsonl"
             weak = weak or ("jsonl" if project_like else "doccano")
@@ -702,8 +761,9 @@ def read_examples(
     scores: dict[str, list[float | None]] | None = None,
     utf16_offsets: bool | None = None,
     report: Report | None = None,
+    versions: set[str] | None = None,
 ) -> list[Example]:
-    """Examples of an annotation file in any of FORMATS (guessed from content when fmt is None).
+    """Examples of an annotation file in any of INPUT_FORMATS (guessed from content when fmt is None).
 
     Problems name the file and the record (list position or line number).
     Without ``report`` a FormatError is raised if any record is bad.
@@ -715,14 +775,16 @@ def read_examples(
         fmt = fmt or _guess(pairs)
     except _Unreadable as exc:
         raise ValueError(f"{path}: {exc}" if not str(exc).startswith(str(path)) else str(exc)) from None
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}, expected one of {FORMATS}")
+    if fmt not in INPUT_FORMATS:
+        raise ValueError(f"unknown format {fmt!r}, expected one of {INPUT_FORMATS}")
     file = str(path)
     if fmt == "label-studio":
         out = _ls_records(pairs, use_predictions=use_predictions, scores=scores,
                           utf16_offsets=utf16_offsets, report=rep, file=file, prefix=path.stem)
     elif fmt == "doccano":
         out = _doccano_records(pairs, report=rep, file=file, prefix=path.stem)
+    elif fmt == "tagged":
+        out = _tagged_records(pairs, report=rep, file=file, scores=scores, versions=versions)
     else:
         out = _jsonl_records(pairs, report=rep, file=file)
     return _finish(out, rep, report)
@@ -780,11 +842,15 @@ def convert(
     """
     report = Report()
     scores: dict[str, list[float | None]] = {}
+    versions: set[str] = set()
     examples = read_examples(
-        src, from_fmt, use_predictions=use_predictions, scores=scores, utf16_offsets=utf16_offsets, report=report
+        src, from_fmt, use_predictions=use_predictions, scores=scores, utf16_offsets=utf16_offsets, report=report,
+        versions=versions,
     )
     opts: dict[str, Any] = {}
     if to_fmt == "label-studio":
+        if model_version is None and len(versions) == 1:
+            model_version = next(iter(versions))  # the tagger's own version, from `extractor tag` output
         opts = {"predictions": predictions, "model_version": model_version, "scores": scores,
                 "utf16_offsets": bool(utf16_offsets)}
     write_examples(dst, examples, to_fmt, **opts)
@@ -797,7 +863,8 @@ def main(argv: list[str] | None = None) -> int:
     conv = sub.add_parser("convert", help="convert an annotation file between formats")
     conv.add_argument("input")
     conv.add_argument("output")
-    conv.add_argument("--from", dest="from_fmt", choices=FORMATS, help="input format (default: guessed from content)")
+    conv.add_argument("--from", dest="from_fmt", choices=INPUT_FORMATS,
+                      help="input format (default: guessed from content; tagged = the output of extractor tag)")
     conv.add_argument("--to", dest="to_fmt", choices=FORMATS, required=True)
     conv.add_argument("--use-predictions", action="store_true",
                       help="Label Studio input: use the latest prediction of tasks without an annotation")
