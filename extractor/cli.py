@@ -323,7 +323,8 @@ def train(ctx: typer.Context) -> None:
     try:
         import transformers  # noqa: F401
 
-        from training.loop import ROOT, main as train_main
+        from training.loop import ROOT
+        from training.loop import main as train_main
     except ImportError as exc:
         err.print(f"[red]error[/red] training needs the train extra (`bash setup.sh` installs it): {markup_safe(str(exc))}",
                   highlight=False)
