@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import Enum
 from pathlib import Path
 
+import click
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
@@ -13,8 +15,17 @@ from rich.text import Text
 
 from extractor.safe_text import markup_safe, shown
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Extract and audit Chinese government performance reports.")
+# click's plain help (rich panels print flags as `<bool>`); errors are one line, see main()
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
+                  help="Extract and audit Chinese government performance reports.")
 err = Console(stderr=True, soft_wrap=True)  # an error is one line, whatever the width
+
+
+class OutputFormat(str, Enum):
+    json = "json"
+    table = "table"
+
+
 # extract and check read each file under the limits of run
 _LIMITS_HELP = ("seconds one file may take (0 = no limit)", "address-space limit of the worker that reads a file, in MB (0 = no limit)")
 
@@ -23,20 +34,23 @@ _LIMITS_HELP = ("seconds one file may take (0 = no limit)", "address-space limit
 def extract(
     files: list[Path] = typer.Argument(..., help="report files (PDF, DOCX, HTML, XLSX, text dumps)"),
     output: Path | None = typer.Option(None, "-o", "--output", help="output JSON file (one input) or folder (several)"),
-    fmt: str = typer.Option("json", "--format", help="json, or table for a readable list of indicators"),
+    fmt: OutputFormat = typer.Option("json", "--format", help="json, or table for a readable list of indicators"),
     tagger: str = typer.Option("default", "--tagger", help="default (the better on the blind split: the model today; rules is about 4x faster), model, rules, none, or a model directory"),
     all_verdicts: bool = typer.Option(False, "--all-verdicts", help="also write supported and unverifiable findings"),
     timeout: float = typer.Option(300, "--timeout", help=_LIMITS_HELP[0]),
     memory_mb: int = typer.Option(4096, "--memory-mb", help=_LIMITS_HELP[1]),
 ) -> None:
     """Extract the output contract JSON from each file."""
-    files = _expand(files)
+    _check_tagger(tagger)
+    files = _reports(_expand(files))
+    if output is not None and len(files) > 1 and output.exists() and not output.is_dir():
+        _usage(f"-o {output}: a file; several inputs need a folder")
     failed = 0
     for path, result in _results(files, tagger, all_verdicts, (timeout, memory_mb)):
         if result is None:
             failed += 1
             continue
-        if fmt == "table":
+        if fmt is OutputFormat.table:
             _print_table(result)
             continue
         text = result.to_json()
@@ -64,11 +78,12 @@ def check(
 ) -> None:
     """Check each report against itself: the forms' arithmetic and the narrative against the forms."""
     console = Console()
+    _check_tagger(tagger)
     if compare:
         _compare(console, _expand(files), tagger, all_verdicts, as_json, (timeout, memory_mb))
         return
     failed = 0
-    for path, result in _results(_expand(files), tagger, all_verdicts, (timeout, memory_mb)):
+    for path, result in _results(_reports(_expand(files)), tagger, all_verdicts, (timeout, memory_mb)):
         if result is None:
             failed += 1
             continue
@@ -160,17 +175,30 @@ def _where(at) -> str:
     return " ".join(parts)
 
 
+_SEVERITY_WORD = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
 def _print_findings(console: Console, path: Path, result) -> None:
-    title = markup_safe(f"{path.name} — {result.department or '?'} {result.year or ''}: {len(result.findings)} 项")
-    table = RichTable(title=title, show_lines=True, expand=True)
-    for col, kw in (("规则", {}), ("级别", {}), ("说明", {"ratio": 3}), ("应为", {}), ("填报", {}), ("出处", {"ratio": 2})):
-        table.add_column(col, overflow="fold", **kw)
-    for f in result.findings:
-        where = "\n".join(f"{e.text}: {_where(e.at)}" for e in f.evidence)
-        severity = f"[{_SEVERITY_STYLE[f.severity]}]{f.severity}[/]" + ("\n疑为识读错误" if f.cause == "misread" else "")
-        # document text is never markup: `[/bold]` in an indicator name is text
-        table.add_row(f.rule, severity, *(Text(shown(v)) for v in (f.message, f.expected or "", f.found or "", where)))
-    console.print(table)
+    """One block per finding, wrapped at the console's width: severity and rule, the message,
+    expected and found, and each piece of evidence with its place."""
+    from rich.padding import Padding
+
+    console.print(Text(f"{shown(path.name)} — {shown(result.department or '?')} {result.year or ''}：{len(result.findings)} 项",
+                       style="bold"))
+    for k, f in enumerate(result.findings, start=1):
+        head = Text(f"{k}. ")
+        head.append(_SEVERITY_WORD.get(f.severity, f.severity), style=_SEVERITY_STYLE[f.severity])
+        head.append(f"  {f.rule}", style="dim")
+        if f.cause == "misread":
+            head.append("  疑为识读错误", style="yellow")
+        lines = [head, Text(shown(f.message))]  # document text is never markup: `[/bold]` in a name is text
+        if f.expected or f.found:
+            lines.append(Text(f"应为 {shown(f.expected or '—')}　填报 {shown(f.found or '—')}"))
+        for e in f.evidence:
+            lines.append(Text(f"出处 {shown(e.text) or '（空栏）'}：{_where(e.at)}", style="dim"))
+        console.print(lines[0])
+        for line in lines[1:]:
+            console.print(Padding(line, (0, 0, 0, 3)))
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -182,6 +210,38 @@ def _expand(paths: list[Path]) -> list[Path]:
         else:
             out.append(p)
     return out
+
+
+def _reports(files: list[Path]) -> list[Path]:
+    """The files `run` would read as reports; the others are named on stderr and left (a .csv, a .md).
+    No report at all is an input error."""
+    from extractor.batch.sources import ARCHIVE_SUFFIXES, REPORT_SUFFIXES
+
+    keep = []
+    for f in files:
+        if f.suffix.lower() in REPORT_SUFFIXES or not f.exists():
+            keep.append(f)  # a missing file gets its own error line from the reader
+        elif f.suffix.lower() in ARCHIVE_SUFFIXES:
+            err.print(f"skip {markup_safe(shown(str(f)))}: an archive (extractor run reads archives)", highlight=False)
+        else:
+            err.print(f"skip {markup_safe(shown(str(f)))}: not a report format ({markup_safe(shown(f.suffix or 'no suffix'))})",
+                      highlight=False)
+    if not keep:
+        err.print("[red]error[/red] no report files to read", highlight=False)
+        raise typer.Exit(1)
+    return keep
+
+
+def _check_tagger(tagger: str) -> None:
+    if tagger in ("default", "auto", "model", "rules", "none"):
+        return
+    if not (Path(tagger) / "tagger.json").is_file():
+        _usage(f"--tagger {tagger}: not default, model, rules, none or a model directory (with tagger.json)")
+
+
+def _usage(message: str) -> None:
+    err.print(f"[red]error[/red] {markup_safe(shown(message))}", highlight=False)
+    raise typer.Exit(2)
 
 
 def _print_table(result) -> None:
@@ -230,8 +290,13 @@ def run(
     from extractor.batch.runner import run as run_batch
 
     if engine not in ("local", "ray"):
-        err.print(f"error: unknown engine {engine!r} (local or ray)", highlight=False)
-        raise typer.Exit(2)
+        _usage(f"--engine {engine}: unknown engine (local or ray)")
+    _check_tagger(tagger)
+    if out.exists() and not out.is_dir():
+        _usage(f"--out {out}: a file, not a folder")
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
+    if missing:
+        _usage(f"{missing[0]}: no such file or folder")
     from sqlalchemy.exc import OperationalError
 
     from extractor.batch.runner import OutputInUse
@@ -263,6 +328,11 @@ def run(
         raise typer.Exit(1) from None
     for line in summary.errors:
         err.print(f"error {shown(line)}", highlight=False, markup=False)
+    if not summary.found and not summary.refused and not summary.failed:
+        said = f" ({summary.not_reports} files that are not reports, listed in run.log)" if summary.not_reports else ""
+        err.print(f"[red]error[/red] no report files in {markup_safe(shown(', '.join(map(str, paths))))}{said}; nothing written",
+                  highlight=False)
+        raise typer.Exit(1)
     err.print(
         f"{summary.ok} documents extracted, {summary.failed} could not be read, {summary.skipped_done} already done, "
         f"{summary.not_reports} not reports; {summary.findings} findings"
@@ -343,13 +413,34 @@ def schema(output: Path | None = typer.Option(None, "-o", "--output")) -> None:
 
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2)
     if output:
-        output.write_text(text + "\n", encoding="utf-8")
+        try:
+            output.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            err.print(f"[red]error[/red] {markup_safe(str(output))}: cannot be written ({markup_safe(exc.strerror or str(exc))})",
+                      highlight=False)
+            raise typer.Exit(1) from None
     else:
         sys.stdout.write(text + "\n")
 
 
-def main() -> None:  # pragma: no cover
-    app()
+def main() -> None:
+    """The console script: a usage error is one line and exit 2, as every other error of the commands."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.Abort:
+        raise SystemExit(130) from None
+    except typer.TyperException as exc:  # click's usage and parameter errors, as typer vendors them
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        code = getattr(exc, "exit_code", 2)
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            sys.stdout.write(message.rstrip() + "\n")  # no arguments: the help itself
+            raise SystemExit(0) from None
+        hint = f" (see {ctx.command_path} --help)" if ctx is not None and code == 2 else ""
+        message = " ".join(message.replace("Value error, ", "").split())
+        err.print(f"error: {shown(message)}{hint}", highlight=False, markup=False)
+        raise SystemExit(code) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -128,7 +128,9 @@ def run(
         if across:
             _log(log, f"across years: {len(across)} reports compared with the same department's report of the year before, "
                       f"{summary.findings_across} findings")
-        summary.outputs = reports.write_all(store, out, pipeline, fresh | set(across))
+        if summary.found or summary.refused or summary.failed:
+            # an empty folder gives no pages and spreadsheets that would look like results
+            summary.outputs = reports.write_all(store, out, pipeline, fresh | set(across))
     finally:
         summary.seconds = round(time.perf_counter() - started, 2)
         _log(log, f"end: {summary.ok} ok, {summary.failed} failed, {summary.skipped_done} already done, "
