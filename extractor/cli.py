@@ -7,7 +7,6 @@ import sys
 from enum import Enum
 from pathlib import Path
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable

@@ -105,9 +105,9 @@ def test_run_of_an_empty_folder_says_so_and_writes_no_results(tmp_path):
 
 
 def test_check_output_keeps_every_message_whole_at_80_columns():
+    from conftest import extracted
     from rich.console import Console
 
-    from conftest import extracted
     from extractor.cli import _print_findings
 
     result = extracted("002_418cb45b50d16ad8.txt", tagger="rules")
