@@ -109,31 +109,56 @@ def test_rerun_skips_done_files_and_duplicates_nothing(corpus_run):
     assert third.processed == 1 and third.skipped_done == 6
 
 
-def test_indicators_xlsx(corpus_run):
+def _sheet(wb, name):
+    ws = wb[name]
+    header = [c.value for c in ws[1]]
+    return ws, header, [dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)]
+
+
+def test_workbook_for_the_analyst(corpus_run):
     from openpyxl import load_workbook
 
-    _src, out, _, con = corpus_run
+    src, out, _, con = corpus_run
     wb = load_workbook(out / "indicators.xlsx")
-    ws = wb["indicators"]
-    header = [c.value for c in ws[1]]
-    assert header[:3] == ["source file", "department", "year"] and "三级指标" in header and "findings in document" in header
-    rows = list(ws.iter_rows(min_row=2, values_only=True))
-    (expected,) = con.execute("select count(*) from indicators").fetchone()
-    assert len(rows) == expected > 50
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
-    name_col = header.index("三级指标")
-    assert ws.column_dimensions[chr(ord("A") + name_col)].width >= 20  # 三级指标 names are long
-    sources = {r[0] for r in rows}
-    assert len(sources) == 7 and all(r[name_col] for r in rows)
-    # each row says which layout and which project it was read from
-    family, project = header.index("family"), header.index("project")
-    sichuan = [r for r in rows if r[0].endswith("项目自评.html")]
-    assert {r[family] for r in sichuan} == {"sichuan-dept-project"} and len({r[project] for r in sichuan}) == 3
-    assert {r[family] for r in rows if r[0].endswith(".txt")} <= {"hunan-dept-self-eval", "scoring-table", "quantitative-goals"}
-    by_doc = dict(con.execute("select source, n_findings from documents").fetchall())
-    assert all(r[header.index("findings in document")] == by_doc[r[0]] for r in rows)
-    findings = list(wb["findings"].iter_rows(min_row=2, values_only=True))
-    assert len(findings) == con.execute("select count(*) from findings").fetchone()[0]
+    assert wb.sheetnames == ["汇总", "文档", "指标", "问题", "资金来源"]
+    for ws in wb.worksheets:  # printed landscape, one page wide, the header on every page
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$1:$1"
+        assert ws.freeze_panes == "B2" and ws.auto_filter.ref.startswith("A1:")
+    # 文档: one row per document, its funds and findings, a link to its page, the full path last
+    ws, header, docs = _sheet(wb, "文档")
+    assert header[0] == "文档" and header[-1] == "文件" and len(docs) == 7
+    stored = {r[0]: r for r in con.execute("select source, n_findings, n_errors, department, year from documents").fetchall()}
+    for d in docs:
+        _s, n_findings, n_errors, dept, year = stored[d["文件"]]
+        assert d["错误"] == n_errors and d["错误"] + d["警告"] + d["提示"] == n_findings
+        assert (d["单位"], d["年度"]) == (dept, year)
+        assert (out / d["审核页"]).is_file()
+    links = [c.hyperlink.target for c in ws[chr(ord("A") + header.index("审核页"))][1:]]
+    assert all(t and t.startswith("pages/") for t in links)
+    seed004 = next(d for d in docs if d["文件"].endswith("004_3a7665fe0dde1512.txt"))
+    assert (seed004["全年执行"], seed004["执行率"], seed004["总分值"]) == (6457.48, "90%", 100)
+    # the same report as text and as DOCX (seed 001) is one report, counted once
+    same = [d for d in docs if d["同一报告"]]
+    assert {Path(d["文件"].replace("!/", "/")).stem for d in same} == {"001_ec7b4c7cefe3081c", "001"}
+    assert sorted(d["计入汇总"] for d in same) == ["否", "是"]
+    summary = {r[0]: r[1] for r in wb["汇总"].iter_rows(min_row=2, values_only=True)}
+    assert summary["报告（同一报告的多种格式计一份）"] == 6 and summary["文件"] == 7
+    # 指标: every indicator, numbers and comparator in their own columns
+    _ws, header, inds = _sheet(wb, "指标")
+    assert len(inds) == con.execute("select count(*) from indicators").fetchone()[0] > 50
+    at_least = [r for r in inds if r["年度指标值"] and r["年度指标值"].startswith("≥") and r["指标值下限"] is not None]
+    assert at_least and all(r["指标值上限"] is None and isinstance(r["指标值下限"], float | int) for r in at_least)
+    sichuan = [r for r in inds if r["文件"].endswith("项目自评.html")]
+    assert {r["表式"] for r in sichuan} == {"sichuan-dept-project"} and len({r["项目"] for r in sichuan}) == 3
+    # 问题: every finding, severity in words, places a reader can find
+    _ws, header, finds = _sheet(wb, "问题")
+    assert len(finds) == con.execute("select count(*) from findings").fetchone()[0]
+    assert {r["级别"] for r in finds} <= {"错误", "警告", "提示"}
+    assert any("第" in r["出处"] and "列〔" in r["出处"] for r in finds)
+    assert not any(re.search(r"\bt\d+ r\d+ c\d+\b", r["出处"] or "") for r in finds)
+    # 资金来源: each source of each form's budget block
+    _ws, header, funds = _sheet(wb, "资金来源")
+    assert any(r["资金来源"] == "一般公共预算" for r in funds if r["文件"].endswith("004_3a7665fe0dde1512.txt"))
 
 
 def test_findings_csv_and_index(corpus_run):

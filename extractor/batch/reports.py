@@ -1,8 +1,7 @@
 """What a run leaves in OUT for people, rendered from the store (never from a worker's memory).
 
 - `json/<name>.json`: the contract JSON of each document;
-- `indicators.xlsx`: every indicator of every document, one row each, and a
-  findings sheet (frozen header, filters, column widths fitted to the text);
+- `indicators.xlsx`: the analyst's workbook (`workbook.py`): 汇总, 文档, 指标, 问题, 资金来源;
 - `findings.csv`: every finding with its evidence, and for findings on OCR-read figures their cause
   (`misread` or `report`) and lowest reading confidence (UTF-8 with BOM for Excel);
 - `index.html` and `pages/<name>.html`: the audit pages, offline, every piece of
@@ -26,8 +25,9 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 
-from extractor.batch.store import DocumentRow, FindingRow, IndicatorRow, Store
-from extractor.safe_text import csv_cell, xlsx_append
+from extractor.batch.store import DocumentRow, FindingRow, Store
+from extractor.batch.workbook import write_workbook
+from extractor.safe_text import csv_cell
 
 SEVERITY_NAME = {3: "error", 2: "warning", 1: "info", 0: "none"}
 
@@ -67,7 +67,7 @@ def write_all(store: Store, out: Path, pipeline: str, fresh: set[int] | None = N
         "csv": out / "findings.csv",
     }
     _atomic_write(paths["index"], env.get_template("index.html.j2").render(**index_view(docs)))
-    write_xlsx(store, docs, paths["xlsx"])
+    write_workbook(store, docs, paths["xlsx"], lambda d: f"pages/{doc_key(d.source, d.sha256)}.html")
     write_findings_csv(store, docs, paths["csv"])
     return paths
 
@@ -236,52 +236,6 @@ def _table_view(t: dict, cells: dict) -> list[list[dict]]:
 
 # --------------------------------------------------------------------------- spreadsheet and csv
 
-INDICATOR_COLUMNS = [
-    ("source file", 40), ("department", 24), ("year", 6), ("form", 14), ("family", 18), ("project", 24), ("一级指标", 12), ("二级指标", 14),
-    ("三级指标", 30), ("年度指标值", 16), ("target value", 10), ("实际完成值", 16), ("actual value", 10), ("unit", 8),
-    ("分值", 6), ("得分", 6), ("findings on this row", 8), ("findings in document", 8),
-]
-FINDING_COLUMNS = [
-    ("source file", 40), ("department", 24), ("year", 6), ("severity", 9), ("verdict", 12), ("rule", 22),
-    ("message", 60), ("expected", 16), ("found", 16), ("evidence", 60), ("cause", 9), ("OCR confidence", 9),
-]
-
-
-def _width(values: list, floor: int, cap: int = 60) -> float:
-    # CJK characters are about two Latin widths in Excel's default font
-    longest = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(v)) for v in values if v is not None), default=0)
-    return max(floor, min(cap, longest + 2))
-
-
-def write_xlsx(store: Store, docs: list[DocumentRow], path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    by_id = {d.id: d for d in docs if d.status == "ok"}
-    inds = _rows(store, IndicatorRow, by_id, IndicatorRow.position)
-    finds = _rows(store, FindingRow, by_id, FindingRow.id)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "indicators"
-    rows = []
-    for i in inds:
-        d = by_id[i.doc_id]
-        rows.append([d.source, d.department, d.year, i.form, i.family, i.project, i.level1, i.level2, i.name, i.target, i.target_value,
-                     i.actual, i.actual_value, i.unit, i.weight, i.score, i.n_findings, d.n_findings])
-    _sheet(ws, INDICATOR_COLUMNS, rows, Font, PatternFill, Alignment, get_column_letter)
-    wf = wb.create_sheet("findings")
-    frows = []
-    for f in finds:
-        d = by_id[f.doc_id]
-        frows.append([d.source, d.department, d.year, f.severity, f.verdict, f.rule, f.message, f.expected, f.found,
-                      _evidence_text(f.evidence), f.cause, f.confidence])
-    _sheet(wf, FINDING_COLUMNS, frows, Font, PatternFill, Alignment, get_column_letter)
-    tmp = path.with_name(path.name + ".tmp")
-    wb.save(tmp)
-    tmp.replace(path)
-
-
 def _rows(store: Store, model, by_id: dict[int, DocumentRow], order) -> list:
     """The rows of `model` belonging to the listed documents (a join, not an IN list of ids)."""
     if not by_id:
@@ -292,22 +246,6 @@ def _rows(store: Store, model, by_id: dict[int, DocumentRow], order) -> list:
              .where(DocumentRow.pipeline == pipeline, DocumentRow.status == "ok")
              .order_by(model.doc_id, order))
         return [r for r in s.scalars(q) if r.doc_id in by_id]
-
-
-def _sheet(ws, columns, rows, Font, PatternFill, Alignment, get_column_letter) -> None:
-    ws.append([name for name, _ in columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE4EE")
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for r in rows:
-        xlsx_append(ws, r)
-    ws.freeze_panes = "A2"
-    last = get_column_letter(len(columns))
-    ws.auto_filter.ref = f"A1:{last}{max(1, len(rows) + 1)}"
-    for k, (name, floor) in enumerate(columns):
-        sample = [name] + [r[k] for r in rows[:2000]]
-        ws.column_dimensions[get_column_letter(k + 1)].width = _width(sample, floor)
 
 
 def _evidence_text(evidence: list | None) -> str:
