@@ -31,43 +31,87 @@ def browser():
     driver.quit()
 
 
-def test_index_link_leads_to_a_highlighted_finding(browser, tmp_path):
-    from selenium.webdriver.common.by import By
+def _colour(browser, element, prop: str) -> str:
+    return browser.execute_script(f"return getComputedStyle(arguments[0]).{prop};", element)
 
-    src = tmp_path / "in"
-    src.mkdir()
-    for name in ("003_6aed364f55934feb.txt", "000_ca8b55daf8c6f90a.pdf"):
+
+def _in_view(browser, element) -> bool:
+    return browser.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "return r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth;", element)
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    src = tmp_path_factory.mktemp("in")
+    for name in ("003_6aed364f55934feb.txt", "002_418cb45b50d16ad8.txt", "000_ca8b55daf8c6f90a.pdf"):
         shutil.copy(FIXTURES / name, src / name)
-    out = tmp_path / "out"
-    run([src], out, workers=2, progress=False)
-    browser.get((out / "index.html").as_uri())
+    shutil.copy(FIXTURES / "scanned" / "004_3a7665fe0dde1512.pdf", src / "扫描件.pdf")
+    out = tmp_path_factory.mktemp("out")
+    run([src], out, workers=2, tagger="rules", progress=False)
+    return out
+
+
+def test_index_filters_by_rule_and_each_finding_shows_its_own_colour(browser, pages):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get((pages / "index.html").as_uri())
     rows = browser.find_elements(By.CSS_SELECTOR, "tr.doc-row")
-    assert len(rows) == 2
-    counts = [int(r.find_element(By.CSS_SELECTOR, ".n-findings").text) for r in rows]
-    assert counts[0] > 0
-    rows[0].find_element(By.CSS_SELECTOR, "a.doc-link").click()
+    assert len(rows) == 4
+    assert browser.find_elements(By.CSS_SELECTOR, "#heatmap table.heat td")  # the rule × document overview
+    # filter by a rule that only some documents have: only those stay visible
+    rule = "relations.parts_sum"
+    Select(browser.find_element(By.ID, "f-rule")).select_by_visible_text(rule)
+    visible = [r for r in rows if r.is_displayed()]
+    assert 0 < len(visible) < len(rows)
+    assert all(f" {rule} " in r.get_attribute("data-rules") for r in visible)
+    assert browser.find_element(By.ID, "f-count").text.startswith(f"{len(visible)} / 4")
+    count = int(visible[0].find_element(By.CSS_SELECTOR, ".n-findings").text)
+    visible[0].find_element(By.CSS_SELECTOR, "a.doc-link").click()
     assert "/pages/" in browser.current_url
     findings = browser.find_elements(By.CSS_SELECTOR, ".finding")
-    assert len(findings) == counts[0]
-    # follow each finding's first linked evidence: the browser lands on a highlighted place
+    assert len(findings) == count > 3
     checked = 0
-    for f in findings[:10]:
+    for f in findings:
         links = f.find_elements(By.CSS_SELECTOR, "a.evidence-link")
         if not links:
             continue
-        anchor = links[0].get_attribute("href").split("#", 1)[1]
+        own = _colour(browser, f.find_element(By.CSS_SELECTOR, ".swatch"), "backgroundColor")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", links[0])
         links[0].click()
+        anchor = links[0].get_attribute("href").split("#", 1)[1]
         assert browser.current_url.endswith("#" + anchor)
-        target = browser.find_element(By.ID, anchor)
-        highlighted = browser.execute_script(
-            "const t = arguments[0];"
-            "if (t.classList.contains('hl')) return true;"
-            "const n = t.nextElementSibling; return !!(n && n.matches('mark.hl'));", target)
-        assert highlighted, anchor
+        n = f.get_attribute("data-n")
+        marks = browser.find_elements(By.CSS_SELECTOR, f'[data-f~="{n}"]')
+        assert marks, n
+        shown = [m for m in marks if _in_view(browser, m)]
+        assert shown, f"finding {n}: none of its marks is in view"
+        for m in shown:  # drawn in this finding's colour, not another's
+            assert _colour(browser, m, "outlineColor") == own, n
+            assert "active" in m.get_attribute("class")
         checked += 1
-    assert checked >= 1
-    marks = browser.find_elements(By.CSS_SELECTOR, "mark.hl, td.hl")
-    assert marks and any(m.is_displayed() for m in marks)
-    # the back link returns to the index
-    browser.find_element(By.LINK_TEXT, "← index").click()
+    assert checked >= 3
+    # neighbours differ: the first findings do not share one colour
+    swatches = {_colour(browser, f.find_element(By.CSS_SELECTOR, ".swatch"), "backgroundColor") for f in findings[:4]}
+    assert len(swatches) == min(4, len(findings))
+    browser.find_element(By.PARTIAL_LINK_TEXT, "返回总览").click()
     assert browser.current_url.endswith("index.html")
+
+
+def test_a_scan_is_marked_as_one_and_empty_cells_are_drawn(browser, pages):
+    from selenium.webdriver.common.by import By
+
+    browser.get((pages / "index.html").as_uri())
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "tr.doc-row") if "扫描件.pdf" in r.text)
+    assert row.find_elements(By.CSS_SELECTOR, ".scan-badge")
+    others = [r for r in browser.find_elements(By.CSS_SELECTOR, "tr.doc-row") if "扫描件.pdf" not in r.text]
+    assert not any(r.find_elements(By.CSS_SELECTOR, ".scan-badge") for r in others)
+    row.find_element(By.CSS_SELECTOR, "a.doc-link").click()
+    assert browser.find_element(By.CSS_SELECTOR, "header .scan-badge").is_displayed()
+    # evidence on an empty cell (a deduction with no reason) is a visible mark, not a zero-width link
+    browser.get((pages / "index.html").as_uri())
+    next(a for a in browser.find_elements(By.CSS_SELECTOR, "a.doc-link") if "002_" in a.text).click()
+    empties = browser.find_elements(By.CSS_SELECTOR, "td.hl .empty-mark")
+    assert empties and all(e.size["width"] > 5 for e in empties)
+    assert any(a.text == "（空栏）" for a in browser.find_elements(By.CSS_SELECTOR, "a.evidence-link"))

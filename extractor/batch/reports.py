@@ -26,10 +26,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 
 from extractor.batch.store import DocumentRow, FindingRow, Store
-from extractor.batch.workbook import write_workbook
+from extractor.batch.workbook import VERDICT_WORD, Places, write_workbook
 from extractor.safe_text import csv_cell
 
 SEVERITY_NAME = {3: "error", 2: "warning", 1: "info", 0: "none"}
+#: colours a page gives its findings (base.html.j2 defines --c0 … --c7)
+PALETTE = 8
 
 
 def doc_key(source: str, sha256: str) -> str:
@@ -66,7 +68,7 @@ def write_all(store: Store, out: Path, pipeline: str, fresh: set[int] | None = N
         "xlsx": out / "indicators.xlsx",
         "csv": out / "findings.csv",
     }
-    _atomic_write(paths["index"], env.get_template("index.html.j2").render(**index_view(docs)))
+    _atomic_write(paths["index"], env.get_template("index.html.j2").render(**index_view(docs, store)))
     write_workbook(store, docs, paths["xlsx"], lambda d: f"pages/{doc_key(d.source, d.sha256)}.html")
     write_findings_csv(store, docs, paths["csv"])
     return paths
@@ -90,15 +92,37 @@ def _env() -> Environment:
 # --------------------------------------------------------------------------- index
 
 
-def index_view(docs: list[DocumentRow]) -> dict:
+SEVERITY_WORD = {"error": "错误", "warning": "警告", "info": "提示", "none": "无"}
+# the rules × documents heatmap keeps the most frequent rules; the rest are counted in the table above it
+HEATMAP_RULES = 16
+
+
+def index_view(docs: list[DocumentRow], store: Store | None = None) -> dict:
+    """The index: an overview (counts by severity and rule, a rule × document heatmap, budget against
+    execution) and the filterable list of documents."""
     ok = [d for d in docs if d.status == "ok"]
     bad = [d for d in docs if d.status != "ok"]
+    per_doc: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    if store is not None and ok:
+        from sqlalchemy import func
+
+        pipeline = ok[0].pipeline
+        with store.session() as s:
+            q = (select(FindingRow.doc_id, FindingRow.rule, FindingRow.severity, func.count())
+                 .join(DocumentRow, DocumentRow.id == FindingRow.doc_id)
+                 .where(DocumentRow.pipeline == pipeline, DocumentRow.status == "ok")
+                 .group_by(FindingRow.doc_id, FindingRow.rule, FindingRow.severity))
+            for doc_id, rule, severity, n in s.execute(q):
+                per_doc[doc_id][rule][severity] += n
     rows = []
     for d in ok:
+        funds, ocr = _funds_and_scan(store, d)
+        rules = per_doc.get(d.id, {})
         rows.append(
             {
                 "href": f"pages/{doc_key(d.source, d.sha256)}.html",
                 "source": d.source,
+                "name": Path(d.source.replace("!/", "/")).name,
                 "department": d.department or "",
                 "year": d.year or "",
                 "format": d.format or "",
@@ -107,8 +131,25 @@ def index_view(docs: list[DocumentRow]) -> dict:
                 "findings": d.n_findings,
                 "errors": d.n_errors,
                 "worst": SEVERITY_NAME.get(d.worst, "none"),
+                "worst_word": SEVERITY_WORD[SEVERITY_NAME.get(d.worst, "none")],
+                "rules": {r: sum(v.values()) for r, v in rules.items()},
+                "scan": ocr,
+                "funds": funds,
             }
         )
+    by_rule: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    docs_with_rule: dict[str, int] = defaultdict(int)
+    for rules in per_doc.values():
+        for rule, sev in rules.items():
+            docs_with_rule[rule] += 1
+            for k, n in sev.items():
+                by_rule[rule][k] += n
+    rule_rows = sorted(({"rule": r, "error": v.get("error", 0), "warning": v.get("warning", 0), "info": v.get("info", 0),
+                         "total": sum(v.values()), "documents": docs_with_rule[r]} for r, v in by_rule.items()),
+                       key=lambda x: (-x["error"], -x["total"], x["rule"]))
+    heat_rules = [r["rule"] for r in sorted(rule_rows, key=lambda x: -x["total"])[:HEATMAP_RULES]]
+    top = max((n for row in rows for n in row["rules"].values()), default=1)
+    severity_totals = {k: sum(r[k] for r in rule_rows) for k in ("error", "warning", "info")}
     errors = [{"source": d.source, "kind": (d.errors[0].kind if d.errors else "error"),
                "message": (d.errors[0].message if d.errors else "")} for d in bad]
     return {
@@ -117,7 +158,29 @@ def index_view(docs: list[DocumentRow]) -> dict:
         "n_docs": len(ok),
         "n_findings": sum(d.n_findings for d in ok),
         "n_errors": len(bad),
+        "rule_rows": rule_rows,
+        "heat_rules": heat_rules,
+        "heat_top": top,
+        "severity_totals": severity_totals,
+        "severity_word": SEVERITY_WORD,
+        "departments": sorted({r["department"] for r in rows if r["department"]}),
+        "years": sorted({r["year"] for r in rows if r["year"]}),
     }
+
+
+def _funds_and_scan(store: Store | None, d: DocumentRow) -> tuple[dict | None, bool]:
+    """The document's budget against execution (for the overview's bar) and whether it was read by OCR."""
+    if store is None:
+        return None, False
+    extraction, _document = store.payload(d.id)
+    ex = json.loads(extraction) if extraction else {}
+    f = ex.get("funds") or {}
+    budget, executed = f.get("annual_budget") or f.get("initial_budget"), f.get("executed")
+    funds = None
+    if budget and executed is not None and budget > 0:
+        funds = {"budget": budget, "executed": executed, "unit": f.get("unit") or "", "share": min(executed / budget, 1.5),
+                 "rate": (f.get("execution_rate") or {}).get("text") or f"{executed / budget:.1%}"}
+    return funds, bool((ex.get("source") or {}).get("ocr"))
 
 
 # --------------------------------------------------------------------------- document page
@@ -134,6 +197,8 @@ def document_view(d: DocumentRow, extraction: str | dict, document: str | None) 
     spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)  # block -> (start, end, anchor)
     cells: dict[tuple[str, int, int], list[str]] = defaultdict(list)  # (table,row,col) -> anchors
     tables_hit: dict[str, list[str]] = defaultdict(list)
+    cited_by: dict[str, list[int]] = defaultdict(list)  # anchor -> the findings citing that place
+    places = Places(ex.get("tables", []))
     fviews = []
     for n, f in enumerate(findings, 1):
         evs = []
@@ -157,8 +222,12 @@ def document_view(d: DocumentRow, extraction: str | dict, document: str | None) 
             elif at.get("table") is not None:
                 target = f"t-{at['table']}"
                 tables_hit[at["table"]].append(target)
-            evs.append({"text": ev.get("text", ""), "where": _where(at), "anchor": target, "confidence": at.get("confidence")})
+            if target and n not in cited_by[target]:
+                cited_by[target].append(n)
+            evs.append({"text": ev.get("text", ""), "where": places(at), "anchor": target, "confidence": at.get("confidence")})
         fviews.append({"n": n, "id": f["id"], "rule": f["rule"], "severity": f["severity"], "verdict": f["verdict"],
+                       "severity_word": SEVERITY_WORD.get(f["severity"], f["severity"]),
+                       "verdict_word": VERDICT_WORD.get(f["verdict"], f["verdict"]), "colour": _colour(n),
                        "message": f["message"], "expected": f.get("expected"), "found": f.get("found"), "evidence": evs,
                        "cause": f.get("cause"), "confidence": f.get("confidence")})
 
@@ -168,11 +237,11 @@ def document_view(d: DocumentRow, extraction: str | dict, document: str | None) 
         if b["kind"] == "table":
             t = tables.get(b.get("table"))
             if t:
-                blocks.append({"kind": "table", "table": _table_view(t, cells), "anchors": sorted(set(tables_hit.get(t["id"], []))),
-                               "title": t.get("title"), "id": t["id"]})
+                blocks.append({"kind": "table", "table": _table_view(t, cells, cited_by),
+                               "anchors": sorted(set(tables_hit.get(t["id"], []))), "title": t.get("title"), "id": t["id"]})
         else:
             blocks.append({"kind": b["kind"], "level": b.get("level"), "id": b["id"],
-                           "segments": _segments(b.get("text", ""), spans.get(b["id"], []))})
+                           "segments": _segments(b.get("text", ""), spans.get(b["id"], []), cited_by)})
     return {
         "source": d.source,
         "department": d.department or "",
@@ -184,6 +253,7 @@ def document_view(d: DocumentRow, extraction: str | dict, document: str | None) 
         "indicators": d.n_indicators,
         "claims": d.n_claims,
         "supervising": ex.get("supervising_department") or "",
+        "scan": bool((ex.get("source") or {}).get("ocr")),
         # which layout each form was read as, so a reader sees why a table was read the way it was
         "forms": [{"family": f.get("family"), "project": f.get("project") or f.get("title") or "", "table": f.get("table"),
                    "header_row": f.get("header_row")} for f in ex.get("forms", [])],
@@ -208,10 +278,20 @@ def _where(at: dict) -> str:
     return ", ".join(parts)
 
 
-def _segments(text: str, marks: list[tuple[int, int, str]]) -> list[dict]:
-    """Text cut at every mark boundary; each piece knows the anchors covering it."""
+def _colour(n: int) -> int:
+    """The palette entry of finding n: neighbours differ, so two findings on one table read apart."""
+    return (n - 1) % PALETTE
+
+
+def _cited(anchors: list[str], cited_by: dict[str, list[int]]) -> list[int]:
+    return sorted({n for a in anchors for n in cited_by.get(a, [])})
+
+
+def _segments(text: str, marks: list[tuple[int, int, str]], cited_by: dict[str, list[int]] | None = None) -> list[dict]:
+    """Text cut at every mark boundary; each piece knows the anchors covering it and the findings citing it."""
+    cited_by = cited_by or {}
     if not marks:
-        return [{"text": text, "anchors": [], "starts": []}]
+        return [{"text": text, "anchors": [], "starts": [], "findings": []}]
     cuts = sorted({0, len(text), *(max(0, min(len(text), p)) for s, e, _ in marks for p in (s, e))})
     out: list[dict] = []
     seen: set[str] = set()
@@ -221,20 +301,26 @@ def _segments(text: str, marks: list[tuple[int, int, str]]) -> list[dict]:
         anchors = sorted({m for s, e, m in marks if s <= a and b <= e})
         starts = sorted({m for s, e, m in marks if s == a and m not in seen})
         seen.update(starts)
-        out.append({"text": text[a:b], "anchors": anchors, "starts": starts})
+        out.append({"text": text[a:b], "anchors": anchors, "starts": starts, "findings": _cited(anchors, cited_by)})
+    # a zero-width mark (evidence on an empty stretch) still gets a visible place
+    for s_, e_, m in marks:
+        if s_ == e_ and m not in seen:
+            pos = next((k for k, seg in enumerate(out) if sum(len(x["text"]) for x in out[:k]) >= s_), len(out))
+            out.insert(pos, {"text": "", "anchors": [m], "starts": [m], "findings": _cited([m], cited_by)})
+            seen.add(m)
     return out
 
 
-def _table_view(t: dict, cells: dict) -> list[list[dict]]:
+def _table_view(t: dict, cells: dict, cited_by: dict[str, list[int]] | None = None) -> list[list[dict]]:
+    cited_by = cited_by or {}
     rows: list[list[dict]] = [[] for _ in range(t.get("n_rows", 0))]
     for c in sorted(t.get("cells", []), key=lambda c: (c["row"], c["col"])):
         if c["row"] < len(rows):
+            anchors = sorted(set(cells.get((t["id"], c["row"], c["col"]), [])))
             rows[c["row"]].append({"text": c.get("text", ""), "rowspan": c.get("rowspan", 1), "colspan": c.get("colspan", 1),
-                                   "anchors": sorted(set(cells.get((t["id"], c["row"], c["col"]), [])))})
+                                   "anchors": anchors, "findings": _cited(anchors, cited_by)})
     return rows
 
-
-# --------------------------------------------------------------------------- spreadsheet and csv
 
 def _rows(store: Store, model, by_id: dict[int, DocumentRow], order) -> list:
     """The rows of `model` belonging to the listed documents (a join, not an IN list of ids)."""
