@@ -109,6 +109,13 @@ def test_a_scan_is_marked_as_one_and_empty_cells_are_drawn(browser, pages):
     assert not any(r.find_elements(By.CSS_SELECTOR, ".scan-badge") for r in others)
     row.find_element(By.CSS_SELECTOR, "a.doc-link").click()
     assert browser.find_element(By.CSS_SELECTOR, "header .scan-badge").is_displayed()
+    # beside each OCR-read figure, the crop of the scan it was read from: a real image, not a broken link
+    read = [li for li in browser.find_elements(By.CSS_SELECTOR, ".finding li") if " · OCR " in li.text]
+    assert read
+    for li in read:
+        (img,) = li.find_elements(By.CSS_SELECTOR, "img.crop")
+        width, height = browser.execute_script("return [arguments[0].naturalWidth, arguments[0].naturalHeight];", img)
+        assert width > 20 and height > 10
     # evidence on an empty cell (a deduction with no reason) is a visible mark, not a zero-width link
     browser.get((pages / "index.html").as_uri())
     next(a for a in browser.find_elements(By.CSS_SELECTOR, "a.doc-link") if "002_" in a.text).click()

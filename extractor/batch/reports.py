@@ -25,6 +25,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 
+from extractor.batch.crops import crop_key
 from extractor.batch.store import DocumentRow, FindingRow, Store
 from extractor.batch.workbook import VERDICT_WORD, Places, write_workbook
 from extractor.safe_text import csv_cell
@@ -62,7 +63,7 @@ def write_all(store: Store, out: Path, pipeline: str, fresh: set[int] | None = N
         # found against the same department's report of the year before (batch/years.py): part of this report's findings
         ex["findings"] = ex.get("findings", []) + store.findings_of(d.id, "across.")
         _atomic_write(target, json.dumps(ex, ensure_ascii=False, indent=2))
-        _atomic_write(html_path, page.render(**document_view(d, ex, document)))
+        _atomic_write(html_path, page.render(**document_view(d, ex, document, store.crops_of(d.id))))
     paths = {
         "index": out / "index.html",
         "xlsx": out / "indicators.xlsx",
@@ -186,7 +187,7 @@ def _funds_and_scan(store: Store | None, d: DocumentRow) -> tuple[dict | None, b
 # --------------------------------------------------------------------------- document page
 
 
-def document_view(d: DocumentRow, extraction: str | dict, document: str | None) -> dict:
+def document_view(d: DocumentRow, extraction: str | dict, document: str | None, crops: dict[str, str] | None = None) -> dict:
     """The template's data: findings with anchors, and the document as blocks with marks."""
     ex = json.loads(extraction) if isinstance(extraction, str) else extraction
     doc = json.loads(document or "{}")
@@ -198,7 +199,7 @@ def document_view(d: DocumentRow, extraction: str | dict, document: str | None) 
     cells: dict[tuple[str, int, int], list[str]] = defaultdict(list)  # (table,row,col) -> anchors
     tables_hit: dict[str, list[str]] = defaultdict(list)
     cited_by: dict[str, list[int]] = defaultdict(list)  # anchor -> the findings citing that place
-    places = Places(ex.get("tables", []))
+    places = Places(ex.get("tables", []), confidence=False, forms=ex.get("forms", []))
     fviews = []
     for n, f in enumerate(findings, 1):
         evs = []
@@ -224,7 +225,8 @@ def document_view(d: DocumentRow, extraction: str | dict, document: str | None) 
                 tables_hit[at["table"]].append(target)
             if target and n not in cited_by[target]:
                 cited_by[target].append(n)
-            evs.append({"text": ev.get("text", ""), "where": places(at), "anchor": target, "confidence": at.get("confidence")})
+            evs.append({"text": ev.get("text", ""), "where": places(at), "anchor": target, "confidence": at.get("confidence"),
+                        "crop": (crops or {}).get(crop_key(at) or "")})
         fviews.append({"n": n, "id": f["id"], "rule": f["rule"], "severity": f["severity"], "verdict": f["verdict"],
                        "severity_word": SEVERITY_WORD.get(f["severity"], f["severity"]),
                        "verdict_word": VERDICT_WORD.get(f["verdict"], f["verdict"]), "colour": _colour(n),

@@ -75,6 +75,8 @@ class DocumentRow(Base):
     # deferred: listing thousands of documents must not load their payloads
     extraction: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True, deferred_raiseload=False, doc="contract JSON, zlib")
     document: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True, deferred_raiseload=False, doc="the reconstructed Document JSON, zlib")
+    crops: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True, deferred_raiseload=False,
+                                                doc="page-image crops of a scan's OCR-read evidence: JSON {key: PNG data URI}, zlib")
 
     indicators: Mapped[list[IndicatorRow]] = relationship(back_populates="doc", cascade="all, delete-orphan")
     claims: Mapped[list[ClaimRow]] = relationship(back_populates="doc", cascade="all, delete-orphan")
@@ -288,6 +290,12 @@ class Store:
             row = s.execute(select(DocumentRow.extraction, DocumentRow.document).where(DocumentRow.id == doc_id)).one()
             return tuple(zlib.decompress(b).decode("utf-8") if b else None for b in row)  # type: ignore[return-value]
 
+    def crops_of(self, doc_id: int) -> dict[str, str]:
+        """The page-image crops stored with a scanned document (batch/crops.py), by place."""
+        with Session(self.engine) as s:
+            blob = s.execute(select(DocumentRow.crops).where(DocumentRow.id == doc_id)).scalar_one_or_none()
+        return json.loads(zlib.decompress(blob)) if blob else {}
+
     def documents(self, pipeline: str | None = None) -> list[DocumentRow]:
         with Session(self.engine, expire_on_commit=False) as s:
             q = select(DocumentRow).options(selectinload(DocumentRow.errors))
@@ -385,6 +393,8 @@ def _document_row(result: dict, pipeline: str) -> DocumentRow:
     row.extraction = zlib.compress(result["extraction"].encode("utf-8"))
     if result.get("document"):
         row.document = zlib.compress(result["document"].encode("utf-8"))
+    if result.get("crops"):
+        row.crops = zlib.compress(result["crops"].encode("utf-8"))
     row.format = ex["source"].get("format")
     row.pages = ex["source"].get("pages")
     row.department = ex.get("department")

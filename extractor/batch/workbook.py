@@ -54,8 +54,18 @@ def bounds(q: dict | None) -> tuple[str | None, float | None, float | None]:
 class Places:
     """Readable places in one document: `第2页 表t3 第4行〔支付进度〕 列〔得分〕` instead of `t3 r4 c5`."""
 
-    def __init__(self, tables: list[dict]):
+    def __init__(self, tables: list[dict], confidence: bool = True, forms: list[dict] | None = None):
         self.tables = {t["id"]: t for t in tables}
+        self.header_rows: dict[str, int] = {}
+        self.name_cols: dict[str, int] = {}
+        for f in forms or []:
+            if f.get("table") is not None and f.get("header_row") is not None:
+                self.header_rows.setdefault(f["table"], f["header_row"])
+                if "name" in (f.get("columns") or {}):
+                    self.name_cols.setdefault(f["table"], f["columns"]["name"])
+            if f.get("budget_table") is not None and f.get("budget_header_row") is not None:
+                self.header_rows.setdefault(f["budget_table"], f["budget_header_row"])
+        self.confidence = confidence  # the audit page shows it beside the place already
         self._grids: dict[str, dict[tuple[int, int], str]] = {}
 
     def _grid(self, table_id: str) -> dict[tuple[int, int], str]:
@@ -68,21 +78,29 @@ class Places:
             self._grids[table_id] = grid
         return self._grids[table_id]
 
-    def header(self, table_id: str, col: int) -> str | None:
-        """The column's header: its first cell with words in it, from the top."""
+    @staticmethod
+    def _label(text: str) -> bool:
+        return bool(text) and any(ch.isalpha() for ch in text) and not text.replace(".", "").isdigit()
+
+    def header(self, table_id: str, row: int, col: int) -> str | None:
+        """The column's header: the form's header row where the table is a form, else its first cell with words."""
         grid = self._grid(table_id)
-        for r in range(self.tables.get(table_id, {}).get("n_rows", 0)):
+        form_header = self.header_rows.get(table_id)
+        candidates = ([form_header] if form_header is not None and form_header < row else []) + list(range(row))
+        for r in candidates:
             text = grid.get((r, col), "")
-            if text and any(ch.isalpha() for ch in text):
+            if self._label(text):
                 return text[:16]
         return None
 
     def row_label(self, table_id: str, row: int, col: int) -> str | None:
-        """The row's label: its leftmost cell with words in it, other than the cell itself."""
+        """The row's label: the indicator's name where the table is a form, else the row's first cell with words."""
         grid = self._grid(table_id)
-        for k in range(self.tables.get(table_id, {}).get("n_cols", 0)):
+        name_col = self.name_cols.get(table_id)
+        columns = ([name_col] if name_col is not None and name_col != col else []) + list(range(self.tables.get(table_id, {}).get("n_cols", 0)))
+        for k in columns:
             text = grid.get((row, k), "")
-            if k != col and text and any(ch.isalpha() for ch in text) and not text.replace(".", "").isdigit():
+            if k != col and self._label(text):
                 return text[:16]
         return None
 
@@ -95,16 +113,16 @@ class Places:
         if t is not None:
             parts.append(f"表{t}")
             if at.get("row") is not None:
-                label = self.row_label(t, at["row"], at.get("col", -1))
+                label = self.row_label(t, at["row"], at["col"] if at.get("col") is not None else 0)
                 parts.append(f"第{at['row'] + 1}行" + (f"〔{label}〕" if label else ""))
             if at.get("col") is not None:
-                head = self.header(t, at["col"])
+                head = self.header(t, at["row"] if at.get("row") is not None else 0, at["col"])
                 parts.append(f"第{at['col'] + 1}列" + (f"〔{head}〕" if head else ""))
         elif at.get("block") is not None:
             parts.append("正文")
         if at.get("line") is not None and at.get("page") is None:
             parts.append(f"第{at['line']}行（文本）")
-        if at.get("confidence") is not None:
+        if self.confidence and at.get("confidence") is not None:
             parts.append(f"识读置信度{at['confidence']:.2f}")
         return " ".join(parts)
 
@@ -164,7 +182,7 @@ def write_workbook(store: Store, docs: list[DocumentRow], path: Path, page_of) -
                          funds.get("weight"), funds.get("score"), totals.get("weight"), totals.get("score"),
                          severities.get("error", 0), severities.get("warning", 0), severities.get("info", 0),
                          "是" if d.id in counted else "否", group_of.get(d.id), page_of(d), d.source])
-        places = Places(ex.get("tables", []))
+        places = Places(ex.get("tables", []), forms=ex.get("forms", []))
         forms = ex.get("forms", [])
         per_row = Counter()
         for f in ex["findings"]:

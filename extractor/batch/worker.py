@@ -165,10 +165,12 @@ def _process(file: str, source: str, sha256: str, tagger: str, all_verdicts: boo
         result.source.path = source
         doc.source.path = source
         result.warnings += [f"library: {line}" for line in said.lines()]
+        extraction = result.model_dump_json()
         return base | {
             "status": "ok",
-            "extraction": result.model_dump_json(),
+            "extraction": extraction,
             "document": doc.model_dump_json(),
+            "crops": _crops(file, result.source.ocr, extraction),
             "pages": result.source.pages,
             "findings": len(result.findings),
             "seconds": round(time.perf_counter() - start, 3),
@@ -250,6 +252,21 @@ def library_warnings():
             yield records
     finally:
         root.removeHandler(handler)
+
+
+def _crops(file: str, ocr: bool, extraction: str) -> str | None:
+    """The page-image crops of a scan's OCR-read evidence (batch/crops.py), as JSON; a crop that cannot be
+    cut costs the page its pictures, never the file its result."""
+    if not ocr:
+        return None
+    import json
+
+    from extractor.batch.crops import evidence_crops
+
+    try:
+        return json.dumps(evidence_crops(file, json.loads(extraction)))
+    except Exception:  # noqa: BLE001 - the crops are an aid to the reader; the findings stand without them
+        return None
 
 
 def error_result(source: str, sha256: str, kind: str, problem: str, start: float | None = None) -> dict:
