@@ -17,6 +17,14 @@ def misbehave(file: str, source: str, sha256: str, tagger: str = "default") -> d
         time.sleep(60)
     elif file == "segv":
         os.kill(os.getpid(), signal.SIGSEGV)
+    elif file == "die-in-memory-error":
+        # as pebble's own loop does when an allocation fails outside the task: a traceback on stderr, exit 1
+        import sys
+
+        print("Traceback (most recent call last):\nMemoryError", file=sys.stderr, flush=True)
+        os._exit(1)
+    elif file == "die-quietly":
+        os._exit(3)
     elif file == "hog":
         block = bytearray(2 * 1024 * 1024 * 1024)
         return {"source": source, "sha256": sha256, "status": "ok", "size": len(block)}

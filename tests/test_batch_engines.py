@@ -67,3 +67,15 @@ def test_without_retiring_the_broken_worker_poisons_the_files_after_it():
     # the control for the test above: the same broken worker, not retired, fails every good file
     results = _poison_run("poison")
     assert all(results[f"ok{i}.pdf"]["status"] == "error" for i in range(3))
+
+
+def test_a_worker_that_dies_in_a_memory_error_is_said_in_words_and_prints_nothing(capfd):
+    tasks = [("die-in-memory-error", "heavy.xlsx", "m"), ("die-quietly", "odd.pdf", "q")] + [(f"ok{i}", f"ok{i}.pdf", str(i)) for i in range(2)]
+    results = _run(tasks, timeout=30, memory_mb=2048)
+    heavy, odd = results["heavy.xlsx"], results["odd.pdf"]
+    assert heavy["error_kind"] == "memory" and "ran out of memory while reading it" in heavy["error"]
+    assert heavy["detail"] == "worker stderr: MemoryError"  # the worker's own words go to run.log's debug line
+    assert odd["error_kind"] == "crashed" and "exited with code 3" in odd["error"]
+    assert all(results[f"ok{i}.pdf"]["status"] == "ok" for i in range(2))
+    # a worker's stderr is captured, not printed where it would name no file
+    assert "Traceback" not in capfd.readouterr().err

@@ -219,3 +219,14 @@ def test_office_macro_and_template_files_are_documents_not_archives(tmp_path):
         shutil.copy(docx, folder / f"r{suffix}")
     entries, _ = _collect([folder], tmp_path)
     assert sorted(Path(e.source).suffix for e in entries if isinstance(e, Item)) == [".docm", ".docx", ".dotx"]
+
+
+def test_members_that_are_not_reports_are_logged_once_per_kind(tmp_path):
+    archive = zip_members(tmp_path / "mixed.zip", {**{f"data/{i}.csv": b"a,b" for i in range(50)},
+                                                   "notes/readme.md": b"#", "report.txt": SEED})
+    entries, _ = _collect([archive], tmp_path)
+    skips = [e for e in entries if isinstance(e, Skip)]
+    assert all(s.not_report for s in skips)
+    assert sorted(s.reason for s in skips) == ["not a report format (.csv)", "not a report format (.csv): 49 more members like it",
+                                               "not a report format (.md)"]
+    assert [e.source for e in entries if isinstance(e, Item)] == [f"{archive}!/report.txt"]

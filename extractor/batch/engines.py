@@ -43,12 +43,23 @@ class LocalEngine:
     def run(self, tasks: Iterable[Task]) -> Iterator[dict]:
         import multiprocessing
 
+        import shutil
+        import tempfile
+
+        ctx = multiprocessing.get_context("forkserver")
+        logs = Path(tempfile.mkdtemp(prefix="extractor-workers-"))
+        try:
+            yield from self._run(tasks, ctx, logs)
+        finally:
+            shutil.rmtree(logs, ignore_errors=True)
+
+    def _run(self, tasks: Iterable[Task], ctx, logs: Path) -> Iterator[dict]:
         from pebble import ProcessPool
         from pebble.common import ProcessExpired
 
-        ctx = multiprocessing.get_context("forkserver")
         with ProcessPool(max_workers=self.workers, max_tasks=self.max_tasks, initializer=worker.init,
-                         initargs=(self.memory_mb, self.tagger if self.fn is worker.process else None), context=ctx) as pool:
+                         initargs=(self.memory_mb, self.tagger if self.fn is worker.process else None, str(logs)),
+                         context=ctx) as pool:
             pending = {}
             task_iter = iter(tasks)
             # a bounded window of scheduled files keeps memory flat on archives of any size
@@ -81,7 +92,7 @@ class LocalEngine:
                             retired[task] = retired.get(task, 0) + 1
                             schedule(task)
                         else:
-                            yield worker.error_result(source, sha, "crashed", _expired(exc.exitcode, self.memory_mb))
+                            yield _died(source, sha, exc, self.memory_mb, logs)
                     except TimeoutError:
                         yield worker.error_result(source, sha, "timeout", f"stopped after the {self.timeout:g} s time limit")
                     except MemoryError:
@@ -89,6 +100,23 @@ class LocalEngine:
                     except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
                         yield worker.error_result(source, sha, "internal", f"worker failed ({type(exc).__name__}: {exc})")
                 top_up()
+
+
+def _died(source: str, sha: str, exc, memory_mb: int | None, logs: Path) -> dict:
+    """The result of a file whose worker died: what its captured stderr says, in words, the rest as debug detail."""
+    try:
+        said = (logs / f"worker-{exc.pid}.log").read_text(encoding="utf-8", errors="replace")[-4000:]
+    except (OSError, AttributeError, TypeError):
+        said = ""
+    if "MemoryError" in said or "Cannot allocate memory" in said or "std::bad_alloc" in said:
+        result = worker.error_result(source, sha, "memory", f"ran out of memory while reading it (limit {memory_mb} MB; "
+                                     "its worker died and a new one took its place)")
+    else:
+        result = worker.error_result(source, sha, "crashed", _expired(exc.exitcode, memory_mb))
+    last = [line.strip() for line in said.splitlines() if line.strip()]
+    if last:
+        result["detail"] = f"worker stderr: {last[-1][:300]}"
+    return result
 
 
 def _expired(exitcode: int | None, memory_mb: int | None) -> str:

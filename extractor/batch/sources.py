@@ -89,6 +89,8 @@ class ArchiveBudget:
     counter: int = 0
     #: refusals of each reason: the first is reported with its member, the rest once, counted, at the end of the tree
     refused: Counter = field(default_factory=Counter)
+    #: members that are not reports, by suffix: the first is logged with its name, the rest counted
+    not_reports: Counter = field(default_factory=Counter)
 
 
 class Unreadable(Exception):
@@ -201,6 +203,9 @@ def _one(path: Path, source: str, workdir: Path, depth: int = 0, budget: Archive
             for reason, n in sorted(budget.refused.items()):
                 if n > 1:
                     yield Skip(source, f"{n - 1} more members refused: {reason}")
+            for suffix, n in sorted(budget.not_reports.items()):
+                if n > 1:
+                    yield Skip(source, f"not a report format ({suffix}): {n - 1} more members like it")
     elif suffix in REPORT_SUFFIXES:
         try:
             digest, size = sha256_file(path)
@@ -292,7 +297,9 @@ def _archive(path: Path, source: str, workdir: Path, depth: int, budget: Archive
                 continue
             suffix = rel.suffix.lower()
             if suffix not in REPORT_SUFFIXES and suffix not in ARCHIVE_SUFFIXES:
-                yield Skip(label, f"not a report format ({suffix or 'no extension'})")
+                budget.not_reports[suffix or "no extension"] += 1
+                if budget.not_reports[suffix or "no extension"] == 1:
+                    yield Skip(label, f"not a report format ({suffix or 'no extension'})")
                 continue
             if budget.members_left <= 0:
                 yield from _refuse(budget, label, f"archive holds more than {MAX_MEMBERS} members; the rest is skipped")

@@ -53,13 +53,26 @@ def pipeline_version(tagger: str = "default") -> str:
     return f"extractor-{pkg}+{code_hash()}/{kind}"
 
 
-def init(memory_mb: int | None = None, tagger: str | None = None) -> None:
+def capture_stderr(log_dir: str) -> None:
+    """This worker's stderr into `log_dir/worker-<pid>.log`: what a dying worker or a native library
+    prints names no file, so the engine reads it and says it in the failed file's own line."""
+    import sys
+
+    fd = os.open(Path(log_dir) / f"worker-{os.getpid()}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(fd, 2)
+    os.close(fd)
+    sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False)  # noqa: SIM115
+
+
+def init(memory_mb: int | None = None, tagger: str | None = None, log_dir: str | None = None) -> None:
     """Per-process setup: an address-space cap, so a runaway file fails alone, and a warm pipeline.
 
     Loading the tagger and the lazily imported parts of the pipeline here,
     before any file, keeps that cost (seconds) out of the first file's time
     and its time limit.
     """
+    if log_dir:
+        capture_stderr(log_dir)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     # OCR keeps a thread per core in every worker: two workers of two OpenVINO threads read 0.61 scanned
