@@ -53,6 +53,10 @@ class _Db:
             return _Rows(tuple(r) for r in con.execute(text(sql), {f"p{i}": v for i, v in enumerate(params)}))
 
 
+# a file changed between runs is stored again as a new version; the outputs show the latest one
+LATEST = "doc_id in (select max(id) from documents group by source)"
+
+
 def _db(out: Path, url: str | None = None) -> _Db:
     return _Db(url or f"sqlite:///{out / 'results.sqlite'}")
 
@@ -107,6 +111,9 @@ def test_rerun_skips_done_files_and_duplicates_nothing(corpus_run):
     changed.write_bytes(changed.read_bytes() + b"\n")
     third = run([src], out, workers=1, db=db, progress=False)
     assert third.processed == 1 and third.skipped_done == 6
+    # both versions are stored; the pages list the file once, as it is now
+    assert con.execute("select count(*) from documents where source = ?", (str(changed),)).fetchone()[0] == 2
+    assert (out / "index.html").read_text(encoding="utf-8").count(f">{changed}</a>") == 1
 
 
 def _sheet(wb, name):
@@ -126,8 +133,9 @@ def test_workbook_for_the_analyst(corpus_run):
         assert ws.freeze_panes == "B2" and ws.auto_filter.ref.startswith("A1:")
     # 文档: one row per document, its funds and findings, a link to its page, the full path last
     ws, header, docs = _sheet(wb, "文档")
-    assert header[0] == "文档" and header[-1] == "文件" and len(docs) == 7
-    stored = {r[0]: r for r in con.execute("select source, n_findings, n_errors, department, year from documents").fetchall()}
+    assert header[0] == "文档" and header[-1] == "文件" and len(docs) == len({d["文件"] for d in docs}) == 7
+    stored = {r[0]: r for r in con.execute("select source, n_findings, n_errors, department, year from documents "
+                                           "where id in (select max(id) from documents group by source)").fetchall()}
     for d in docs:
         _s, n_findings, n_errors, dept, year = stored[d["文件"]]
         assert d["错误"] == n_errors and d["错误"] + d["警告"] + d["提示"] == n_findings
@@ -145,14 +153,14 @@ def test_workbook_for_the_analyst(corpus_run):
     assert summary["报告（同一报告的多种格式计一份）"] == 6 and summary["文件"] == 7
     # 指标: every indicator, numbers and comparator in their own columns
     _ws, header, inds = _sheet(wb, "指标")
-    assert len(inds) == con.execute("select count(*) from indicators").fetchone()[0] > 50
+    assert len(inds) == con.execute(f"select count(*) from indicators where {LATEST}").fetchone()[0] > 50
     at_least = [r for r in inds if r["年度指标值"] and r["年度指标值"].startswith("≥") and r["指标值下限"] is not None]
     assert at_least and all(r["指标值上限"] is None and isinstance(r["指标值下限"], float | int) for r in at_least)
     sichuan = [r for r in inds if r["文件"].endswith("项目自评.html")]
     assert {r["表式"] for r in sichuan} == {"sichuan-dept-project"} and len({r["项目"] for r in sichuan}) == 3
     # 问题: every finding, severity in words, places a reader can find
     _ws, header, finds = _sheet(wb, "问题")
-    assert len(finds) == con.execute("select count(*) from findings").fetchone()[0]
+    assert len(finds) == con.execute(f"select count(*) from findings where {LATEST}").fetchone()[0]
     assert {r["级别"] for r in finds} <= {"错误", "警告", "提示"}
     assert any("第" in r["出处"] and "列〔" in r["出处"] for r in finds)
     assert not any(re.search(r"\bt\d+ r\d+ c\d+\b", r["出处"] or "") for r in finds)
@@ -165,7 +173,7 @@ def test_findings_csv_and_index(corpus_run):
     _src, out, _, con = corpus_run
     with open(out / "findings.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == con.execute("select count(*) from findings").fetchone()[0] > 0
+    assert len(rows) == con.execute(f"select count(*) from findings where {LATEST}").fetchone()[0] > 0
     assert {"source", "rule", "severity", "message", "evidence"} <= set(rows[0])
     index = (out / "index.html").read_text(encoding="utf-8")
     # most serious first: the documents appear in order of worst severity, then finding count

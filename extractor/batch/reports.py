@@ -44,7 +44,7 @@ def doc_key(source: str, sha256: str) -> str:
 def write_all(store: Store, out: Path, pipeline: str, fresh: set[int] | None = None) -> dict[str, Path]:
     """Write every output for the documents of `pipeline`; `fresh` ids are rewritten even if present."""
     out = Path(out)
-    docs = store.documents(pipeline)
+    docs = latest_versions(store.documents(pipeline))
     fresh = fresh or set()
     (out / "json").mkdir(parents=True, exist_ok=True)
     (out / "pages").mkdir(parents=True, exist_ok=True)
@@ -73,6 +73,15 @@ def write_all(store: Store, out: Path, pipeline: str, fresh: set[int] | None = N
     write_workbook(store, docs, paths["xlsx"], lambda d: f"pages/{doc_key(d.source, d.sha256)}.html")
     write_findings_csv(store, docs, paths["csv"])
     return paths
+
+
+def latest_versions(docs: list[DocumentRow]) -> list[DocumentRow]:
+    """One document per source: a file changed since an earlier run supersedes its earlier version
+    (which stays in the store), so pages and counts show what the file says now. Order is kept."""
+    newest: dict[str, int] = {}
+    for d in docs:
+        newest[d.source] = max(newest.get(d.source, d.id), d.id)
+    return [d for d in docs if newest[d.source] == d.id]
 
 
 def _atomic_write(path: Path, text: str) -> None:
