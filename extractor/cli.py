@@ -12,12 +12,51 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from extractor import i18n
+from extractor.i18n import N_, _
 from extractor.safe_text import markup_safe, shown
+
+
+def language_in(argv: list[str]) -> tuple[str | None, list[str]]:
+    """The value of `--lang` anywhere on the command line, and the arguments without it; a value
+    that is not a language is left in place, for the option's own check to refuse."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in i18n.LANGUAGES:
+            return argv[i + 1], argv[:i] + argv[i + 2:]
+        if arg.startswith("--lang=") and arg.split("=", 1)[1] in i18n.LANGUAGES:
+            return arg.split("=", 1)[1], argv[:i] + argv[i + 1:]
+    return None, argv
+
+
+# the help below is written in the language asked for, so it is known before the commands are defined
+if (_asked := language_in(sys.argv[1:])[0]) is not None:
+    i18n.set_language(_asked)
 
 # click's plain help (rich panels print flags as `<bool>`); errors are one line, see main()
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
-                  help="Extract and audit Chinese government performance reports.")
+                  help=_("Extract and audit Chinese government performance reports."))
 err = Console(stderr=True, soft_wrap=True)  # an error is one line, whatever the width
+
+
+class Language(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+@app.callback()
+def options(lang: Language = typer.Option(i18n.current(), "--lang", help=_(
+        "language of the interface: zh (Chinese) or en (English); also EXTRACTOR_LANG"))) -> None:
+    i18n.set_language(lang.value)
+
+
+def _error(message: str) -> None:
+    """One error line on stderr (document text in `message` is never read as markup)."""
+    word = _("error")
+    err.print(f"[red]{word}[/red] {markup_safe(shown(message))}", highlight=False)
+
+
+def _say(message: str) -> None:
+    err.print(shown(message), highlight=False, markup=False)
 
 
 class OutputFormat(str, Enum):
@@ -26,24 +65,25 @@ class OutputFormat(str, Enum):
 
 
 # extract and check read each file under the limits of run
-_LIMITS_HELP = ("seconds one file may take (0 = no limit)", "address-space limit of the worker that reads a file, in MB (0 = no limit)")
+_TIMEOUT_HELP = _("seconds one file may take (0 = no limit)")
+_MEMORY_HELP = _("address-space limit of the worker that reads a file, in MB (0 = no limit)")
+_TAGGER_HELP = _("default (the model today; rules is about 4x faster), model, rules, none, or a model directory")
 
 
-@app.command()
+@app.command(help=_("Extract the output contract JSON from each file."))
 def extract(
-    files: list[Path] = typer.Argument(..., help="report files (PDF, DOCX, HTML, XLSX, text dumps)"),
-    output: Path | None = typer.Option(None, "-o", "--output", help="output JSON file (one input) or folder (several)"),
-    fmt: OutputFormat = typer.Option("json", "--format", help="json, or table for a readable list of indicators"),
-    tagger: str = typer.Option("default", "--tagger", help="default (the better on the blind split: the model today; rules is about 4x faster), model, rules, none, or a model directory"),
-    all_verdicts: bool = typer.Option(False, "--all-verdicts", help="also write supported and unverifiable findings"),
-    timeout: float = typer.Option(300, "--timeout", help=_LIMITS_HELP[0]),
-    memory_mb: int = typer.Option(4096, "--memory-mb", help=_LIMITS_HELP[1]),
+    files: list[Path] = typer.Argument(..., help=_("report files (PDF, DOCX, HTML, XLSX, text dumps)")),
+    output: Path | None = typer.Option(None, "-o", "--output", help=_("output JSON file (one input) or folder (several)")),
+    fmt: OutputFormat = typer.Option("json", "--format", help=_("json, or table for a readable list of indicators")),
+    tagger: str = typer.Option("default", "--tagger", help=_TAGGER_HELP),
+    all_verdicts: bool = typer.Option(False, "--all-verdicts", help=_("also write supported and unverifiable findings")),
+    timeout: float = typer.Option(300, "--timeout", help=_TIMEOUT_HELP),
+    memory_mb: int = typer.Option(4096, "--memory-mb", help=_MEMORY_HELP),
 ) -> None:
-    """Extract the output contract JSON from each file."""
     _check_tagger(tagger)
     files = _reports(_expand(files))
     if output is not None and len(files) > 1 and output.exists() and not output.is_dir():
-        _usage(f"-o {output}: a file; several inputs need a folder")
+        _usage(_("-o {path}: a file; several inputs need a folder").format(path=output))
     failed = 0
     for path, result in _results(files, tagger, all_verdicts, (timeout, memory_mb)):
         if result is None:
@@ -60,22 +100,22 @@ def extract(
             target = output / (path.name + ".json") if several else output
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-            err.print(f"wrote {markup_safe(str(target))}", highlight=False)
+            _say(_("wrote {path}").format(path=target))
     if failed:
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(help=_("Check each report against itself: the forms' arithmetic and the narrative against the forms."))
 def check(
-    files: list[Path] = typer.Argument(..., help="report files or folders"),
-    as_json: bool = typer.Option(False, "--json", help="print the findings as JSON (one object per file)"),
-    all_verdicts: bool = typer.Option(False, "--all-verdicts", help="also list supported and unverifiable checks"),
-    tagger: str = typer.Option("default", "--tagger", help="default (the better on the blind split: the model today; rules is about 4x faster), model, rules, none, or a model directory"),
-    compare: bool = typer.Option(False, "--compare", help="two reports of one department: what changed between the years, and what does not agree"),
-    timeout: float = typer.Option(300, "--timeout", help=_LIMITS_HELP[0]),
-    memory_mb: int = typer.Option(4096, "--memory-mb", help=_LIMITS_HELP[1]),
+    files: list[Path] = typer.Argument(..., help=_("report files or folders")),
+    as_json: bool = typer.Option(False, "--json", help=_("print the findings as JSON (one object per file)")),
+    all_verdicts: bool = typer.Option(False, "--all-verdicts", help=_("also list supported and unverifiable checks")),
+    tagger: str = typer.Option("default", "--tagger", help=_TAGGER_HELP),
+    compare: bool = typer.Option(False, "--compare", help=_(
+        "two reports of one department: what changed between the years, and what does not agree")),
+    timeout: float = typer.Option(300, "--timeout", help=_TIMEOUT_HELP),
+    memory_mb: int = typer.Option(4096, "--memory-mb", help=_MEMORY_HELP),
 ) -> None:
-    """Check each report against itself: the forms' arithmetic and the narrative against the forms."""
     console = Console()
     _check_tagger(tagger)
     if compare:
@@ -100,9 +140,8 @@ def _compare(console: Console, files: list[Path], tagger: str, all_verdicts: boo
     from extractor.reconcile.across import compare
 
     if len(files) != 2:
-        err.print(f"[red]error[/red] --compare takes two reports, got {len(files)}", highlight=False)
-        raise typer.Exit(2)
-    results = [r for _, r in _results(files, tagger, all_verdicts, limits)]
+        _usage(_("--compare takes two reports, got {n}").format(n=len(files)))
+    results = [result for _path, result in _results(files, tagger, all_verdicts, limits)]
     if any(r is None for r in results):
         raise typer.Exit(1)
     cmp = compare(*results, all_verdicts=all_verdicts)
@@ -112,20 +151,26 @@ def _compare(console: Console, files: list[Path], tagger: str, all_verdicts: boo
         sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
         return
     a, b = cmp.earlier, cmp.later
-    table = RichTable(title=markup_safe(f"{a.department or '?'}：{a.year or '?'}年 → {b.year or '?'}年"), show_lines=False, expand=True)
-    for col, kw in (("项目", {"ratio": 2}), (f"{a.year or '前'}年", {"ratio": 2}), (f"{b.year or '后'}年", {"ratio": 2}), ("变化", {"ratio": 2})):
-        table.add_column(col, overflow="fold", **kw)
+    years = [_("{year}").format(year=r.year) if r.year else "?" for r in (a, b)]
+    title = _("{department}: {before} → {after}").format(department=a.department or "?", before=years[0], after=years[1])
+    table = RichTable(title=markup_safe(title), show_lines=False, expand=True)
+    for col in (_("item"), years[0], years[1], _("change")):
+        table.add_column(markup_safe(col), overflow="fold", ratio=2)
     for c in cmp.changes:
         table.add_row(*(Text(shown(v)) for v in (c.what, c.before or "—", c.after or "—", c.note)))
     console.print(table)
     if not cmp.same_department:
-        console.print(f"[yellow]两份报告的单位名称不同（{markup_safe(str(a.department))} / {markup_safe(str(b.department))}），跨年核对仅供参考[/]")
-    names = {a.source.path: f"{a.year}年报告", b.source.path: f"{b.year}年报告"}
-    console.print(f"\n跨年核对：{len(cmp.findings)} 项", style="bold")
+        console.print(Text(shown(_("the two reports name different units ({a} / {b}): the checks across years are only "
+                                   "indicative").format(a=a.department, b=b.department)), style="yellow"))
+    names = {a.source.path: _("report of {year}").format(year=a.year), b.source.path: _("report of {year}").format(year=b.year)}
+    console.print(Text("\n" + _("checks across years: {n}").format(n=len(cmp.findings)), style="bold"))
     for f in cmp.findings:
-        console.print(f"[{_SEVERITY_STYLE[f.severity]}]{f.severity}[/] {f.rule}  {markup_safe(f.message)}", highlight=False)
+        line = Text(severity_word(f.severity), style=_SEVERITY_STYLE[f.severity])
+        line.append(f" {f.rule}  ", style="dim")
+        line.append(shown(f.message))
+        console.print(line)
         for e in f.evidence:
-            console.print(shown(f"    {names.get(e.document, e.document or '')} {e.text}：{_where(e.at)}"), highlight=False, markup=False)
+            console.print(Text(shown(f"    {names.get(e.document, e.document or '')} {e.text}：{_where(e.at)}")))
 
 
 def _results(files: list[Path], tagger: str, all_verdicts: bool, limits: tuple[float, int] = (300, 4096)):
@@ -151,7 +196,7 @@ def _results(files: list[Path], tagger: str, all_verdicts: bool, limits: tuple[f
             if done["status"] == "ok":
                 yield files[upto], Extraction.model_validate_json(done["extraction"])
             else:
-                err.print(f"[red]error[/red] {markup_safe(shown(done['error']))}", highlight=False)
+                _error(done["error"])
                 yield files[upto], None
             upto += 1
 
@@ -159,22 +204,25 @@ def _results(files: list[Path], tagger: str, all_verdicts: bool, limits: tuple[f
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
 
+def severity_word(severity: str) -> str:
+    """错误 / 警告 / 提示 (error / warning / info in English)."""
+    words = {"error": _("error"), "warning": _("warning"), "info": _("info"), "none": _("none")}
+    return words.get(severity, severity)
+
+
 def _where(at) -> str:
     parts = []
     if at.page is not None:
-        parts.append(f"第{at.page}页")
+        parts.append(_("page {page}").format(page=at.page))
     if at.table is not None:
-        parts.append(f"表{at.table} 行{at.row} 列{at.col}")
+        parts.append(_("table {table} row {row} column {col}").format(table=at.table, row=at.row, col=at.col))
     elif at.block is not None:
-        parts.append(f"段{at.block}[{at.start}:{at.end}]")
+        parts.append(_("paragraph {block} [{start}:{end}]").format(block=at.block, start=at.start, end=at.end))
     if at.line is not None and at.page is None:
-        parts.append(f"第{at.line}行")
+        parts.append(_("line {line}").format(line=at.line))
     if at.confidence is not None:
-        parts.append(f"识读置信度{at.confidence:.2f}")
+        parts.append(_("OCR confidence {confidence:.2f}").format(confidence=at.confidence))
     return " ".join(parts)
-
-
-_SEVERITY_WORD = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def _print_findings(console: Console, path: Path, result) -> None:
@@ -182,19 +230,22 @@ def _print_findings(console: Console, path: Path, result) -> None:
     expected and found, and each piece of evidence with its place."""
     from rich.padding import Padding
 
-    console.print(Text(f"{shown(path.name)} — {shown(result.department or '?')} {result.year or ''}：{len(result.findings)} 项",
-                       style="bold"))
+    head = _("{file} — {department} {year}: {n} findings").format(
+        file=path.name, department=result.department or "?", year=result.year or "", n=len(result.findings))
+    console.print(Text(shown(head), style="bold"))
     for k, f in enumerate(result.findings, start=1):
         head = Text(f"{k}. ")
-        head.append(_SEVERITY_WORD.get(f.severity, f.severity), style=_SEVERITY_STYLE[f.severity])
+        head.append(severity_word(f.severity), style=_SEVERITY_STYLE[f.severity])
         head.append(f"  {f.rule}", style="dim")
         if f.cause == "misread":
-            head.append("  疑为识读错误", style="yellow")
+            head.append("  " + _("probably misread by OCR"), style="yellow")
         lines = [head, Text(shown(f.message))]  # document text is never markup: `[/bold]` in a name is text
         if f.expected or f.found:
-            lines.append(Text(f"应为 {shown(f.expected or '—')}　填报 {shown(f.found or '—')}"))
+            lines.append(Text(shown(_("expected {expected}  found {found}").format(expected=f.expected or "—",
+                                                                                   found=f.found or "—"))))
         for e in f.evidence:
-            lines.append(Text(f"出处 {shown(e.text) or '（空栏）'}：{_where(e.at)}", style="dim"))
+            lines.append(Text(shown(_("evidence {text}: {where}").format(text=e.text or _("(empty cell)"),
+                                                                         where=_where(e.at))), style="dim"))
         console.print(lines[0])
         for line in lines[1:]:
             console.print(Padding(line, (0, 0, 0, 3)))
@@ -221,12 +272,11 @@ def _reports(files: list[Path]) -> list[Path]:
         if f.suffix.lower() in REPORT_SUFFIXES or not f.exists():
             keep.append(f)  # a missing file gets its own error line from the reader
         elif f.suffix.lower() in ARCHIVE_SUFFIXES:
-            err.print(f"skip {markup_safe(shown(str(f)))}: an archive (extractor run reads archives)", highlight=False)
+            _say(_("skip {path}: an archive (extractor run reads archives)").format(path=f))
         else:
-            err.print(f"skip {markup_safe(shown(str(f)))}: not a report format ({markup_safe(shown(f.suffix or 'no suffix'))})",
-                      highlight=False)
+            _say(_("skip {path}: not a report format ({suffix})").format(path=f, suffix=f.suffix or _("no suffix")))
     if not keep:
-        err.print("[red]error[/red] no report files to read", highlight=False)
+        _error(_("no report files to read"))
         raise typer.Exit(1)
     return keep
 
@@ -235,19 +285,20 @@ def _check_tagger(tagger: str) -> None:
     if tagger in ("default", "auto", "model", "rules", "none"):
         return
     if not (Path(tagger) / "tagger.json").is_file():
-        _usage(f"--tagger {tagger}: not default, model, rules, none or a model directory (with tagger.json)")
+        _usage(_("--tagger {tagger}: not default, model, rules, none or a model directory (with tagger.json)")
+               .format(tagger=tagger))
 
 
 def _usage(message: str) -> None:
-    err.print(f"[red]error[/red] {markup_safe(shown(message))}", highlight=False)
+    _error(message)
     raise typer.Exit(2)
 
 
 def _print_table(result) -> None:
     console = Console()
-    title = markup_safe(f"{result.department or '?'} {result.year or ''} — {Path(result.source.path).name}")
-    table = RichTable(title=title, show_lines=False)
-    for col in ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"):
+    title = f"{result.department or '?'} {result.year or ''} — {Path(result.source.path).name}"
+    table = RichTable(title=markup_safe(shown(title)), show_lines=False)
+    for col in (_("level 1"), _("level 2"), _("indicator"), _("annual target"), _("actual"), _("weight"), _("score")):
         table.add_column(col, overflow="fold")
     for ind in result.indicators:
         table.add_row(*(Text(shown(v)) for v in (
@@ -256,46 +307,51 @@ def _print_table(result) -> None:
             _num(ind.weight), _num(ind.score),
         )))
     if result.totals is not None:
-        table.add_row("总分", "", "", "", "", _num(result.totals.weight), _num(result.totals.score), style="bold")
+        table.add_row(_("total"), "", "", "", "", _num(result.totals.weight), _num(result.totals.score), style="bold")
     console.print(table)
     if result.funds is not None:
         f = result.funds
-        rate = f.execution_rate.text if f.execution_rate else "—"
-        console.print(
-            f"资金({f.unit}): 年初预算 {_num(f.initial_budget)}  全年预算 {_num(f.annual_budget)}  "
-            f"全年执行 {_num(f.executed)}  执行率 {rate}  分值 {_num(f.weight)}  得分 {_num(f.score)}"
-        )
+        console.print(Text(shown(_(
+            "funds ({unit}): initial budget {initial}  annual budget {annual}  executed {executed}  rate {rate}  "
+            "weight {weight}  score {score}").format(
+            unit=f.unit, initial=_num(f.initial_budget), annual=_num(f.annual_budget), executed=_num(f.executed),
+            rate=f.execution_rate.text if f.execution_rate else "—", weight=_num(f.weight), score=_num(f.score)))))
 
 
 def _num(x) -> str:
     return "" if x is None else (str(int(x)) if float(x).is_integer() else str(x))
 
 
-@app.command()
+_OUTPUT_NAME = {"index": N_("audit pages"), "xlsx": N_("workbook"), "csv": N_("findings for machines")}
+
+
+@app.command(help=_("Run the whole pipeline over folders and archives into a results store, spreadsheets and audit pages."))
 def run(
-    paths: list[Path] = typer.Argument(..., help="report files, folders and zip archives"),
-    out: Path = typer.Option(..., "--out", "-o", help="output folder: results.sqlite, json/, indicators.xlsx, findings.csv, index.html"),
-    workers: int = typer.Option(0, "--workers", "-w", help="worker processes (0 = one per core)"),
-    engine: str = typer.Option("local", "--engine", help="local (processes on this machine) or ray"),
-    ray_address: str | None = typer.Option(None, "--ray-address", help="address of a running Ray cluster (default: the one running on this machine, else a new local one)"),
-    db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the results store (default sqlite:///OUT/results.sqlite)"),
-    timeout: float = typer.Option(300, "--timeout", help="seconds one file may take (0 = no limit)"),
-    memory_mb: int = typer.Option(4096, "--memory-mb", help="address-space limit per worker in MB (0 = no limit)"),
-    tagger: str = typer.Option("default", "--tagger", help="default (the model today; rules is about 4x faster), model, rules, none, or a model directory"),
-    retry_errors: bool = typer.Option(False, "--retry-errors", help="run again the files that failed before"),
-    no_progress: bool = typer.Option(False, "--no-progress", help="no progress bar (logs and CI)"),
+    paths: list[Path] = typer.Argument(..., help=_("report files, folders and zip archives")),
+    out: Path = typer.Option(..., "--out", "-o", help=_(
+        "output folder: results.sqlite, json/, indicators.xlsx, findings.csv, index.html")),
+    workers: int = typer.Option(0, "--workers", "-w", help=_("worker processes (0 = one per core)")),
+    engine: str = typer.Option("local", "--engine", help=_("local (processes on this machine) or ray")),
+    ray_address: str | None = typer.Option(None, "--ray-address", help=_(
+        "address of a running Ray cluster (default: the one running on this machine, else a new local one)")),
+    db: str | None = typer.Option(None, "--db", help=_(
+        "SQLAlchemy URL of the results store (default sqlite:///OUT/results.sqlite)")),
+    timeout: float = typer.Option(300, "--timeout", help=_TIMEOUT_HELP),
+    memory_mb: int = typer.Option(4096, "--memory-mb", help=_MEMORY_HELP),
+    tagger: str = typer.Option("default", "--tagger", help=_TAGGER_HELP),
+    retry_errors: bool = typer.Option(False, "--retry-errors", help=_("run again the files that failed before")),
+    no_progress: bool = typer.Option(False, "--no-progress", help=_("no progress bar (logs and CI)")),
 ) -> None:
-    """Run the whole pipeline over folders and archives into a results store, spreadsheets and audit pages."""
     from extractor.batch.runner import run as run_batch
 
     if engine not in ("local", "ray"):
-        _usage(f"--engine {engine}: unknown engine (local or ray)")
+        _usage(_("--engine {engine}: unknown engine (local or ray)").format(engine=engine))
     _check_tagger(tagger)
     if out.exists() and not out.is_dir():
-        _usage(f"--out {out}: a file, not a folder")
+        _usage(_("--out {path}: a file, not a folder").format(path=out))
     missing = [p for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
-        _usage(f"{missing[0]}: no such file or folder")
+        _usage(_("{path}: no such file or folder").format(path=missing[0]))
     from sqlalchemy.exc import OperationalError
 
     from extractor.batch.runner import OutputInUse
@@ -308,64 +364,59 @@ def run(
             console=err, progress=not no_progress,
         )
     except (OutputInUse, StoreUnavailable) as exc:
-        err.print(f"[red]error[/red] {markup_safe(str(exc))}", highlight=False)
+        _error(str(exc))
         raise typer.Exit(2) from None
     except OperationalError as exc:
         # the server went away in the middle of a run: what was committed stays, a rerun goes on from there
         reason = " ".join(str(getattr(exc, "orig", exc)).split())
-        err.print(f"[red]error[/red] {markup_safe(shown_url(db or str(out)))}: the store stopped answering "
-                  f"({markup_safe(reason)}); every file finished before is kept, and a rerun goes on from there",
-                  highlight=False)
+        _error(_("{store}: the store stopped answering ({reason}); every file finished before is kept, and a rerun "
+                 "goes on from there").format(store=shown_url(db or str(out)), reason=reason))
         raise typer.Exit(1) from None
     except OSError as exc:
         import errno
 
         if exc.errno != errno.ENOSPC:
             raise
-        err.print(f"[red]error[/red] {markup_safe(str(out))}: no space left on the disk; every file finished before "
-                  "is kept in the store, and a rerun goes on from there", highlight=False)
+        _error(_("{path}: no space left on the disk; every file finished before is kept in the store, and a rerun "
+                 "goes on from there").format(path=out))
         raise typer.Exit(1) from None
     for line in summary.errors:
-        err.print(f"error {shown(line)}", highlight=False, markup=False)
+        _error(line)
     if not summary.found and not summary.refused and not summary.failed:
-        said = f" ({summary.not_reports} files that are not reports, listed in run.log)" if summary.not_reports else ""
-        err.print(f"[red]error[/red] no report files in {markup_safe(shown(', '.join(map(str, paths))))}{said}; nothing written",
-                  highlight=False)
+        said = (_(" ({n} files that are not reports, listed in run.log)").format(n=summary.not_reports)
+                if summary.not_reports else "")
+        _error(_("no report files in {paths}{said}; nothing written").format(paths=", ".join(map(str, paths)), said=said))
         raise typer.Exit(1)
-    err.print(
-        f"{summary.ok} documents extracted, {summary.failed} could not be read, {summary.skipped_done} already done, "
-        f"{summary.not_reports} not reports; {summary.findings} findings"
-        + (f" and {summary.findings_across} across years" if summary.findings_across else "")
-        + f", {summary.pages} pages in {summary.seconds} s",
-        highlight=False,
-    )
+    line = _("{ok} documents extracted, {failed} could not be read, {done} already done, {not_reports} not reports; "
+             "{findings} findings").format(ok=summary.ok, failed=summary.failed, done=summary.skipped_done,
+                                           not_reports=summary.not_reports, findings=summary.findings)
+    if summary.findings_across:
+        line += _(" and {n} across years").format(n=summary.findings_across)
+    _say(line + _(", {pages} pages in {seconds} s").format(pages=summary.pages, seconds=summary.seconds))
     for name, path in summary.outputs.items():
-        err.print(f"{name}: {markup_safe(str(path))}", highlight=False)
-    err.print(f"store: {markup_safe(shown_url(db) if db else str(out / 'results.sqlite'))}", highlight=False)
+        _say(_("{name}: {path}").format(name=_(_OUTPUT_NAME.get(name, name)), path=path))
+    _say(_("results store: {url}").format(url=shown_url(db) if db else out / "results.sqlite"))
     if summary.failed:
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(help=_("Tag METRIC, VALUE and TARGET in each line's text; entities get start, end, label and score."))
 def tag(
-    input: Path = typer.Argument(..., help="JSONL, one {\"id\", \"text\"} per line"),
-    output: Path | None = typer.Option(None, "-o", "--output", help="output JSONL (default: stdout)"),
-    model: Path | None = typer.Option(None, "--model", help="a model directory (default: the shipped models/tagger)"),
-    rules: bool = typer.Option(False, "--rules", help="use the rule baseline instead of the model"),
-    html: Path | None = typer.Option(None, "--html", help="also write the tagged texts as highlighted HTML (displaCy)"),
+    input: Path = typer.Argument(..., help=_('JSONL, one {"id", "text"} per line')),
+    output: Path | None = typer.Option(None, "-o", "--output", help=_("output JSONL (default: stdout)")),
+    model: Path | None = typer.Option(None, "--model", help=_("a model directory (default: the shipped models/tagger)")),
+    rules: bool = typer.Option(False, "--rules", help=_("use the rule baseline instead of the model")),
+    html: Path | None = typer.Option(None, "--html", help=_("also write the tagged texts as highlighted HTML (displaCy)")),
 ) -> None:
-    """Tag METRIC, VALUE and TARGET in each line's text; entities get start, end, label and score."""
     from extractor.tagger import load_tagger
     from extractor.tagger.tagging import TagReport, read_lines, tag_records
 
     if not input.is_file():
-        err.print(f"[red]error[/red] {markup_safe(str(input))}: no such file", highlight=False)
-        raise typer.Exit(2)
+        _usage(_("{path}: no such file").format(path=input))
     try:
         tagger = load_tagger(model, rules=rules)
     except (FileNotFoundError, OSError, ValueError) as exc:
-        err.print(f"[red]error[/red] {markup_safe(str(exc))}", highlight=False)
-        raise typer.Exit(2)
+        _usage(str(exc))
     report = TagReport()
     records = list(read_lines(input, report))
     sink = output.open("w", encoding="utf-8") if output else sys.stdout
@@ -380,34 +431,30 @@ def tag(
         parts = [render_html(r["text"], r["entities"], page=False) for r in records]
         html.write_text("<!doctype html><meta charset=utf-8><body>" + "<hr>".join(parts) + "</body>", encoding="utf-8")
     for line in report.errors:
-        err.print(f"[red]error[/red] {markup_safe(line)}", highlight=False)
-    err.print(f"tagged {report.tagged} of {report.lines} lines ({len(report.errors)} bad)", highlight=False)
+        _error(line)
+    _say(_("tagged {tagged} of {lines} lines ({bad} bad)").format(tagged=report.tagged, lines=report.lines,
+                                                                 bad=len(report.errors)))
     if report.errors:
         raise typer.Exit(1)
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False)
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False,
+             help=_("Fine-tune the tagger on annotations/ (the shipped recipe; --quick to try the loop; --help for all options)."))
 def train(ctx: typer.Context) -> None:
-    """Fine-tune the tagger on annotations/ (the shipped recipe; --quick to try the loop; --help for all options)."""
     try:
         import transformers  # noqa: F401
 
         from training.loop import ROOT
         from training.loop import main as train_main
     except ImportError as exc:
-        err.print(f"[red]error[/red] training needs the train extra (`bash setup.sh` installs it): {markup_safe(str(exc))}",
-                  highlight=False)
-        raise typer.Exit(2) from None
+        _usage(_("training needs the train extra (`bash setup.sh` installs it): {reason}").format(reason=exc))
     if not (ROOT / "annotations" / "README.md").exists():
-        err.print(f"[red]error[/red] training reads the annotations of a repository checkout; none next to {markup_safe(str(ROOT))}",
-                  highlight=False)
-        raise typer.Exit(2)
+        _usage(_("training reads the annotations of a repository checkout; none next to {path}").format(path=ROOT))
     raise typer.Exit(train_main(list(ctx.args)))
 
 
-@app.command()
-def schema(output: Path | None = typer.Option(None, "-o", "--output")) -> None:
-    """Print (or write) the JSON Schema of the output contract."""
+@app.command(help=_("Print (or write) the JSON Schema of the output contract."))
+def schema(output: Path | None = typer.Option(None, "-o", "--output", help=_("output file (default: stdout)"))) -> None:
     from extractor.schema import json_schema
 
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2)
@@ -415,8 +462,7 @@ def schema(output: Path | None = typer.Option(None, "-o", "--output")) -> None:
         try:
             output.write_text(text + "\n", encoding="utf-8")
         except OSError as exc:
-            err.print(f"[red]error[/red] {markup_safe(str(output))}: cannot be written ({markup_safe(exc.strerror or str(exc))})",
-                      highlight=False)
+            _error(_("{path}: cannot be written ({reason})").format(path=output, reason=exc.strerror or exc))
             raise typer.Exit(1) from None
     else:
         sys.stdout.write(text + "\n")
@@ -424,8 +470,11 @@ def schema(output: Path | None = typer.Option(None, "-o", "--output")) -> None:
 
 def main() -> None:
     """The console script: a usage error is one line and exit 2, as every other error of the commands."""
+    lang, args = language_in(sys.argv[1:])
+    if lang:
+        args = ["--lang", lang, *args]  # the option belongs before the command; it may be typed anywhere
     try:
-        code = app(standalone_mode=False)
+        code = app(args=args, standalone_mode=False)
     except typer.Abort:
         raise SystemExit(130) from None
     except typer.TyperException as exc:  # click's usage and parameter errors, as typer vendors them
@@ -435,9 +484,9 @@ def main() -> None:
         if type(exc).__name__ == "NoArgsIsHelpError":
             sys.stdout.write(message.rstrip() + "\n")  # no arguments: the help itself
             raise SystemExit(0) from None
-        hint = f" (see {ctx.command_path} --help)" if ctx is not None and code == 2 else ""
+        hint = _(" (see {command} --help)").format(command=ctx.command_path) if ctx is not None and code == 2 else ""
         message = " ".join(message.replace("Value error, ", "").split())
-        err.print(f"error: {shown(message)}{hint}", highlight=False, markup=False)
+        err.print(_("error: {message}").format(message=shown(message)) + hint, highlight=False, markup=False)
         raise SystemExit(code) from None
     raise SystemExit(code if isinstance(code, int) else 0)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from extractor.i18n import N_, _
+
 
 class ExtractionError(Exception):
     """A file could not be read; `str()` is the one-line message for the user."""
@@ -25,11 +27,11 @@ class NeedsOCR(ExtractionError):
 #: what a parser's message means, in the words of a user (first match wins)
 _XML_MEANINGS = (
     (re.compile(r"amplification|entity.*(loop|recurs)|billion", re.IGNORECASE),
-     "its XML expands entities without end (an XML bomb; refused)"),
+     N_("its XML expands entities without end (an XML bomb; refused)")),
     (re.compile(r"external entity|undefined entity|entity .* not defined", re.IGNORECASE),
-     "its XML refers to an entity outside the file (refused)"),
+     N_("its XML refers to an entity outside the file (refused)")),
     (re.compile(r"XML_PARSE_HUGE|Excessive depth|too long|huge", re.IGNORECASE),
-     "its XML is larger or deeper than any report (refused)"),
+     N_("its XML is larger or deeper than any report (refused)")),
 )
 
 
@@ -42,18 +44,19 @@ def exhausted(exc: BaseException) -> tuple[str, str] | None:
     # pdfplumber and others wrap the real exception as their first argument
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
     if isinstance(inner, MemoryError):
-        return "too large to read in the memory available", "memory"
+        return _("too large to read in the memory available"), "memory"
     if isinstance(inner, RecursionError):
-        return "its structure is nested too deeply to read", "recursion"
+        return _("its structure is nested too deeply to read"), "recursion"
     return None
 
 
-def describe(exc: BaseException, damaged: str = "damaged: its content cannot be parsed") -> tuple[str, str]:
+def describe(exc: BaseException, damaged: str | None = None) -> tuple[str, str]:
     """(the problem in a user's words, kind) for an XML-based parser's exception on a malformed file.
 
     kind is "memory" or "recursion" (see `exhausted`) or "library" (the parser
     refused the file and is fine); the exception's class and text belong in
-    the debug detail. `damaged` is what is said when nothing more specific is known.
+    the debug detail. `damaged` is what is said when nothing more specific is known (by default,
+    that the content cannot be parsed); the words are in the language of the run.
     """
     found = exhausted(exc)
     if found:
@@ -61,8 +64,8 @@ def describe(exc: BaseException, damaged: str = "damaged: its content cannot be 
     text = str(exc)
     for pattern, words in _XML_MEANINGS:
         if pattern.search(text):
-            return words, "library"
-    return damaged, "library"
+            return _(words), "library"
+    return (damaged if damaged is not None else _("damaged: its content cannot be parsed")), "library"
 
 
 def debug_detail(exc: BaseException) -> str:

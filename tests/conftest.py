@@ -1,6 +1,12 @@
+import os
 from pathlib import Path
 
 import pytest
+
+# The suite speaks the English interface: its words are the stable vocabulary the tests assert
+# (a file's problem, a summary line). The Chinese interface, the default for users, is tested by
+# tests/test_i18n.py and by the tests that ask for the `zh` fixture.
+os.environ["EXTRACTOR_LANG"] = "en"
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLD = Path(__file__).parent / "gold"
@@ -39,3 +45,9 @@ def postgres():
 def store_url(request) -> str | None:
     """`--db` of a run: None for the default SQLite store in OUT, else a fresh database of a real PostgreSQL server."""
     return request.getfixturevalue("postgres").database() if request.param == "postgresql" else None
+
+
+@pytest.fixture
+def zh(monkeypatch):
+    """The Chinese interface (the users' default) for one test and the processes it starts."""
+    monkeypatch.setenv("EXTRACTOR_LANG", "zh")

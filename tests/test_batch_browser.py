@@ -48,7 +48,9 @@ def pages(tmp_path_factory):
         shutil.copy(FIXTURES / name, src / name)
     shutil.copy(FIXTURES / "scanned" / "004_3a7665fe0dde1512.pdf", src / "扫描件.pdf")
     out = tmp_path_factory.mktemp("out")
-    run([src], out, workers=2, tagger="rules", progress=False)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("EXTRACTOR_LANG", "zh")  # the pages as users get them
+        run([src], out, workers=2, tagger="rules", progress=False)
     return out
 
 

@@ -61,6 +61,13 @@ def _db(out: Path, url: str | None = None) -> _Db:
     return _Db(url or f"sqlite:///{out / 'results.sqlite'}")
 
 
+def run_zh(*args, **kwargs):
+    """A run in the users' default interface, Chinese: the workbook and pages tests read its words."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("EXTRACTOR_LANG", "zh")
+        return run(*args, **kwargs)
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def corpus_run(request, tmp_path_factory):
     """The five text dumps and a zip holding one DOCX, run once with two workers, in each kind of store."""
@@ -74,7 +81,7 @@ def corpus_run(request, tmp_path_factory):
     })
     out = tmp_path_factory.mktemp("out")
     url = request.getfixturevalue("postgres").database() if request.param == "postgresql" else None
-    summary = run([src], out, workers=2, db=url, progress=False)
+    summary = run_zh([src], out, workers=2, db=url, progress=False)
     return src, out, summary, _db(out, url)
 
 
@@ -103,13 +110,13 @@ def test_every_file_stored_once_with_its_parts(corpus_run):
 def test_rerun_skips_done_files_and_duplicates_nothing(corpus_run):
     src, out, _first, con = corpus_run
     db = None if con.url.startswith("sqlite") else con.url
-    again = run([src], out, workers=2, db=db, progress=False)
+    again = run_zh([src], out, workers=2, db=db, progress=False)
     assert again.skipped_done == 7 and again.processed == 0
     assert con.execute("select count(*) from documents").fetchone()[0] == 7
     # a changed file is run again as a new version of that source
     changed = src / "002_418cb45b50d16ad8.txt"
     changed.write_bytes(changed.read_bytes() + b"\n")
-    third = run([src], out, workers=1, db=db, progress=False)
+    third = run_zh([src], out, workers=1, db=db, progress=False)
     assert third.processed == 1 and third.skipped_done == 6
     # both versions are stored; the pages list the file once, as it is now
     assert con.execute("select count(*) from documents where source = ?", (str(changed),)).fetchone()[0] == 2
@@ -186,7 +193,7 @@ def test_findings_csv_and_index(corpus_run):
 def test_document_page_names_each_form_and_its_layout(corpus_run):
     _src, out, _, _con = corpus_run
     page = next(p for p in (out / "pages").glob("*.html") if "项目自评" in p.name).read_text(encoding="utf-8")
-    forms = re.findall(r'<div class="form">form \d+: <b>([a-z-]+)</b> · ([^<·]+)', page)
+    forms = re.findall(r'<div class="form">表式 \d+： <b>([a-z-]+)</b> · ([^<·]+)', page)
     assert [f for f, _ in forms] == ["sichuan-dept-project"] * 3 and len({p for _, p in forms}) == 3
     assert "主管部门" in page
 
@@ -233,7 +240,7 @@ def test_bad_files_mixed_in(tmp_path, store_url):
     log = (out / "run.log").read_text(encoding="utf-8")
     assert "notes.csv: not a report format" in log
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert "encrypted.pdf" in index and "无法读取的文件" in index
+    assert "encrypted.pdf" in index and "Files that could not be read" in index
 
 
 def test_cli_run_exit_code_and_summary(tmp_path):
@@ -246,7 +253,7 @@ def test_cli_run_exit_code_and_summary(tmp_path):
     assert proc.returncode == 1
     assert "1 documents extracted, 1 could not be read" in proc.stderr
     assert f"error {src / 'broken.pdf'}: " in proc.stderr and "Traceback" not in proc.stderr
-    assert "index: " in proc.stderr
+    assert "audit pages: " in proc.stderr
 
 
 def test_sigkill_mid_run_then_resume_stores_every_file_exactly_once(tmp_path, store_url):

@@ -187,7 +187,7 @@ def test_a_full_disk_stops_the_run_with_one_line_and_a_consistent_store(tmp_path
 PEER = FIXTURES / "peer-bad-inputs"
 # an error line that names an exception class, holds a traceback or ends without a reason (eval/bench_hostile.py)
 UNCLEAR = re.compile(r"\b[A-Z][A-Za-z]*(Error|Exception|Exit)\b|Traceback|: *$|\(\s*\)$")
-SUMMARY = re.compile(r"^(\d+ documents extracted, |index: |xlsx: |csv: |store: )")
+SUMMARY = re.compile(r"^(\d+ documents extracted, |audit pages: |workbook: |findings for machines: |results store: )")
 
 
 @pytest.fixture(scope="module")

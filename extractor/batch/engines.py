@@ -16,7 +16,9 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, TimeoutError, wait
 from pathlib import Path
 
+from extractor import i18n
 from extractor.batch import worker
+from extractor.i18n import _
 
 Task = tuple[str, str, str]  # file, source, sha256
 
@@ -42,7 +44,6 @@ class LocalEngine:
 
     def run(self, tasks: Iterable[Task]) -> Iterator[dict]:
         import multiprocessing
-
         import shutil
         import tempfile
 
@@ -58,7 +59,8 @@ class LocalEngine:
         from pebble.common import ProcessExpired
 
         with ProcessPool(max_workers=self.workers, max_tasks=self.max_tasks, initializer=worker.init,
-                         initargs=(self.memory_mb, self.tagger if self.fn is worker.process else None, str(logs)),
+                         initargs=(self.memory_mb, self.tagger if self.fn is worker.process else None, str(logs),
+                                   i18n.current()),
                          context=ctx) as pool:
             pending = {}
             task_iter = iter(tasks)
@@ -80,7 +82,7 @@ class LocalEngine:
 
             top_up()
             while pending:
-                done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+                done, _not_done = wait(list(pending), return_when=FIRST_COMPLETED)
                 for fut in done:
                     task = pending.pop(fut)
                     _file, source, sha = task
@@ -94,11 +96,14 @@ class LocalEngine:
                         else:
                             yield _died(source, sha, exc, self.memory_mb, logs)
                     except TimeoutError:
-                        yield worker.error_result(source, sha, "timeout", f"stopped after the {self.timeout:g} s time limit")
+                        said = _("stopped after the {seconds:g} s time limit").format(seconds=self.timeout)
+                        yield worker.error_result(source, sha, "timeout", said)
                     except MemoryError:
-                        yield worker.error_result(source, sha, "memory", f"ran out of memory (limit {self.memory_mb} MB)")
+                        said = _("ran out of memory (limit {limit} MB)").format(limit=self.memory_mb)
+                        yield worker.error_result(source, sha, "memory", said)
                     except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
-                        yield worker.error_result(source, sha, "internal", f"worker failed ({type(exc).__name__}: {exc})")
+                        yield worker.error_result(source, sha, "internal", _("worker failed ({error}: {said})").format(
+                            error=type(exc).__name__, said=exc))
                 top_up()
 
 
@@ -109,8 +114,9 @@ def _died(source: str, sha: str, exc, memory_mb: int | None, logs: Path) -> dict
     except (OSError, AttributeError, TypeError):
         said = ""
     if "MemoryError" in said or "Cannot allocate memory" in said or "std::bad_alloc" in said:
-        result = worker.error_result(source, sha, "memory", f"ran out of memory while reading it (limit {memory_mb} MB; "
-                                     "its worker died and a new one took its place)")
+        result = worker.error_result(source, sha, "memory", _(
+            "ran out of memory while reading it (limit {limit} MB; its worker died and a new one took its place)"
+        ).format(limit=memory_mb))
     else:
         result = worker.error_result(source, sha, "crashed", _expired(exc.exitcode, memory_mb))
     last = [line.strip() for line in said.splitlines() if line.strip()]
@@ -127,16 +133,19 @@ def _expired(exitcode: int | None, memory_mb: int | None) -> str:
             name = signal.Signals(-exitcode).name
         except ValueError:
             name = str(-exitcode)
-        hint = " (killed: likely out of memory)" if name == "SIGKILL" else ""
-        return f"worker crashed with {name}{hint}; a new worker took its place"
-    return f"worker exited with code {exitcode} (memory limit {memory_mb} MB?); a new worker took its place"
+        if name == "SIGKILL":
+            return _("worker crashed with {signal} (killed: likely out of memory); a new worker took its place").format(
+                signal=name)
+        return _("worker crashed with {signal}; a new worker took its place").format(signal=name)
+    return _("worker exited with code {code} (memory limit {limit} MB?); a new worker took its place").format(
+        code=exitcode, limit=memory_mb)
 
 
 class _RayWorker:
     """A Ray actor: one per worker slot, the tagger loaded once in its process."""
 
-    def __init__(self, memory_mb: int | None, tagger: str):
-        worker.init(None, tagger)
+    def __init__(self, memory_mb: int | None, tagger: str, lang: str | None = None):
+        worker.init(None, tagger, lang=lang)
         if memory_mb:
             worker.watch_rss(memory_mb)
         self.tagger = tagger
@@ -174,7 +183,7 @@ class RayEngine:
         n = self.workers or max(1, cpus)
         # one CPU per actor spreads the actors over the cluster's nodes
         actor_cls = ray.remote(num_cpus=1 if n <= cpus else cpus / n)(_RayWorker)
-        make = lambda: actor_cls.remote(self.memory_mb, self.tagger)
+        make = lambda: actor_cls.remote(self.memory_mb, self.tagger, i18n.current())
         idle = [make() for _ in range(n)]
         running: dict = {}  # ref -> (actor, task, started)
         task_iter = iter(tasks)
@@ -190,26 +199,29 @@ class RayEngine:
                         data = Path(file).read_bytes()
                     except OSError as exc:
                         idle.append(actor)
-                        yield worker.error_result(source, sha, "unreadable", f"cannot be read ({exc.strerror})")
+                        said = _("cannot be read ({said})").format(said=exc.strerror)
+                        yield worker.error_result(source, sha, "unreadable", said)
                         continue
                     ref = actor.process.remote(Path(file).name, data, source, sha)
                     running[ref] = (actor, task, time.monotonic())
                 if not running:
                     break
-                ready, _ = ray.wait(list(running), num_returns=1, timeout=1.0)
+                ready, _not_ready = ray.wait(list(running), num_returns=1, timeout=1.0)
                 for ref in ready:
                     actor, (file, source, sha), _t = running.pop(ref)
                     try:
                         result = ray.get(ref)
                     except RayTaskError as exc:  # the actor lives; the call failed (e.g. a result that cannot travel)
                         idle.append(actor)
-                        yield worker.error_result(source, sha, "internal", f"Ray task failed ({type(exc).__name__})")
+                        yield worker.error_result(source, sha, "internal", _("Ray task failed ({error})").format(
+                            error=type(exc).__name__))
                         continue
                     except RayError as exc:
                         ray.kill(actor)
                         idle.append(make())
-                        yield worker.error_result(source, sha, "crashed", f"Ray worker died ({type(exc).__name__}: out of memory "
-                                                  f"above {self.memory_mb} MB, or a crash); a new worker took its place")
+                        yield worker.error_result(source, sha, "crashed", _(
+                            "Ray worker died ({error}: out of memory above {limit} MB, or a crash); "
+                            "a new worker took its place").format(error=type(exc).__name__, limit=self.memory_mb))
                         continue
                     if result.get("retire"):
                         # the actor's process may be half-broken after this file: a fresh one reads the next
@@ -224,7 +236,8 @@ class RayEngine:
                             running.pop(ref)
                             ray.kill(actor)
                             idle.append(make())
-                            yield worker.error_result(source, sha, "timeout", f"stopped after the {self.timeout:g} s time limit")
+                            said = _("stopped after the {seconds:g} s time limit").format(seconds=self.timeout)
+                            yield worker.error_result(source, sha, "timeout", said)
         finally:
             # also reached when the caller stops reading: no actor may outlive the run
             for actor, _task, _t in running.values():

@@ -27,7 +27,9 @@ from sqlalchemy import select
 
 from extractor.batch.crops import crop_key
 from extractor.batch.store import DocumentRow, FindingRow, Store
-from extractor.batch.workbook import VERDICT_WORD, Places, write_workbook
+from extractor.batch.workbook import CAUSE_WORD, SEVERITY_WORD, VERDICT_WORD, Places, word, write_workbook
+from extractor.i18n import N_, html_lang, translations
+from extractor.i18n import current as current_language
 from extractor.safe_text import csv_cell
 
 SEVERITY_NAME = {3: "error", 2: "warning", 1: "info", 0: "none"}
@@ -91,18 +93,25 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def _env() -> Environment:
-    return Environment(
+    """Jinja with gettext (the i18n extension): the pages' words are in the interface's language."""
+    env = Environment(
         loader=PackageLoader("extractor.batch", "templates"),
         autoescape=select_autoescape(["html", "j2"], default=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(translations(current_language()))
+    env.globals["html_lang"] = html_lang()
+    return env
 
 
 # --------------------------------------------------------------------------- index
 
 
-SEVERITY_WORD = {"error": "错误", "warning": "警告", "info": "提示", "none": "无"}
+#: what `error_kind` of a file that could not be read means
+KIND_WORD = {"unreadable": N_("cannot be read"), "timeout": N_("timed out"), "memory": N_("out of memory"),
+             "crashed": N_("reader crashed"), "internal": N_("internal error"), "refused": N_("refused")}
 # the rules × documents heatmap keeps the most frequent rules; the rest are counted in the table above it
 HEATMAP_RULES = 16
 
@@ -141,7 +150,7 @@ def index_view(docs: list[DocumentRow], store: Store | None = None) -> dict:
                 "findings": d.n_findings,
                 "errors": d.n_errors,
                 "worst": SEVERITY_NAME.get(d.worst, "none"),
-                "worst_word": SEVERITY_WORD[SEVERITY_NAME.get(d.worst, "none")],
+                "worst_word": word(SEVERITY_WORD, SEVERITY_NAME.get(d.worst, "none")),
                 "rules": {r: sum(v.values()) for r, v in rules.items()},
                 "scan": ocr,
                 "funds": funds,
@@ -161,6 +170,7 @@ def index_view(docs: list[DocumentRow], store: Store | None = None) -> dict:
     top = max((n for row in rows for n in row["rules"].values()), default=1)
     severity_totals = {k: sum(r[k] for r in rule_rows) for k in ("error", "warning", "info")}
     errors = [{"source": d.source, "kind": (d.errors[0].kind if d.errors else "error"),
+               "kind_word": word(KIND_WORD, d.errors[0].kind if d.errors else "error"),
                "message": (d.errors[0].message if d.errors else "")} for d in bad]
     return {
         "rows": rows,
@@ -172,7 +182,7 @@ def index_view(docs: list[DocumentRow], store: Store | None = None) -> dict:
         "heat_rules": heat_rules,
         "heat_top": top,
         "severity_totals": severity_totals,
-        "severity_word": SEVERITY_WORD,
+        "severity_word": {k: word(SEVERITY_WORD, k) for k in SEVERITY_WORD},
         "departments": sorted({r["department"] for r in rows if r["department"]}),
         "years": sorted({r["year"] for r in rows if r["year"]}),
     }
@@ -219,7 +229,7 @@ def document_view(d: DocumentRow, extraction: str | dict, document: str | None, 
             elsewhere = ev.get("document") not in (None, ex.get("source", {}).get("path"))
             if elsewhere:
                 # a figure of another report (a cross-year finding): named, not marked in this one
-                evs.append({"text": f"{Path(ev['document']).name}：{ev.get('text', '')}", "where": _where(at), "anchor": None,
+                evs.append({"text": f"{Path(ev['document']).name}：{ev.get('text', '')}", "where": Places([], False)(at), "anchor": None,
                             "confidence": at.get("confidence")})
                 continue
             if at.get("table") is not None and at.get("row") is not None and at.get("col") is not None:
@@ -237,10 +247,11 @@ def document_view(d: DocumentRow, extraction: str | dict, document: str | None, 
             evs.append({"text": ev.get("text", ""), "where": places(at), "anchor": target, "confidence": at.get("confidence"),
                         "crop": (crops or {}).get(crop_key(at) or "")})
         fviews.append({"n": n, "id": f["id"], "rule": f["rule"], "severity": f["severity"], "verdict": f["verdict"],
-                       "severity_word": SEVERITY_WORD.get(f["severity"], f["severity"]),
-                       "verdict_word": VERDICT_WORD.get(f["verdict"], f["verdict"]), "colour": _colour(n),
+                       "severity_word": word(SEVERITY_WORD, f["severity"]),
+                       "verdict_word": word(VERDICT_WORD, f["verdict"]), "colour": _colour(n),
                        "message": f["message"], "expected": f.get("expected"), "found": f.get("found"), "evidence": evs,
-                       "cause": f.get("cause"), "confidence": f.get("confidence")})
+                       "cause": f.get("cause"), "cause_word": word(CAUSE_WORD, f.get("cause")),
+                       "confidence": f.get("confidence")})
 
     tables = {t["id"]: t for t in doc.get("tables", [])}
     blocks = []
@@ -272,6 +283,7 @@ def document_view(d: DocumentRow, extraction: str | dict, document: str | None, 
 
 
 def _where(at: dict) -> str:
+    """A place in the ids of the contract JSON, for findings.csv (machines read it; never translated)."""
     parts = []
     if at.get("page") is not None:
         parts.append(f"p.{at['page']}")

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from extractor.batch import reports
@@ -25,6 +26,7 @@ from extractor.batch.sources import Item, Skip, cleanup, collect
 from extractor.batch.store import Store, StoreUnavailable, source_label
 from extractor.batch.worker import pipeline_version
 from extractor.batch.years import compare_years
+from extractor.i18n import _
 from extractor.safe_text import markup_safe, shown
 
 
@@ -71,7 +73,8 @@ def run(
     remove_stale_workdirs()
 
     def corrupt(message: str) -> None:
-        console.print(f"warning {markup_safe(message)}", highlight=False)
+        said = _("warning")
+        console.print(f"[yellow]{said}[/yellow] {markup_safe(message)}", highlight=False)
         _log(log, f"warning {message}")
 
     try:
@@ -160,8 +163,9 @@ def _lock(out: Path):
         fh.seek(0)
         holder = fh.read().strip() or "?"
         fh.close()
-        raise OutputInUse(f"{out}: another extractor run (pid {holder}) is writing here; wait for it to end "
-                          "or give another --out") from None
+        said = _("another extractor run (pid {pid}) is writing here; wait for it to end or give another --out").format(
+            pid=holder)
+        raise OutputInUse(f"{out}: {said}") from None
     fh.seek(0)
     fh.truncate()
     fh.write(str(os.getpid()))
@@ -210,14 +214,14 @@ def _log(log, line: str) -> None:
 
 def _progress(console: Console, enabled: bool) -> Progress:
     return Progress(
-        TextColumn("[bold]files"),
+        TextColumn("[bold]" + escape(_("files"))),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("pages {task.fields[pages]}"),
-        TextColumn("findings {task.fields[findings]}"),
-        TextColumn("[red]errors {task.fields[errors]}"),
+        TextColumn(escape(_("pages")) + " {task.fields[pages]}"),
+        TextColumn(escape(_("findings")) + " {task.fields[findings]}"),
+        TextColumn("[red]" + escape(_("errors")) + " {task.fields[errors]}"),
         TimeElapsedColumn(),
-        TextColumn("ETA"),
+        TextColumn(escape(_("time left"))),
         TimeRemainingColumn(),
         console=console,
         disable=not enabled,

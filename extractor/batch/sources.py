@@ -38,6 +38,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from extractor.i18n import N_, _
+
 #: Office Open XML files are zip containers: read as documents, never unpacked as archives
 OFFICE_SUFFIXES = frozenset({".docx", ".docm", ".dotx", ".dotm", ".xlsx", ".xlsm", ".xltx", ".xltm"})
 #: file name endings the pipeline reads (ingest sniffs the bytes; this only filters folders)
@@ -58,6 +60,11 @@ MAX_DEPTH = 3
 #: longest member file name written to disk, in bytes (file systems allow 255)
 MAX_NAME_BYTES = 150
 
+#: `Skip.kind` of a file that is simply not a report (its reason is in the user's language, this is not)
+NOT_REPORT = "not_report"
+#: what a file name without a suffix is counted and shown as (translated where it is shown)
+NO_EXTENSION = N_("no extension")
+
 
 @dataclass(frozen=True)
 class Item:
@@ -71,13 +78,17 @@ class Item:
 
 @dataclass(frozen=True)
 class Skip:
+    """A path that is not run: `reason` is for the user (in the run's language), `kind` for the code
+    (`NOT_REPORT`, or "" for bad input)."""
+
     source: str
     reason: str
+    kind: str = ""
 
     @property
     def not_report(self) -> bool:
         """A file that is simply not a report (logged), as opposed to bad input (stored as an error)."""
-        return self.reason.startswith("not a report format")
+        return self.kind == NOT_REPORT
 
 
 @dataclass
@@ -102,36 +113,37 @@ def sha256_file(path: Path, limit: int = MAX_FILE_BYTES) -> tuple[str, int]:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise Unreadable(f"cannot be read ({exc.strerror})") from None
+        raise Unreadable(_("cannot be read ({said})").format(said=exc.strerror)) from None
     with os.fdopen(fd, "rb") as fh:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise Unreadable(f"not a regular file ({_kind(st.st_mode)})")
+            raise Unreadable(_("not a regular file ({what})").format(what=_kind(st.st_mode)))
         if st.st_size > limit:
-            raise Unreadable(f"too large ({st.st_size // (1 << 20)} MB; files above {limit >> 20} MB are not read)")
+            raise Unreadable(_("too large ({size} MB; files above {limit} MB are not read)").format(
+                size=st.st_size // (1 << 20), limit=limit >> 20))
         h = hashlib.sha256()
         size = 0
         try:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 size += len(chunk)
                 if size > limit:  # a file that grows while it is read
-                    raise Unreadable(f"too large (more than {limit >> 20} MB)")
+                    raise Unreadable(_("too large (more than {limit} MB)").format(limit=limit >> 20))
                 h.update(chunk)
         except OSError as exc:
-            raise Unreadable(f"cannot be read ({exc.strerror})") from None
+            raise Unreadable(_("cannot be read ({said})").format(said=exc.strerror)) from None
     return h.hexdigest(), size
 
 
 def _kind(mode: int) -> str:
     if stat.S_ISFIFO(mode):
-        return "a FIFO"
+        return _("a FIFO")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return _("a device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return _("a socket")
     if stat.S_ISDIR(mode):
-        return "a folder"
-    return "not a plain file"
+        return _("a folder")
+    return _("not a plain file")
 
 
 def collect(paths: Iterable[str | Path], workdir: Path) -> Iterator[Item | Skip]:
@@ -139,7 +151,7 @@ def collect(paths: Iterable[str | Path], workdir: Path) -> Iterator[Item | Skip]
     for raw in paths:
         path = Path(raw)
         if not path.exists() and not path.is_symlink():
-            yield Skip(str(path), "no such file or folder")
+            yield Skip(str(path), _("no such file or folder"))
         elif path.is_dir():
             root = path.resolve()
             for child in _walk(path):
@@ -166,8 +178,8 @@ def _walk(folder: Path) -> list[Path]:
 def _broken(exc: BaseException) -> str:
     # pathlib says a loop with RuntimeError, the system with ELOOP
     if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
-        return "a link that leads back to itself (a loop of links)"
-    return "broken link"
+        return _("a link that leads back to itself (a loop of links)")
+    return _("broken link")
 
 
 def _outside(child: Path, root: Path) -> str | None:
@@ -179,9 +191,9 @@ def _outside(child: Path, root: Path) -> str | None:
     except (OSError, RuntimeError) as exc:
         return _broken(exc)
     if target != root and root not in target.parents:
-        return "a link to something outside the input folder (not followed)"
+        return _("a link to something outside the input folder (not followed)")
     if target.is_dir():
-        return "a link to a folder (not followed)"
+        return _("a link to a folder (not followed)")
     return None
 
 
@@ -190,10 +202,11 @@ def _one(path: Path, source: str, workdir: Path, depth: int = 0, budget: Archive
     try:
         st = path.stat()
     except OSError as exc:
-        yield Skip(source, _broken(exc) if path.is_symlink() else f"cannot be read ({exc.strerror})")
+        yield Skip(source, _broken(exc) if path.is_symlink()
+                   else _("cannot be read ({said})").format(said=exc.strerror))
         return
     if not stat.S_ISREG(st.st_mode):
-        yield Skip(source, f"not a regular file ({_kind(st.st_mode)})")
+        yield Skip(source, _("not a regular file ({what})").format(what=_kind(st.st_mode)))
         return
     if suffix in ARCHIVE_SUFFIXES or (suffix not in REPORT_SUFFIXES and _is_zip(path)):
         top = budget is None
@@ -202,10 +215,11 @@ def _one(path: Path, source: str, workdir: Path, depth: int = 0, budget: Archive
         if top:
             for reason, n in sorted(budget.refused.items()):
                 if n > 1:
-                    yield Skip(source, f"{n - 1} more members refused: {reason}")
-            for suffix, n in sorted(budget.not_reports.items()):
+                    yield Skip(source, _("{n} more members refused: {reason}").format(n=n - 1, reason=reason))
+            for suffix, n in sorted(budget.not_reports.items(), key=lambda kv: kv[0] or NO_EXTENSION):
                 if n > 1:
-                    yield Skip(source, f"not a report format ({suffix}): {n - 1} more members like it")
+                    yield Skip(source, _("not a report format ({suffix}): {n} more members like it").format(
+                        suffix=suffix or _(NO_EXTENSION), n=n - 1), NOT_REPORT)
     elif suffix in REPORT_SUFFIXES:
         try:
             digest, size = sha256_file(path)
@@ -214,7 +228,7 @@ def _one(path: Path, source: str, workdir: Path, depth: int = 0, budget: Archive
             return
         yield Item(source=source, file=path, sha256=digest, size=size)
     else:
-        yield Skip(source, f"not a report format ({suffix or 'no extension'})")
+        yield Skip(source, _("not a report format ({suffix})").format(suffix=suffix or _(NO_EXTENSION)), NOT_REPORT)
 
 
 def _is_zip(path: Path) -> bool:
@@ -269,18 +283,19 @@ def _refuse(budget: ArchiveBudget, label: str, reason: str, key: str | None = No
 
 def _archive(path: Path, source: str, workdir: Path, depth: int, budget: ArchiveBudget) -> Iterator[Item | Skip]:
     if depth >= MAX_DEPTH:
-        yield from _refuse(budget, source, f"archive nested deeper than {MAX_DEPTH} levels (not opened)")
+        said = _("archive nested deeper than {depth} levels (not opened)").format(depth=MAX_DEPTH)
+        yield from _refuse(budget, source, said)
         return
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        yield Skip(source, f"is not a readable zip archive ({exc})")
+        yield Skip(source, _("is not a readable zip archive ({said})").format(said=exc))
         return
     with zf:
         try:
             infos = zf.infolist()
         except Exception as exc:  # noqa: BLE001 - a broken central directory is the user's problem, reported
-            yield Skip(source, f"is not a readable zip archive ({exc})")
+            yield Skip(source, _("is not a readable zip archive ({said})").format(said=exc))
             return
         labels = Counter()
         tag = hashlib.sha1(source.encode()).hexdigest()[:8]
@@ -293,37 +308,41 @@ def _archive(path: Path, source: str, workdir: Path, depth: int, budget: Archive
                 continue
             rel = safe_member_path(name)
             if rel is None:
-                yield Skip(label, "member name points outside the archive (refused)")
+                yield Skip(label, _("member name points outside the archive (refused)"))
                 continue
             suffix = rel.suffix.lower()
             if suffix not in REPORT_SUFFIXES and suffix not in ARCHIVE_SUFFIXES:
-                budget.not_reports[suffix or "no extension"] += 1
-                if budget.not_reports[suffix or "no extension"] == 1:
-                    yield Skip(label, f"not a report format ({suffix or 'no extension'})")
+                budget.not_reports[suffix] += 1
+                if budget.not_reports[suffix] == 1:
+                    said = _("not a report format ({suffix})").format(suffix=suffix or _(NO_EXTENSION))
+                    yield Skip(label, said, NOT_REPORT)
                 continue
             if budget.members_left <= 0:
-                yield from _refuse(budget, label, f"archive holds more than {MAX_MEMBERS} members; the rest is skipped")
+                said = _("archive holds more than {limit} members; the rest is skipped").format(limit=MAX_MEMBERS)
+                yield from _refuse(budget, label, said)
                 continue
             budget.members_left -= 1
             if info.file_size > MAX_MEMBER_BYTES:
-                yield from _refuse(budget, label, f"member is larger than the {MAX_MEMBER_BYTES >> 20} MB cap (not unpacked)",
-                                   "member above the size cap")
+                yield from _refuse(budget, label, _("member is larger than the {limit} MB cap (not unpacked)").format(
+                    limit=MAX_MEMBER_BYTES >> 20), _("member above the size cap"))
                 continue
             if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1 << 20:
-                yield from _refuse(budget, label, "compression ratio looks like a zip bomb (refused)")
+                yield from _refuse(budget, label, _("compression ratio looks like a zip bomb (refused)"))
                 continue
             if info.file_size > budget.bytes_left:
-                yield from _refuse(budget, label, f"archive unpacks to more than {MAX_ARCHIVE_BYTES >> 20} MB in all; the rest is skipped")
+                said = _("archive unpacks to more than {limit} MB in all; the rest is skipped").format(
+                    limit=MAX_ARCHIVE_BYTES >> 20)
+                yield from _refuse(budget, label, said)
                 continue
             budget.counter += 1
             dest = Path(workdir) / f"{budget.counter:06d}-{tag}" / disk_name(rel.name)
             try:
                 written = _extract(zf, info, dest, min(MAX_MEMBER_BYTES, budget.bytes_left))
             except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
-                yield Skip(label, f"member cannot be unpacked ({exc})")
+                yield Skip(label, _("member cannot be unpacked ({said})").format(said=exc))
                 continue
             if written is None:
-                yield from _refuse(budget, label, "member unpacks beyond its stated size (refused as a zip bomb)")
+                yield from _refuse(budget, label, _("member unpacks beyond its stated size (refused as a zip bomb)"))
                 continue
             budget.bytes_left -= written
             yield from _one(dest, label, workdir, depth + 1, budget)

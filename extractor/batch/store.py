@@ -34,6 +34,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, DataError, IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, selectinload
 
+from extractor.i18n import _
+
 # the key of the PostgreSQL advisory lock a run holds on its store ("extr" in ASCII)
 ADVISORY_KEY = 0x65787472
 
@@ -193,10 +195,12 @@ class Store:
         try:
             self.engine = create_engine(url)
         except ArgumentError:
-            raise StoreUnavailable(f"{url}: not a database URL (sqlite:///PATH or postgresql://USER@HOST/DB)") from None
+            said = _("not a database URL (sqlite:///PATH or postgresql://USER@HOST/DB)")
+            raise StoreUnavailable(f"{url}: {said}") from None
         except (NoSuchModuleError, ModuleNotFoundError) as exc:
-            raise StoreUnavailable(f"{shown}: the database driver is not installed ({_first_line(exc)}); "
-                                   "for PostgreSQL install the postgres extra") from None
+            said = _("the database driver is not installed ({said}); for PostgreSQL install the postgres extra").format(
+                said=_first_line(exc))
+            raise StoreUnavailable(f"{shown}: {said}") from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
@@ -204,7 +208,8 @@ class Store:
             _add_missing_columns(self.engine)
         except OperationalError as exc:
             self.engine.dispose()
-            raise StoreUnavailable(f"{shown}: cannot open the store ({_first_line(exc)})") from None
+            said = _("cannot open the store ({said})").format(said=_first_line(exc))
+            raise StoreUnavailable(f"{shown}: {said}") from None
 
     @classmethod
     def at(cls, out: Path, url: str | None = None, on_corrupt=None) -> Store:
@@ -223,8 +228,9 @@ class Store:
             for extra in ("-wal", "-shm", "-journal"):
                 Path(f"{path}{extra}").unlink(missing_ok=True)
             if on_corrupt:
-                on_corrupt(f"{path}: not a readable store ({' '.join(str(exc.orig).split())}); moved aside to {aside.name}, "
-                           "a new store is built and every file is read again")
+                said = _("not a readable store ({said}); moved aside to {name}, a new store is built and every file "
+                         "is read again").format(said=" ".join(str(exc.orig).split()), name=aside.name)
+                on_corrupt(f"{path}: {said}")
             return cls(f"sqlite:///{path}")
 
     def claim(self) -> None:
@@ -236,8 +242,8 @@ class Store:
         if not self._claim.execute(text("select pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY}).scalar():
             self._claim.close()
             self._claim = None
-            raise StoreUnavailable(f"{shown_url(self.url)}: another extractor run is writing to this store; "
-                                   "wait for it to end or give another --db")
+            said = _("another extractor run is writing to this store; wait for it to end or give another --db")
+            raise StoreUnavailable(f"{shown_url(self.url)}: {said}")
 
     def done(self, pipeline: str, include_errors: bool = True) -> set[tuple[str, str]]:
         """(source, sha256) of every file already stored for this pipeline version."""

@@ -1,6 +1,6 @@
 """`indicators.xlsx`: the analyst's workbook of a run, rendered from the store.
 
-Sheets, all with Chinese headers, a frozen header row, filters, fitted widths
+Sheets, with headers in the interface's language (Chinese by default; i18n.py), a frozen header row, filters, fitted widths
 and a landscape print setup that fits the width and repeats the header:
 
 - 汇总: documents, indicators and findings by severity and by rule, each report
@@ -26,10 +26,17 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from extractor.batch.store import DocumentRow, Store
+from extractor.i18n import N_, _
 from extractor.safe_text import xlsx_append
 
-SEVERITY_WORD = {"error": "错误", "warning": "警告", "info": "提示"}
-VERDICT_WORD = {"contradicted": "不符", "supported": "相符", "unverifiable": "无法核对"}
+SEVERITY_WORD = {"error": N_("error"), "warning": N_("warning"), "info": N_("info"), "none": N_("none")}
+VERDICT_WORD = {"contradicted": N_("contradicted"), "supported": N_("supported"), "unverifiable": N_("unverifiable")}
+CAUSE_WORD = {"misread": N_("probably misread by OCR"), "report": N_("the report itself")}
+
+
+def word(words: dict[str, str], key: str | None) -> str | None:
+    """The translated word for a machine key (severity, verdict, cause); an unknown key as it is."""
+    return _(words[key]) if key in words else key
 # which copy of a report in several formats is counted: the one read most directly
 FORMAT_RANK = {"docx": 0, "xlsx": 1, "html": 2, "pdf": 3, "text": 4}
 
@@ -52,7 +59,7 @@ def bounds(q: dict | None) -> tuple[str | None, float | None, float | None]:
 
 
 class Places:
-    """Readable places in one document: `第2页 表t3 第4行〔支付进度〕 列〔得分〕` instead of `t3 r4 c5`."""
+    """Readable places in one document: `第2页 表t3 第4行〔支付进度〕 第5列〔得分〕` instead of `t3 r4 c5`."""
 
     def __init__(self, tables: list[dict], confidence: bool = True, forms: list[dict] | None = None):
         self.tables = {t["id"]: t for t in tables}
@@ -108,22 +115,22 @@ class Places:
         at = at or {}
         parts = []
         if at.get("page") is not None:
-            parts.append(f"第{at['page']}页")
+            parts.append(_("page {page}").format(page=at["page"]))
         t = at.get("table")
         if t is not None:
-            parts.append(f"表{t}")
+            parts.append(_("table {table}").format(table=t))
             if at.get("row") is not None:
                 label = self.row_label(t, at["row"], at["col"] if at.get("col") is not None else 0)
-                parts.append(f"第{at['row'] + 1}行" + (f"〔{label}〕" if label else ""))
+                parts.append(_("row {n}").format(n=at["row"] + 1) + (f"〔{label}〕" if label else ""))
             if at.get("col") is not None:
                 head = self.header(t, at["row"] if at.get("row") is not None else 0, at["col"])
-                parts.append(f"第{at['col'] + 1}列" + (f"〔{head}〕" if head else ""))
+                parts.append(_("column {n}").format(n=at["col"] + 1) + (f"〔{head}〕" if head else ""))
         elif at.get("block") is not None:
-            parts.append("正文")
+            parts.append(_("text"))
         if at.get("line") is not None and at.get("page") is None:
-            parts.append(f"第{at['line']}行（文本）")
+            parts.append(_("(line {line})").format(line=at["line"]))
         if self.confidence and at.get("confidence") is not None:
-            parts.append(f"识读置信度{at['confidence']:.2f}")
+            parts.append(_("OCR confidence {confidence:.2f}").format(confidence=at["confidence"]))
         return " ".join(parts)
 
 
@@ -159,15 +166,16 @@ def write_workbook(store: Store, docs: list[DocumentRow], path: Path, page_of) -
         if len(members) < 2:
             continue
         members.sort(key=lambda d: (FORMAT_RANK.get(d.format or "", 9), d.source))
-        formats = "、".join(sorted({m.format or "?" for m in members}))
+        formats = _(", ").join(sorted({m.format or "?" for m in members}))
         for m in members:
-            group_of[m.id] = f"#{k} {key[0]} {key[1]}（{len(members)}份：{formats}）"
+            group_of[m.id] = _("#{k} {department} {year} ({n} files: {formats})").format(
+                k=k, department=key[0], year=key[1], n=len(members), formats=formats)
         counted -= {m.id for m in members[1:]}
 
     wb = Workbook()
     summary = wb.active
-    summary.title = "汇总"
-    sheets = {name: wb.create_sheet(name) for name in ("文档", "指标", "问题", "资金来源")}
+    summary.title = _(SHEETS["summary"])
+    sheets = {key: wb.create_sheet(_(SHEETS[key])) for key in ("documents", "indicators", "findings", "funds")}
 
     doc_rows, ind_rows, find_rows, fund_rows = [], [], [], []
     for d, ex in loaded:
@@ -176,12 +184,12 @@ def write_workbook(store: Store, docs: list[DocumentRow], path: Path, page_of) -
         totals = ex.get("totals") or {}
         rate = (funds.get("execution_rate") or {}).get("text")
         severities = Counter(f["severity"] for f in ex["findings"])
-        families = "、".join(sorted({f.get("family") for f in ex.get("forms", []) if f.get("family")}))
+        families = _(", ").join(sorted({f.get("family") for f in ex.get("forms", []) if f.get("family")}))
         doc_rows.append([short, d.department, ex.get("supervising_department"), d.year, families, d.format, d.pages,
                          funds.get("unit"), funds.get("initial_budget"), funds.get("annual_budget"), funds.get("executed"), rate,
                          funds.get("weight"), funds.get("score"), totals.get("weight"), totals.get("score"),
                          severities.get("error", 0), severities.get("warning", 0), severities.get("info", 0),
-                         "是" if d.id in counted else "否", group_of.get(d.id), page_of(d), d.source])
+                         _("yes") if d.id in counted else _("no"), group_of.get(d.id), page_of(d), d.source])
         places = Places(ex.get("tables", []), forms=ex.get("forms", []))
         forms = ex.get("forms", [])
         per_row = Counter()
@@ -203,11 +211,11 @@ def write_workbook(store: Store, docs: list[DocumentRow], path: Path, page_of) -
         for f in ex["findings"]:
             where = " | ".join(
                 (f"{Path(e['document']).name}：" if e.get("document") and e["document"] != d.source else "")
-                + f"{e.get('text') or '（空栏）'}（{places(e.get('at'))}）" for e in f.get("evidence", []))
-            find_rows.append([short, d.department, d.year, SEVERITY_WORD.get(f["severity"], f["severity"]),
-                              VERDICT_WORD.get(f.get("verdict"), f.get("verdict")), f["rule"], f["message"], f.get("expected"),
-                              f.get("found"), where, {"misread": "疑为识读错误", "report": "报告本身"}.get(f.get("cause"), f.get("cause")),
-                              f.get("confidence"), d.source])
+                + _("{text} ({place})").format(text=e.get("text") or _("(empty cell)"), place=places(e.get("at")))
+                for e in f.get("evidence", []))
+            find_rows.append([short, d.department, d.year, word(SEVERITY_WORD, f["severity"]),
+                              word(VERDICT_WORD, f.get("verdict")), f["rule"], f["message"], f.get("expected"),
+                              f.get("found"), where, word(CAUSE_WORD, f.get("cause")), f.get("confidence"), d.source])
         blocks = [(form.get("project") or form.get("title") or "", form.get("funds")) for form in forms if form.get("funds")]
         if not blocks and funds:
             blocks = [("", funds)]
@@ -220,14 +228,15 @@ def write_workbook(store: Store, docs: list[DocumentRow], path: Path, page_of) -
                                   row.get("executed"), (row.get("execution_rate") or {}).get("text"),
                                   fb.get("source_parts", {}).get(name), d.source])
 
-    _fill(sheets["文档"], DOC_COLUMNS, doc_rows)
-    for r, (d, _ex) in enumerate(loaded, start=2):
-        cell = sheets["文档"].cell(row=r, column=DOC_COLUMNS.index(("审核页", 30)) + 1)
+    _fill(sheets["documents"], DOC_COLUMNS, doc_rows)
+    page_column = [name for name, _w in DOC_COLUMNS].index(PAGE_COLUMN) + 1
+    for r in range(2, len(loaded) + 2):
+        cell = sheets["documents"].cell(row=r, column=page_column)
         cell.hyperlink = cell.value
         cell.style = "Hyperlink"
-    _fill(sheets["指标"], INDICATOR_COLUMNS, ind_rows)
-    _fill(sheets["问题"], FINDING_COLUMNS, find_rows)
-    _fill(sheets["资金来源"], FUND_COLUMNS, fund_rows)
+    _fill(sheets["indicators"], INDICATOR_COLUMNS, ind_rows)
+    _fill(sheets["findings"], FINDING_COLUMNS, find_rows)
+    _fill(sheets["funds"], FUND_COLUMNS, fund_rows)
     _fill(summary, SUMMARY_COLUMNS, _summary_rows(loaded, counted, len(doc_rows)))
     tmp = path.with_name(path.name + ".tmp")
     wb.save(tmp)
@@ -236,16 +245,17 @@ def write_workbook(store: Store, docs: list[DocumentRow], path: Path, page_of) -
 
 def _summary_rows(loaded: list, counted: set[int], n_files: int) -> list[list]:
     use = [(d, ex) for d, ex in loaded if d.id in counted]
-    rows: list[list] = [["报告（同一报告的多种格式计一份）", len(use), None], ["文件", n_files, None],
-                        ["指标", sum(len(ex.get("indicators", [])) for _, ex in use), None]]
+    rows: list[list] = [[_("reports (one report in several formats counted once)"), len(use), None],
+                        [_("files read"), n_files, None],
+                        [_("indicators"), sum(len(ex.get("indicators", [])) for _d, ex in use), None]]
     by_sev = Counter(f["severity"] for _, ex in use for f in ex["findings"])
     docs_with = Counter(sev for _, ex in use for sev in {f["severity"] for f in ex["findings"]})
     for sev in ("error", "warning", "info"):
-        rows.append([f"问题：{SEVERITY_WORD[sev]}", by_sev.get(sev, 0), docs_with.get(sev, 0)])
+        rows.append([_("findings: {severity}").format(severity=_(SEVERITY_WORD[sev])), by_sev.get(sev, 0), docs_with.get(sev, 0)])
     by_rule = Counter(f["rule"] for _, ex in use for f in ex["findings"])
     docs_rule = Counter(rule for _, ex in use for rule in {f["rule"] for f in ex["findings"]})
     for rule, n in by_rule.most_common():
-        rows.append([f"规则 {rule}", n, docs_rule[rule]])
+        rows.append([_("rule {rule}").format(rule=rule), n, docs_rule[rule]])
     return rows
 
 
@@ -265,7 +275,7 @@ def _fill(ws, columns: list[tuple[str, int]], rows: list[list]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    ws.append([name for name, _ in columns])
+    ws.append([_(name) for name, _w in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE4EE")
@@ -275,7 +285,7 @@ def _fill(ws, columns: list[tuple[str, int]], rows: list[list]) -> None:
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(rows) + 1)}"
     for k, (name, floor) in enumerate(columns):
-        sample = [name] + [r[k] for r in rows[:2000]]
+        sample = [_(name)] + [r[k] for r in rows[:2000]]
         ws.column_dimensions[get_column_letter(k + 1)].width = _width(sample, floor)
     # printed: landscape, as wide as the page, the header on every page
     ws.page_setup.orientation = "landscape"
@@ -286,22 +296,30 @@ def _fill(ws, columns: list[tuple[str, int]], rows: list[list]) -> None:
     ws.print_title_rows = "1:1"
 
 
-SUMMARY_COLUMNS = [("项目", 30), ("数量", 8), ("涉及报告", 8)]
+SHEETS = {"summary": N_("Summary"), "documents": N_("Documents"), "indicators": N_("Indicators"),
+          "findings": N_("Findings"), "funds": N_("Fund sources")}
+PAGE_COLUMN = N_("audit page")
+SUMMARY_COLUMNS = [(N_("item"), 30), (N_("count"), 8), (N_("reports concerned"), 8)]
 DOC_COLUMNS = [
-    ("文档", 24), ("单位", 24), ("主管部门", 16), ("年度", 6), ("表式", 18), ("格式", 6), ("页数", 5), ("金额单位", 6),
-    ("年初预算", 10), ("全年预算", 10), ("全年执行", 10), ("执行率", 8), ("资金分值", 6), ("资金得分", 6), ("总分值", 6),
-    ("总得分", 6), ("错误", 5), ("警告", 5), ("提示", 5), ("计入汇总", 6), ("同一报告", 24), ("审核页", 30), ("文件", 40),
+    (N_("document"), 24), (N_("unit"), 24), (N_("supervising department"), 16), (N_("year"), 6), (N_("form"), 18),
+    (N_("format"), 6), (N_("pages"), 5), (N_("money unit"), 6), (N_("initial budget"), 10), (N_("annual budget"), 10),
+    (N_("executed"), 10), (N_("execution rate"), 8), (N_("funds weight"), 6), (N_("funds score"), 6),
+    (N_("total weight"), 6), (N_("total score"), 6), (N_("errors"), 5), (N_("warnings"), 5), (N_("notes"), 5),
+    (N_("counted in the summary"), 6), (N_("same report"), 24), (PAGE_COLUMN, 30), (N_("file"), 40),
 ]
 INDICATOR_COLUMNS = [
-    ("文档", 24), ("单位", 24), ("年度", 6), ("表式", 16), ("项目", 20), ("一级指标", 12), ("二级指标", 14), ("三级指标", 30),
-    ("年度指标值", 14), ("指标比较符", 6), ("指标值下限", 9), ("指标值上限", 9), ("实际完成值", 14), ("完成值下限", 9),
-    ("完成值上限", 9), ("计量单位", 8), ("分值", 6), ("得分", 6), ("本行问题", 6), ("文件", 40),
+    (N_("document"), 24), (N_("unit"), 24), (N_("year"), 6), (N_("form"), 16), (N_("project"), 20), (N_("level 1"), 12),
+    (N_("level 2"), 14), (N_("indicator"), 30), (N_("annual target"), 14), (N_("target comparator"), 6),
+    (N_("target low"), 9), (N_("target high"), 9), (N_("actual"), 14), (N_("actual low"), 9), (N_("actual high"), 9),
+    (N_("measure unit"), 8), (N_("weight"), 6), (N_("score"), 6), (N_("findings on the row"), 6), (N_("file"), 40),
 ]
 FINDING_COLUMNS = [
-    ("文档", 24), ("单位", 24), ("年度", 6), ("级别", 6), ("结论", 8), ("规则", 22), ("说明", 60), ("应为", 14), ("填报", 14),
-    ("出处", 60), ("原因", 10), ("识读置信度", 8), ("文件", 40),
+    (N_("document"), 24), (N_("unit"), 24), (N_("year"), 6), (N_("severity"), 6), (N_("verdict"), 8), (N_("rule"), 22),
+    (N_("message"), 60), (N_("expected"), 14), (N_("found"), 14), (N_("evidence"), 60), (N_("cause"), 10),
+    (N_("OCR confidence"), 8), (N_("file"), 40),
 ]
 FUND_COLUMNS = [
-    ("文档", 24), ("单位", 24), ("年度", 6), ("项目", 20), ("资金来源", 20), ("金额单位", 6), ("金额", 10), ("年初预算", 10),
-    ("全年预算", 10), ("全年执行", 10), ("执行率", 8), ("其中属于", 12), ("文件", 40),
+    (N_("document"), 24), (N_("unit"), 24), (N_("year"), 6), (N_("project"), 20), (N_("fund source"), 20),
+    (N_("money unit"), 6), (N_("amount"), 10), (N_("initial budget"), 10), (N_("annual budget"), 10), (N_("executed"), 10),
+    (N_("execution rate"), 8), (N_("part of"), 12), (N_("file"), 40),
 ]

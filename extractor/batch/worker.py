@@ -64,8 +64,12 @@ def capture_stderr(log_dir: str) -> None:
     sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False)  # noqa: SIM115
 
 
-def init(memory_mb: int | None = None, tagger: str | None = None, log_dir: str | None = None) -> None:
+def init(memory_mb: int | None = None, tagger: str | None = None, log_dir: str | None = None,
+         lang: str | None = None) -> None:
     """Per-process setup: an address-space cap, so a runaway file fails alone, and a warm pipeline.
+
+    `lang` is the language of the run that started the worker: a file's problem is said in it
+    (a forkserver keeps the environment of its own start, so the language is passed, not inherited).
 
     Loading the tagger and the lazily imported parts of the pipeline here,
     before any file, keeps that cost (seconds) out of the first file's time
@@ -73,6 +77,14 @@ def init(memory_mb: int | None = None, tagger: str | None = None, log_dir: str |
     """
     if log_dir:
         capture_stderr(log_dir)
+    if lang:
+        from extractor.i18n import set_language
+
+        set_language(lang)
+    from extractor import i18n
+
+    # the catalog is read now, not at the first problem: a file that exhausts memory is still told in words
+    i18n.translations(i18n.current())
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     # OCR keeps a thread per core in every worker: two workers of two OpenVINO threads read 0.61 scanned
@@ -167,6 +179,7 @@ def process(file: str, source: str, sha256: str, tagger: str = "default", all_ve
 
 def _process(file: str, source: str, sha256: str, tagger: str, all_verdicts: bool, said: WarningRecords) -> dict:
     from extractor.errors import ExtractionError
+    from extractor.i18n import _
     from extractor.ingest import load
     from extractor.pipeline import extract_document
 
@@ -192,14 +205,16 @@ def _process(file: str, source: str, sha256: str, tagger: str, all_verdicts: boo
         kind = "memory" if exc.kind == "memory" else "unreadable"
         return error_result(source, sha256, kind, exc.problem, start) | {"retire": exc.kind in ("memory", "recursion"), "detail": exc.detail}
     except MemoryError:
-        return error_result(source, sha256, "memory", "ran out of memory (the per-file memory limit)", start) | {"retire": True}
+        problem = _("ran out of memory (the per-file memory limit)")
+        return error_result(source, sha256, "memory", problem, start) | {"retire": True}
     except RecursionError:
-        return error_result(source, sha256, "internal", "structure nested too deeply to read", start) | {"retire": True}
+        problem = _("structure nested too deeply to read")
+        return error_result(source, sha256, "internal", problem, start) | {"retire": True}
     except Exception as exc:  # noqa: BLE001 - one file's bug must not stop the batch; the message says what
         from extractor.errors import debug_detail
 
-        return (error_result(source, sha256, "internal", "could not be read: an internal error of extractor "
-                             "(the details are in run.log; please report it)", start)
+        return (error_result(source, sha256, "internal", _("could not be read: an internal error of extractor "
+                                                           "(the details are in run.log; please report it)"), start)
                 | {"retire": True, "detail": debug_detail(exc)})
 
 

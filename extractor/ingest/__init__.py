@@ -13,6 +13,16 @@ from pathlib import Path
 
 from extractor.document import Document, Source
 from extractor.errors import ExtractionError, debug_detail, describe
+from extractor.i18n import N_, _
+
+#: the problem of a file its backend's library failed on, by format (the words of `describe` fill in `words`)
+_NOT_READABLE = {
+    "pdf": N_("not a readable PDF: {words}"),
+    "html": N_("not a readable HTML page: {words}"),
+    "text": N_("not a readable text file: {words}"),
+    "image": N_("not a readable image: {words}"),
+}
+
 
 def sniff(path: Path, head: bytes) -> str:
     """The format name of a file from its first bytes and, for zips, its members."""
@@ -30,14 +40,15 @@ def sniff(path: Path, head: bytes) -> str:
             with zipfile.ZipFile(path) as z:
                 names = set(z.namelist())
         except zipfile.BadZipFile:
-            raise ExtractionError(str(path), f"not a valid {suffix or 'zip'} file (damaged or truncated zip container)")
+            raise ExtractionError(str(path), _("not a valid {suffix} file (damaged or truncated zip container)").format(
+                suffix=suffix or "zip"))
         if "word/document.xml" in names:
             return "docx"
         if "xl/workbook.xml" in names:
             return "xlsx"
         if any(n.endswith("content.xml") for n in names) and "mimetype" in names:
             return "legacy"  # OpenDocument: LibreOffice converts it
-        raise ExtractionError(str(path), "a zip archive that is neither a Word (.docx) nor an Excel (.xlsx) file")
+        raise ExtractionError(str(path), _("a zip archive that is neither a Word (.docx) nor an Excel (.xlsx) file"))
     lowered = head[:2048].lower()
     if suffix in (".html", ".htm") or b"<html" in lowered or b"<!doctype html" in lowered or b"<table" in lowered:
         return "html"
@@ -56,16 +67,16 @@ def load(path: str | Path) -> Document:
     """Read any supported report file into a `Document`."""
     path = Path(path)
     if not path.exists():
-        raise ExtractionError(str(path), "no such file")
+        raise ExtractionError(str(path), _("no such file"))
     if path.is_dir():
-        raise ExtractionError(str(path), "is a folder, not a file")
+        raise ExtractionError(str(path), _("is a folder, not a file"))
     try:
         with path.open("rb") as fh:
             head = fh.read(4096)
     except OSError as exc:
-        raise ExtractionError(str(path), f"cannot be read ({exc.strerror})") from None
+        raise ExtractionError(str(path), _("cannot be read ({said})").format(said=exc.strerror)) from None
     if not head:
-        raise ExtractionError(str(path), "is empty (0 bytes)")
+        raise ExtractionError(str(path), _("is empty (0 bytes)"))
     fmt = sniff(path, head)
     try:
         return _backend(fmt)(path)
@@ -73,8 +84,9 @@ def load(path: str | Path) -> Document:
         raise
     except Exception as exc:  # a backend library failing on a malformed file (MemoryError and RecursionError too)
         words, kind = describe(exc)
-        what = {"pdf": "PDF", "html": "HTML page", "text": "text file", "image": "image"}.get(fmt, fmt)
-        raise ExtractionError(str(path), f"not a readable {what}: {words}", kind, debug_detail(exc)) from None
+        said = (_(_NOT_READABLE[fmt]).format(words=words) if fmt in _NOT_READABLE
+                else _("not a readable {format}: {words}").format(format=fmt, words=words))
+        raise ExtractionError(str(path), said, kind, debug_detail(exc)) from None
 
 
 def _backend(fmt: str):

@@ -26,6 +26,7 @@ from lxml import etree
 
 from extractor.document import At, Document, DocumentBuilder, TableCellSpec
 from extractor.errors import ExtractionError, debug_detail, describe
+from extractor.i18n import _
 from extractor.text import clean_line
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -84,13 +85,15 @@ def _open_parts(path: Path):
         # type; the XML inside is the same, so read the parts straight from the zip.
         if "content type" in str(exc).lower():
             return _open_raw(path)
-        raise ExtractionError(str(path), f"not a readable Word document ({exc})") from None
+        raise ExtractionError(str(path), _("not a readable Word document ({said})").format(said=exc)) from None
     except (etree.XMLSyntaxError, KeyError, zipfile.BadZipFile) as exc:
-        words = describe(exc, damaged="its XML is damaged")[0]
-        raise ExtractionError(str(path), f"not a readable Word document: {words}", detail=debug_detail(exc)) from None
+        words = describe(exc, damaged=_("its XML is damaged"))[0]
+        raise ExtractionError(str(path), _("not a readable Word document: {words}").format(words=words),
+                              detail=debug_detail(exc)) from None
     except Exception as exc:  # noqa: BLE001 - any library failure is a damaged file to the user
         words, kind = describe(exc)
-        raise ExtractionError(str(path), f"not a readable Word document: {words}", kind, debug_detail(exc)) from None
+        raise ExtractionError(str(path), _("not a readable Word document: {words}").format(words=words), kind,
+                              debug_detail(exc)) from None
     part = document.part
     styles = numbering = None
     for rel in part.rels.values():
@@ -102,7 +105,7 @@ def _open_parts(path: Path):
             numbering = rel.target_part.element
     body = document.element.body
     if body is None:
-        raise ExtractionError(str(path), "not a readable Word document: word/document.xml has no body")
+        raise ExtractionError(str(path), _("not a readable Word document: word/document.xml has no body"))
     return body, styles, numbering
 
 
@@ -118,11 +121,12 @@ def _open_raw(path: Path):
             root = part("word/document.xml")
             styles, numbering = part("word/styles.xml"), part("word/numbering.xml")
     except (etree.XMLSyntaxError, zipfile.BadZipFile, KeyError) as exc:
-        words = describe(exc, damaged="its XML is damaged")[0]
-        raise ExtractionError(str(path), f"not a readable Word document: {words}", detail=debug_detail(exc)) from None
+        words = describe(exc, damaged=_("its XML is damaged"))[0]
+        raise ExtractionError(str(path), _("not a readable Word document: {words}").format(words=words),
+                              detail=debug_detail(exc)) from None
     body = root.find(_w("body")) if root is not None else None
     if body is None:
-        raise ExtractionError(str(path), "not a readable Word document: word/document.xml has no body")
+        raise ExtractionError(str(path), _("not a readable Word document: word/document.xml has no body"))
     return body, styles, numbering
 
 

@@ -27,6 +27,7 @@ from bs4.element import CData, Comment, Declaration, Doctype, ProcessingInstruct
 
 from extractor.document import At, Document, DocumentBuilder, TableCellSpec
 from extractor.errors import ExtractionError
+from extractor.i18n import _
 from extractor.text import clean_line
 
 _DROP = {"script", "style", "nav", "noscript", "template", "head", "iframe", "object", "embed", "svg",
@@ -58,7 +59,7 @@ def load(path: Path) -> Document:
     root = soup.body or soup
     _Flow(builder).walk(root)
     if not builder.doc.blocks:
-        raise ExtractionError(str(path), "an HTML page with no visible text or tables")
+        raise ExtractionError(str(path), _("an HTML page with no visible text or tables"))
     return builder.build()
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from extractor.document import Document, DocumentBuilder
 from extractor.errors import ExtractionError, NeedsOCR
+from extractor.i18n import _
 
 _NAMES = {"JPEG": "JPEG", "PNG": "PNG", "TIFF": "TIFF", "BMP": "BMP", "GIF": "GIF", "MPO": "JPEG", "WEBP": "WebP"}
 
@@ -31,26 +32,35 @@ def load(path: Path) -> Document:
     except UnidentifiedImageError:
         claimed = _claimed_format(path)
         problem = (
-            f"is a damaged {claimed} image: its header cannot be read"
+            _("is a damaged {format} image: its header cannot be read").format(format=claimed)
             if claimed
-            else "looks like an image but its format is not recognised or its header is damaged"
+            else _("looks like an image but its format is not recognised or its header is damaged")
         )
         raise ExtractionError(str(path), problem) from None
     except Image.DecompressionBombError:
-        raise ExtractionError(str(path), "is an image too large to process safely (decompression bomb check)") from None
+        said = _("is an image too large to process safely (decompression bomb check)")
+        raise ExtractionError(str(path), said) from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         detail = str(exc).strip() or type(exc).__name__
-        claimed = _claimed_format(path) or "image"
-        kind = f"{claimed} image" if claimed != "image" else "image"
-        raise ExtractionError(str(path), f"is a damaged {kind}, truncated or corrupt ({detail})") from None
+        claimed = _claimed_format(path)
+        problem = (
+            _("is a damaged {format} image, truncated or corrupt ({said})").format(format=claimed, said=detail)
+            if claimed
+            else _("is a damaged image, truncated or corrupt ({said})").format(said=detail)
+        )
+        raise ExtractionError(str(path), problem) from None
     from extractor.ingest import source_for
     from extractor.ingest.layout import assemble
     from extractor.ingest.ocr.scan import ocr_image_pages
 
     layouts = ocr_image_pages(path)
     if not any(p.has_text for p in layouts):
-        pages = f", {frames} pages" if frames > 1 else ""
-        raise NeedsOCR(str(path), f"is an image in which OCR finds no text ({fmt}, {width}x{height} px{pages})")
+        problem = (
+            _("is an image in which OCR finds no text ({format}, {width}x{height} px, {pages} pages)")
+            if frames > 1
+            else _("is an image in which OCR finds no text ({format}, {width}x{height} px)")
+        )
+        raise NeedsOCR(str(path), problem.format(format=fmt, width=width, height=height, pages=frames))
     source = source_for(path, path.read_bytes(), fmt.lower(), pages=len(layouts))
     source.ocr = True
     builder = DocumentBuilder(source)

@@ -25,9 +25,11 @@ from pathlib import Path
 
 from extractor.document import Document
 from extractor.errors import ExtractionError
+from extractor.i18n import N_, _
 
 TIMEOUT_S = 120
-NO_LIBREOFFICE = (
+#: marked here, translated where it is raised
+NO_LIBREOFFICE = N_(
     "legacy Word/WPS/Excel file: needs LibreOffice to convert it; install it with "
     "`apt-get install libreoffice-writer-nogui libreoffice-calc-nogui` and rerun"
 )
@@ -51,8 +53,8 @@ def classify(path: Path, head: bytes) -> tuple[str, str, str]:
         if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
             return _SHEET_SUFFIXES.get(suffix, "xls"), ".xls", "xlsx"
         if "PowerPoint Document".encode("utf-16-le") in data:
-            raise ExtractionError(str(path), "a PowerPoint presentation, not a report document")
-        raise ExtractionError(str(path), "an OLE2 (old Office) file that is neither a Word nor an Excel file")
+            raise ExtractionError(str(path), _("a PowerPoint presentation, not a report document"))
+        raise ExtractionError(str(path), _("an OLE2 (old Office) file that is neither a Word nor an Excel file"))
     if head.startswith(b"PK"):
         try:
             with zipfile.ZipFile(path) as z:
@@ -63,14 +65,15 @@ def classify(path: Path, head: bytes) -> tuple[str, str, str]:
             return "odt", ".odt", "docx"
         if mimetype.endswith("opendocument.spreadsheet"):
             return "ods", ".ods", "xlsx"
-        raise ExtractionError(str(path), f"an OpenDocument file of a kind not supported ({mimetype or 'unknown'})")
+        raise ExtractionError(str(path), _("an OpenDocument file of a kind not supported ({mimetype})").format(
+            mimetype=mimetype or _("unknown")))
     if head.lstrip().startswith(b"{\\rtf"):
         return "rtf", ".rtf", "docx"
     if suffix in _WORD_SUFFIXES:
         return _WORD_SUFFIXES[suffix], suffix, "docx"
     if suffix in _SHEET_SUFFIXES:
         return _SHEET_SUFFIXES[suffix], suffix, "xlsx"
-    raise ExtractionError(str(path), "not a recognised Word, WPS or Excel file")
+    raise ExtractionError(str(path), _("not a recognised Word, WPS or Excel file"))
 
 
 def load(path: Path) -> Document:
@@ -82,7 +85,7 @@ def load(path: Path) -> Document:
     fmt, from_suffix, target = classify(path, data[:4096])
     exe = soffice()
     if exe is None:
-        raise ExtractionError(str(path), NO_LIBREOFFICE)
+        raise ExtractionError(str(path), _(NO_LIBREOFFICE))
     source = source_for(path, data, fmt)
     with tempfile.TemporaryDirectory(prefix="extractor-lo-") as tmp:
         converted = convert(path, Path(tmp), from_suffix, target, exe)
@@ -92,7 +95,8 @@ def load(path: Path) -> Document:
             try:
                 body, styles, numbering = _open_parts(converted)
             except ExtractionError as exc:
-                raise ExtractionError(str(path), f"LibreOffice's conversion is unreadable: {exc.problem}") from None
+                raise ExtractionError(str(path), _("LibreOffice's conversion is unreadable: {problem}").format(
+                    problem=exc.problem)) from None
             builder = read_body(body, styles, numbering, source)
         else:
             from extractor.ingest.xlsx import read_workbook
@@ -106,7 +110,7 @@ def convert(path: Path, tmp: Path, from_suffix: str, target: str, exe: str | Non
     """Run LibreOffice headless on a copy of `path` in `tmp`; the converted file's path."""
     exe = exe or soffice()
     if exe is None:
-        raise ExtractionError(str(path), NO_LIBREOFFICE)
+        raise ExtractionError(str(path), _(NO_LIBREOFFICE))
     # A plain ASCII name with the suffix that matches the content: LibreOffice
     # picks its import filter by suffix and names the output after the input.
     src = tmp / f"input{from_suffix}"
@@ -126,15 +130,18 @@ def convert(path: Path, tmp: Path, from_suffix: str, target: str, exe: str | Non
         _out, err = proc.communicate(timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired:
         _kill_group(proc)
-        raise ExtractionError(str(path), f"LibreOffice did not finish converting it within {TIMEOUT_S} s") from None
+        raise ExtractionError(str(path), _("LibreOffice did not finish converting it within {seconds} s").format(
+            seconds=TIMEOUT_S)) from None
     finally:
         if proc.poll() is None:
             _kill_group(proc)
     result = outdir / f"input.{target}"
     if not result.exists() or result.stat().st_size == 0:
         detail = (err or b"").decode("utf-8", "replace").strip().splitlines()
-        reason = detail[-1][:200] if detail else f"exit status {proc.returncode}"
-        raise ExtractionError(str(path), f"LibreOffice could not convert it to {target} ({reason}); the file may be damaged")
+        reason = detail[-1][:200] if detail else _("exit status {code}").format(code=proc.returncode)
+        said = _("LibreOffice could not convert it to {target} ({said}); the file may be damaged").format(
+            target=target, said=reason)
+        raise ExtractionError(str(path), said)
     return result
 
 

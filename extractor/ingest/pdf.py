@@ -71,6 +71,7 @@ from pdfplumber.utils import extract_text as chars_to_text
 
 from extractor.document import Document, DocumentBuilder
 from extractor.errors import ExtractionError, debug_detail, exhausted
+from extractor.i18n import _
 from extractor.ingest.layout import EDGE_MERGE, Line, PageLayout, RawCell, TablePart, assemble, cluster
 from extractor.text import clean_line, fold_lookalikes
 
@@ -94,10 +95,10 @@ def load(path: Path) -> Document:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ExtractionError(str(path), f"cannot be read ({exc.strerror})") from None
+        raise ExtractionError(str(path), _("cannot be read ({said})").format(said=exc.strerror)) from None
     pages = _read_pages(path, data)
     if not pages:
-        raise ExtractionError(str(path), "is a PDF with no pages")
+        raise ExtractionError(str(path), _("is a PDF with no pages"))
     from extractor.ingest.ocr.textlayer import unusable_reason
 
     # pages whose text layer is missing or garbage are read by OCR instead
@@ -114,7 +115,8 @@ def load(path: Path) -> Document:
             builder.doc.warnings.append(f"pages read by OCR: {listed}")
         blank = [p.number for p in pages if not p.has_text]
         if blank and len(blank) == len(pages):
-            raise ExtractionError(str(path), f"has no text: {len(pages)} page(s) blank or unreadable even by OCR")
+            said = _("has no text: {n} page(s) blank or unreadable even by OCR").format(n=len(pages))
+            raise ExtractionError(str(path), said)
         if blank:
             builder.doc.warnings.append(f"pages with no text even by OCR (blank?): {', '.join(map(str, blank))}")
     unmapped = sum(p.unmapped for p in pages if p.number not in to_ocr)
@@ -167,9 +169,10 @@ def _open_error(path: Path, data: bytes, exc: BaseException) -> ExtractionError:
     inner = _inner(exc)
     name = type(inner).__name__
     if name in ("PDFPasswordIncorrect",) or (name == "PDFEncryptionError" and "password" in str(inner).lower()):
-        return ExtractionError(str(path), "is encrypted (password-protected); decrypt it first")
+        return ExtractionError(str(path), _("is encrypted (password-protected); decrypt it first"))
     if name == "PDFEncryptionError":
-        return ExtractionError(str(path), f"is encrypted with a method that cannot be read ({inner}); decrypt it first")
+        return ExtractionError(str(path), _("is encrypted with a method that cannot be read ({said}); decrypt it first")
+                              .format(said=inner))
     return _damaged(path, data, exc)
 
 
@@ -177,24 +180,27 @@ def _damaged(path: Path, data: bytes, exc: BaseException, page: int | None = Non
     inner = _inner(exc)
     said, kind = exhausted(inner) or (_what_is_broken(inner), "unreadable")
     if kind == "memory":
-        return ExtractionError(str(path), said + (f" (page {page})" if page is not None else ""), kind="memory")
+        if page is not None:
+            said = _("{said} (page {page})").format(said=said, page=page)
+        return ExtractionError(str(path), said, kind="memory")
     if b"%%EOF" not in data[-4096:]:
-        said += "; the file has no %%EOF end marker, so it looks cut off"
+        said = _("{said}; the file has no %%EOF end marker, so it looks cut off").format(said=said)
     if page is not None:
-        said = f"page {page}: {said}"
-    return ExtractionError(str(path), f"is a damaged or truncated PDF ({said})", kind, debug_detail(inner))
+        said = _("page {page}: {said}").format(page=page, said=said)
+    said = _("is a damaged or truncated PDF ({said})").format(said=said)
+    return ExtractionError(str(path), said, kind, debug_detail(inner))
 
 
 def _what_is_broken(inner: BaseException) -> str:
     """pdfminer's failure in a user's words; its own words (PSSyntaxError, Ascii85 overflow …) go to the debug detail."""
     name, text = type(inner).__name__, str(inner).strip()
     if name == "PSEOF" or "Unexpected EOF" in text:
-        return "unexpected end of file"
+        return _("unexpected end of file")
     if name == "PDFNoValidXRef":
-        return "no valid cross-reference table"
+        return _("no valid cross-reference table")
     if "No /Root object" in text:
-        return "no document catalog (/Root) found"
-    return "its objects cannot be parsed"
+        return _("no document catalog (/Root) found")
+    return _("its objects cannot be parsed")
 
 
 def _read_page(page, number: int) -> PageLayout:

@@ -19,6 +19,7 @@ from charset_normalizer import from_bytes
 
 from extractor.document import At, Document, DocumentBuilder, TableCellSpec
 from extractor.errors import ExtractionError
+from extractor.i18n import _
 from extractor.ingest import source_for
 from extractor.ingest.flat_form import find_flat_forms
 from extractor.text import clean_line
@@ -44,7 +45,7 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
     best = from_bytes(data).best()
     if best is not None and _looks_like_text(str(best)):
         return str(best), best.encoding
-    raise ExtractionError(str(path), "is not a text report: binary content in no known text encoding")
+    raise ExtractionError(str(path), _("is not a text report: binary content in no known text encoding"))
 
 
 def _looks_like_text(text: str) -> bool:
@@ -58,9 +59,9 @@ def load(path: Path) -> Document:
     data = path.read_bytes()
     text, encoding = decode(path, data)
     if not text.strip():
-        raise ExtractionError(str(path), "contains only whitespace: no report text")
+        raise ExtractionError(str(path), _("contains only whitespace: no report text"))
     if not _looks_like_text(text):
-        raise ExtractionError(str(path), "is not a text report: too many control characters (binary data?)")
+        raise ExtractionError(str(path), _("is not a text report: too many control characters (binary data?)"))
     source = source_for(path, data, "text")
     source.encoding = encoding
     builder = DocumentBuilder(source)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from extractor.document import At, Document, DocumentBuilder, Source, TableCellSpec
 from extractor.errors import ExtractionError, debug_detail, describe
+from extractor.i18n import _
 
 
 def load(path: Path) -> Document:
@@ -45,10 +46,12 @@ def read_workbook(path: Path, source: Source, shown_path: Path) -> DocumentBuild
     try:
         wb = openpyxl.load_workbook(path, read_only=False, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError) as exc:
-        raise ExtractionError(str(shown_path), f"not a readable Excel workbook ({_short(exc)})") from None
+        said = _("not a readable Excel workbook ({said})").format(said=_short(exc))
+        raise ExtractionError(str(shown_path), said) from None
     except Exception as exc:  # noqa: BLE001 - malformed XML and the like
         words, kind = describe(exc)
-        raise ExtractionError(str(shown_path), f"not a readable Excel workbook: {words}", kind, debug_detail(exc)) from None
+        raise ExtractionError(str(shown_path), _("not a readable Excel workbook: {words}").format(words=words), kind,
+                              debug_detail(exc)) from None
     formulas = _formula_workbook(path)
     builder = DocumentBuilder(source)
     try:
@@ -63,7 +66,7 @@ def read_workbook(path: Path, source: Source, shown_path: Path) -> DocumentBuild
         if formulas is not None:
             formulas.close()
     if not builder.doc.tables:
-        raise ExtractionError(str(shown_path), "an Excel workbook with no data in any visible sheet")
+        raise ExtractionError(str(shown_path), _("an Excel workbook with no data in any visible sheet"))
     return builder
 
 

@@ -16,6 +16,7 @@ from typing import Iterator
 import numpy as np
 
 from extractor.errors import ExtractionError
+from extractor.i18n import _
 
 DPI = 200  # the PP-OCR detector reads 10.5-pt Chinese reliably from 150 dpi; 200 keeps 小五 readable
 MAX_SIDE = 3000  # px: an A4 page at 250 dpi; above this an image is downscaled (memory stays bounded)
@@ -57,16 +58,21 @@ def image_pages(path: Path) -> Iterator[PageImage]:
     try:
         img = Image.open(path)
     except Image.DecompressionBombError:
-        raise ExtractionError(str(path), f"image is larger than {MAX_PIXELS:,} pixels (refused)") from None
+        said = _("image is larger than {limit:,} pixels (refused)").format(limit=MAX_PIXELS)
+        raise ExtractionError(str(path), said) from None
     except (UnidentifiedImageError, OSError) as exc:
-        raise ExtractionError(str(path), f"is not a readable image ({exc})") from None
+        raise ExtractionError(str(path), _("is not a readable image ({said})").format(said=exc)) from None
     with img:
         for number, frame in enumerate(ImageSequence.Iterator(img), start=1):
             w, h = frame.size
             if w * h > MAX_PIXELS:
-                raise ExtractionError(str(path), f"page {number} is {w}x{h} pixels, above {MAX_PIXELS:,} (refused)")
+                said = _("page {page} is {width}x{height} pixels, above {limit:,} (refused)").format(
+                    page=number, width=w, height=h, limit=MAX_PIXELS)
+                raise ExtractionError(str(path), said)
             if min(w, h) < MIN_SIDE:
-                raise ExtractionError(str(path), f"page {number} is {w}x{h} pixels: too small to hold text")
+                said = _("page {page} is {width}x{height} pixels: too small to hold text").format(
+                    page=number, width=w, height=h)
+                raise ExtractionError(str(path), said)
             try:
                 frame.draft("L", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at reduced size directly
                 gray_img = frame.convert("L") if frame.mode != "L" else frame.copy()
@@ -78,7 +84,8 @@ def image_pages(path: Path) -> Iterator[PageImage]:
                     dpi *= factor
                 gray_img = ImageOps.exif_transpose(gray_img) or gray_img
             except (OSError, ValueError) as exc:
-                raise ExtractionError(str(path), f"page {number} cannot be decoded ({exc})") from None
+                said = _("page {page} cannot be decoded ({said})").format(page=number, said=exc)
+                raise ExtractionError(str(path), said) from None
             gray = np.array(gray_img)
             scale = 72 / dpi
             yield PageImage(number, gray, scale, gray.shape[1] * scale, gray.shape[0] * scale)

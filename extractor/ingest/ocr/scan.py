@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from extractor.errors import ExtractionError
+from extractor.i18n import _
 from extractor.ingest.layout import PageLayout
 
 
@@ -18,7 +19,7 @@ def ocr_pdf_pages(path: Path, data: bytes, numbers: list[int]) -> dict[int, Page
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        raise ExtractionError(str(path), f"pages cannot be rendered for OCR ({exc})") from None
+        raise ExtractionError(str(path), _("pages cannot be rendered for OCR ({said})").format(said=exc)) from None
     try:
         return {n: read_page(pdf_page_image(pdf, n - 1)) for n in numbers}
     finally:
