@@ -130,7 +130,7 @@ def calibration_report(args) -> int:
     from extractor.tagger.model import TokenTagger
     from training.calibrate import scored_spans
 
-    tagger = TokenTagger.load(args.model)
+    tagger = TokenTagger.load(args.model, runtime=args.runtime)
     fitted = tagger.temperature
     cal = tagger.meta.get("calibration", {})
     print(f"model: {args.model} ({tagger.version}); temperature {fitted:g}"
@@ -156,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, default=ROOT / "models" / "tagger")
     ap.add_argument("--splits", default="real-dev,test,dev,ood,blind")
+    ap.add_argument("--runtime", default="auto", choices=("auto", "onnx", "torch"),
+                    help="run the model's model.onnx (auto when present) or its transformers weights")
     ap.add_argument("--real-dev", type=Path, default=REAL_DEV, help="the real-dev JSONL (kept outside the repository)")
     ap.add_argument("--errors", action="store_true", help="error classes by label and genre for every split")
     ap.add_argument("--without", default="", metavar="GENRE,…",
@@ -171,8 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     from extractor.tagger.roles import role_of_source
     from extractor.tagger.spans import score
 
-    taggers = {"model": load_tagger(args.model), "rules": load_tagger(rules=True)}
-    print(f"model: {args.model} ({taggers['model'].version})\n")
+    taggers = {"model": load_tagger(args.model, runtime=args.runtime), "rules": load_tagger(rules=True)}
+    print(f"model: {args.model} ({taggers['model'].version}, run on {taggers['model'].runtime})\n")
     unroled, compared = [], []
     for split in args.splits.split(","):
         examples = _examples(split, args)

@@ -35,17 +35,41 @@ _XML_MEANINGS = (
 )
 
 
+#: a native library's words for a failed allocation (torch's allocator, oneDNN, OpenVINO, C++ std::bad_alloc):
+#: under a worker's memory limit these, not MemoryError, are how running out shows
+_ALLOCATION = re.compile(r"can'?t allocate memory|cannot allocate memory|bad_alloc|could not create a primitive|"
+                         r"failed to allocate|out of memory|allocation failed", re.IGNORECASE)
+
+
+#: what rapidocr raises when its inference engine fails (its own spelling included)
+_OCR_ENGINE_ERRORS = {"OpenVIONError", "OpenVINOError", "ONNXRuntimeError"}
+
+
+def _chain(exc: BaseException):
+    """exc, what it wraps as its first argument, and its causes and contexts (a few levels)."""
+    seen: list[BaseException] = []
+    todo = [exc]
+    while todo and len(seen) < 8:
+        e = todo.pop(0)
+        if e is None or any(e is s for s in seen):
+            continue
+        seen.append(e)
+        if e.args and isinstance(e.args[0], BaseException):
+            todo.append(e.args[0])  # pdfplumber and others wrap the real exception as their first argument
+        todo += [e.__cause__, e.__context__]
+    return seen
+
+
 def exhausted(exc: BaseException) -> tuple[str, str] | None:
     """(the problem in a user's words, kind) when a library ran out of memory or stack on a file, else None.
 
     kind is "memory" or "recursion": a batch worker retires after either, since
     its heap or stack may be left half-broken.
     """
-    # pdfplumber and others wrap the real exception as their first argument
-    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
-    if isinstance(inner, MemoryError):
+    chain = _chain(exc)
+    if any(isinstance(e, MemoryError) for e in chain) or any(_ALLOCATION.search(str(e)) for e in chain):
         return _("too large to read in the memory available"), "memory"
-    if isinstance(inner, RecursionError):
+    if any(isinstance(e, RecursionError) for e in chain):
         return _("its structure is nested too deeply to read"), "recursion"
     return None
 
@@ -61,6 +85,8 @@ def describe(exc: BaseException, damaged: str | None = None) -> tuple[str, str]:
     found = exhausted(exc)
     if found:
         return found
+    if any(type(e).__name__ in _OCR_ENGINE_ERRORS for e in _chain(exc)):
+        return _("the OCR engine failed on one of its page images"), "library"
     text = str(exc)
     for pattern, words in _XML_MEANINGS:
         if pattern.search(text):
@@ -70,4 +96,6 @@ def describe(exc: BaseException, damaged: str | None = None) -> tuple[str, str]:
 
 def debug_detail(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
+    if "Traceback (most recent call last)" in text:  # a library that puts a whole traceback in its message: its end says what
+        text = "… " + text[-300:]
     return f"{type(exc).__name__}: {text[:300]}" if text else type(exc).__name__

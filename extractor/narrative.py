@@ -39,14 +39,14 @@ def tagger_kind(kind: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def get_tagger(kind: str = "default"):
+def get_tagger(kind: str = "default", threads: int | None = None):
     """The tagger by name: rules, model (the shipped one), a model directory, or default."""
     from extractor.tagger import load_tagger
 
     kind = tagger_kind(kind)
     if kind == "rules":
         return load_tagger(rules=True)
-    return load_tagger(None if kind == "model" else kind)
+    return load_tagger(None if kind == "model" else kind, threads=threads)
 
 
 def narrative_texts(doc: Document, indicators: list[Indicator]) -> list[tuple[str, At, str | None]]:
@@ -95,7 +95,11 @@ def narrative_claims(doc: Document, indicators: list[Indicator], tagger) -> list
     if not units:
         return []
     claims: list[Claim] = []
-    spans_of = tagger.predict([text for text, _, _ in units], roles=[role for _, _, role in units])
+    # a text repeated in a document (a form copied on two pages, a heading restated) is tagged once
+    keys = [(text, role) for text, _, role in units]
+    distinct = list(dict.fromkeys(keys))
+    tagged = dict(zip(distinct, tagger.predict([t for t, _ in distinct], roles=[r for _, r in distinct])))
+    spans_of = [tagged[k] for k in keys]
     blocks = {b.id: b for b in doc.blocks}
     for (text, at, role), spans in zip(units, spans_of):
         block = blocks.get(at.block) if at.block is not None and at.table is None else None

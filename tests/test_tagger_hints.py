@@ -115,18 +115,20 @@ def test_hinted_model_round_trips_and_reads_the_rules(tmp_path, monkeypatch):
     path = _tiny_hinted_model(tmp_path)
     saved = HintedBertForTokenClassification.from_pretrained(path).hint_embeddings.weight
     tagger = TokenTagger.load(path)
-    assert tagger.hinted and isinstance(tagger.model, HintedBertForTokenClassification)
-    assert torch.equal(tagger.model.hint_embeddings.weight, saved) and saved.abs().sum() > 0
-    assert tagger.model.config.num_hints == len(HINTS)
+    model = tagger.encoder.model
+    assert tagger.runtime == "torch"  # a directory without model.onnx runs its transformers weights
+    assert tagger.hinted and isinstance(model, HintedBertForTokenClassification)
+    assert torch.equal(model.hint_embeddings.weight, saved) and saved.abs().sum() > 0
+    assert model.config.num_hints == len(HINTS)
 
     seen = []
-    forward = tagger.model.forward
+    forward = model.forward
 
     def spy(**inputs):
         seen.append(inputs["hint_ids"].clone())
         return forward(**inputs)
 
-    monkeypatch.setattr(tagger.model, "forward", spy)
+    monkeypatch.setattr(model, "forward", spy)
     tagger.predict([TEXT, "没有数字的句子"], roles=["result", None])
     hints = torch.cat([h.flatten() for h in seen]).tolist()
     # the rules' B-METRIC and B-VALUE reach the model, not only "no hint"
@@ -140,6 +142,6 @@ def test_hints_change_the_models_output(tmp_path):
     (w,) = encode(tagger.tokenizer, TEXT, hints=_rule_spans(TEXT))
     ids = torch.tensor([w.input_ids])
     with torch.inference_mode():
-        with_hints = tagger.model(input_ids=ids, hint_ids=torch.tensor([w.hint_ids])).logits
-        without = tagger.model(input_ids=ids, hint_ids=torch.zeros_like(ids)).logits
+        with_hints = tagger.encoder.model(input_ids=ids, hint_ids=torch.tensor([w.hint_ids])).logits
+        without = tagger.encoder.model(input_ids=ids, hint_ids=torch.zeros_like(ids)).logits
     assert not torch.allclose(with_hints, without)

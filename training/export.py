@@ -3,7 +3,8 @@
     python -m training.export /path/to/trained --out models/tagger
 
 Weights are stored in float16 (half the size; the model is loaded back in
-float32, so only the weights are rounded). The export is refused when strict
+float32, so only the weights are rounded), and `model.onnx` (int8, what
+`extractor` runs; `training.export_onnx`) is written from them. The export is refused when strict
 micro F1 on dev moves by more than half a point; the change is recorded in
 tagger.json and the model card.
 """
@@ -51,11 +52,16 @@ def export(src: Path, out: Path) -> dict:
     meta["export"] = {"dtype": "float16", "dev_f1_fp32": round(before, 4), "dev_f1_fp16": round(after, 4)}
     (out / "tagger.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     size = sum(p.stat().st_size for p in out.glob("*.safetensors")) / 2**20
+    from training.export_onnx import export as export_onnx
+
+    onnx = export_onnx(out)
+    f1 = ", ".join(f"{s} {v['torch_fp32']:.4f} → {v['onnx']:.4f}" for s, v in onnx["strict_f1"].items())
     write_model_card(out, meta, extra=(
         f"Shipped in float16 ({size:.1f} MB of weights): dev strict micro F1 {before:.4f} in fp32, "
-        f"{after:.4f} as exported (`python -m training.export`)."
+        f"{after:.4f} as exported (`python -m training.export`). Run at inference from `model.onnx` "
+        f"(int8, {onnx['mb']} MB, ONNX Runtime; `python -m training.export_onnx`): strict micro F1 {f1}."
     ))
-    return meta["export"] | {"weights_mb": round(size, 1)}
+    return meta["export"] | {"weights_mb": round(size, 1), "onnx": onnx}
 
 
 def main(argv: list[str] | None = None) -> int:

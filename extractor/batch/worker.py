@@ -139,12 +139,8 @@ def _tagger(kind: str):
         return "none"
     from extractor.narrative import get_tagger
 
-    tagger = get_tagger(kind)
-    import sys
-
-    if "torch" in sys.modules:  # only a model tagger loads torch; the rule tagger must not pay for it
-        sys.modules["torch"].set_num_threads(1)
-    return tagger
+    # one worker per core: the model's inference stays on one thread
+    return get_tagger(kind, threads=1)
 
 
 #: exit status of a worker that retires before its next file (the engine gives that file to a fresh worker)
@@ -211,8 +207,12 @@ def _process(file: str, source: str, sha256: str, tagger: str, all_verdicts: boo
         problem = _("structure nested too deeply to read")
         return error_result(source, sha256, "internal", problem, start) | {"retire": True}
     except Exception as exc:  # noqa: BLE001 - one file's bug must not stop the batch; the message says what
-        from extractor.errors import debug_detail
+        from extractor.errors import debug_detail, exhausted
 
+        found = exhausted(exc)  # a native library's failed allocation (torch, oneDNN, OpenVINO) is memory, not a bug
+        if found:
+            return (error_result(source, sha256, "memory" if found[1] == "memory" else "internal", found[0], start)
+                    | {"retire": True, "detail": debug_detail(exc)})
         return (error_result(source, sha256, "internal", _("could not be read: an internal error of extractor "
                                                            "(the details are in run.log; please report it)"), start)
                 | {"retire": True, "detail": debug_detail(exc)})

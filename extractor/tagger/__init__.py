@@ -12,11 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def load_tagger(path: str | Path | None = None, rules: bool = False):
+def load_tagger(path: str | Path | None = None, rules: bool = False, threads: int | None = None, runtime: str = "auto"):
+    """`threads` caps the model's inference threads (a batch worker takes one core); `runtime` see `TokenTagger.load`."""
     if rules:
         from extractor.tagger.rules import RuleTagger
 
         return RuleTagger()
     from extractor.tagger.model import TokenTagger
 
-    return TokenTagger.load(path)
+    return TokenTagger.load(path, threads=threads, runtime=runtime)

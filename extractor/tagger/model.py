@@ -1,7 +1,8 @@
 """The fine-tuned token classifier at run time: load once, predict spans with scores.
 
 `TokenTagger.load(path)` reads a directory written by `extractor train`
-(transformers weights, tokenizer, `tagger.json` with the label list);
+(transformers weights, tokenizer, `tagger.json` with the label list, and for
+a shipped model `model.onnx`, which it runs on ONNX Runtime without torch);
 `predict(texts)` returns, per text, `Span`s with character offsets into that
 exact text and a confidence score. Long paragraphs are split into sentences
 (and further at chunk boundaries) with offsets kept exact.
@@ -20,11 +21,12 @@ DEFAULT_MODEL = Path(__file__).resolve().parent.parent.parent / "models" / "tagg
 
 
 class TokenTagger:
-    def __init__(self, model, tokenizer, meta: dict, max_tokens: int = 256):
-        self.model = model
+    def __init__(self, encoder, tokenizer, meta: dict, max_tokens: int = 256, pad_id: int = 0):
+        self.encoder = encoder
         self.tokenizer = tokenizer
         self.meta = meta
         self.max_tokens = max_tokens
+        self.pad_id = pad_id
         self._rule_tagger = None  # loaded on first use, by hinted models only
         if tuple(meta.get("labels", LABELS)) != LABELS:
             raise ValueError(f"model labels {meta.get('labels')} do not match this code's {LABELS}")
@@ -38,29 +40,37 @@ class TokenTagger:
     def version(self) -> str:
         return self.meta.get("version", "unknown")
 
+    @property
+    def runtime(self) -> str:
+        """"onnx" (ONNX Runtime, int8) or "torch" (the transformers weights)."""
+        return self.encoder.runtime
+
     @classmethod
-    def load(cls, path: str | Path | None = None, threads: int | None = None) -> "TokenTagger":
-        import torch
-        from transformers import AutoTokenizer
-        from transformers.utils import logging as hf_logging
+    def load(cls, path: str | Path | None = None, threads: int | None = None, runtime: str = "auto") -> "TokenTagger":
+        """The tagger of a model directory.
 
-        from extractor.tagger.hinted import model_class
+        `runtime` "auto" runs `model.onnx` on ONNX Runtime when the directory has
+        one (the shipped model does) and the transformers weights otherwise;
+        "onnx" or "torch" insist on one.
+        """
+        from extractor.tagger.encoders import ONNX_FILE, OnnxEncoder, TorchEncoder, load_tokenizer
 
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
         path = Path(path or DEFAULT_MODEL)
         meta_file = path / "tagger.json"
         if not meta_file.exists():
             raise FileNotFoundError(f"{path}: not a tagger model directory (no tagger.json); train one with `extractor train`")
+        if runtime not in ("auto", "onnx", "torch"):
+            raise ValueError(f"runtime {runtime!r}: use auto, onnx or torch")
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
-        if threads:
-            torch.set_num_threads(threads)
-        tokenizer = AutoTokenizer.from_pretrained(path)
-        model = model_class(meta).from_pretrained(path, dtype=torch.float32)
-        if meta.get("int8"):
-            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-        model.eval()
-        return cls(model, tokenizer, meta)
+        onnx = path / ONNX_FILE
+        if runtime == "onnx" and not onnx.exists():
+            raise FileNotFoundError(f"{path}: no {ONNX_FILE}; write one with `python -m training.export_onnx {path}`")
+        if runtime == "onnx" or (runtime == "auto" and onnx.exists()):
+            encoder = OnnxEncoder(onnx, threads)
+        else:
+            encoder = TorchEncoder(path, meta, threads)
+        tokenizer, pad_id = load_tokenizer(path)
+        return cls(encoder, tokenizer, meta, pad_id=pad_id)
 
     @property
     def temperature(self) -> float:
@@ -73,7 +83,7 @@ class TokenTagger:
 
     def window_logits(self, texts: list[str], batch_size: int = 32, roles: list[str | None] | None = None):
         """(text index, Window, logits [tokens x labels] as numpy) for every model window of `texts`."""
-        import torch
+        import numpy as np
 
         roles = roles_for(texts, roles)
         hints = self._rules().predict_many(texts, roles=roles) if self.hinted else [None] * len(texts)
@@ -84,24 +94,21 @@ class TokenTagger:
         out = []
         # sorting by length keeps padding (wasted compute) small
         order = sorted(range(len(windows)), key=lambda k: len(windows[k][1].input_ids))
-        pad = self.tokenizer.pad_token_id or 0
-        with torch.inference_mode():
-            for b in range(0, len(order), batch_size):
-                batch = [windows[k] for k in order[b : b + batch_size]]
-                width = max(len(w.input_ids) for _, w in batch)
-                ids = torch.full((len(batch), width), pad, dtype=torch.long)
-                mask = torch.zeros((len(batch), width), dtype=torch.long)
-                inputs = {"input_ids": ids, "attention_mask": mask}
-                if self.hinted:
-                    inputs["hint_ids"] = torch.zeros((len(batch), width), dtype=torch.long)
-                for r, (_, w) in enumerate(batch):
-                    ids[r, : len(w.input_ids)] = torch.tensor(w.input_ids)
-                    mask[r, : len(w.input_ids)] = 1
-                    if self.hinted:
-                        inputs["hint_ids"][r, : len(w.input_ids)] = torch.tensor(w.hint_ids)
-                logits = self.model(**inputs).logits.float().numpy()
-                for r, (i, w) in enumerate(batch):
-                    out.append((i, w, logits[r][: len(w.input_ids)]))
+        for b in range(0, len(order), batch_size):
+            batch = [windows[k] for k in order[b : b + batch_size]]
+            width = max(len(w.input_ids) for _, w in batch)
+            ids = np.full((len(batch), width), self.pad_id, dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            hint_ids = np.zeros((len(batch), width), dtype=np.int64) if self.hinted else None
+            for r, (_, w) in enumerate(batch):
+                n = len(w.input_ids)
+                ids[r, :n] = w.input_ids
+                mask[r, :n] = 1
+                if hint_ids is not None:
+                    hint_ids[r, :n] = w.hint_ids
+            logits = self.encoder(ids, mask, hint_ids)
+            for r, (i, w) in enumerate(batch):
+                out.append((i, w, logits[r][: len(w.input_ids)]))
         return out
 
     @staticmethod

@@ -1,0 +1,109 @@
+"""The tagger on ONNX Runtime: the shipped model.onnx agrees with its torch weights, and tagging needs no torch."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from extractor.tagger.corpus import read_jsonl
+from extractor.tagger.encoders import ONNX_FILE
+
+ROOT = Path(__file__).parent.parent
+SHIPPED = ROOT / "models" / "tagger"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def test_the_shipped_model_runs_on_onnx_by_default_and_says_what_it_was_checked_on():
+    from extractor.tagger.model import TokenTagger
+
+    assert (SHIPPED / ONNX_FILE).exists()
+    tagger = TokenTagger.load()
+    assert tagger.runtime == "onnx"
+    record = json.loads((SHIPPED / "tagger.json").read_text(encoding="utf-8"))["onnx"]
+    assert record["dtype"] == "int8" and record["largest_drop"] <= 0.005
+    assert {"dev", "test", "blind"} <= set(record["strict_f1"])
+
+
+def test_onnx_and_torch_give_the_same_strict_f1_on_a_held_out_seed():
+    from extractor.tagger.model import TokenTagger
+    from extractor.tagger.roles import role_of_source
+    from extractor.tagger.spans import score
+
+    # seed_000 is in the test split: neither chosen on nor trained on
+    examples = read_jsonl(ROOT / "annotations" / "seed_000.jsonl")
+    roles = [role_of_source(ex.source) for ex in examples]
+    f1 = {}
+    spans = {}
+    for runtime in ("onnx", "torch"):
+        tagger = TokenTagger.load(runtime=runtime, threads=2)
+        spans[runtime] = tagger.predict([ex.text for ex in examples], roles=roles)
+        f1[runtime] = score(examples, spans[runtime])["micro"]["f1"]
+    assert f1["torch"] > 0.8
+    # 44 passages: one span moves F1 by about half a point; int8 may not lose more than one or two
+    assert f1["onnx"] >= f1["torch"] - 0.012, f1
+    same = sum([(s.start, s.end, s.label) for s in a] == [(s.start, s.end, s.label) for s in b]
+               for a, b in zip(spans["onnx"], spans["torch"]))
+    assert same >= 0.85 * len(examples)
+
+
+def test_extract_with_the_model_tagger_never_imports_torch(tmp_path):
+    code = (
+        "import sys, json\n"
+        "from extractor.pipeline import extract\n"
+        f"r = extract({str(FIXTURES / '001_ec7b4c7cefe3081c.docx')!r}, tagger='default')\n"
+        "print(json.dumps({'claims': len(r.claims), 'torch': 'torch' in sys.modules,\n"
+        "                  'transformers': 'transformers' in sys.modules}))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True)
+    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert seen["claims"] > 0
+    assert not seen["torch"] and not seen["transformers"]
+
+
+def test_the_exporter_writes_a_graph_that_matches_its_torch_model(tmp_path):
+    from test_tagger_hints import TEXT, _tiny_hinted_model
+
+    from extractor.tagger.encoders import OnnxEncoder, TorchEncoder, load_tokenizer
+    from extractor.tagger.encoding import encode
+    from training.export_onnx import export_fp32, optimize, quantize
+
+    path = _tiny_hinted_model(tmp_path)
+    meta = json.loads((path / "tagger.json").read_text())
+    config = json.loads((path / "config.json").read_text())
+    raw, fused, int8 = tmp_path / "raw.onnx", tmp_path / "fused.onnx", tmp_path / "int8.onnx"
+    export_fp32(path, raw)
+    optimize(raw, fused, config)
+    quantize(fused, int8)
+    tokenizer, pad = load_tokenizer(path)
+    windows = [encode(tokenizer, t)[0] for t in (TEXT, "没有数字的句子", "预算执行率100%")]
+    width = max(len(w.input_ids) for w in windows)
+    ids = np.full((len(windows), width), pad, dtype=np.int64)
+    mask = np.zeros_like(ids)
+    hints = np.zeros_like(ids)
+    for r, w in enumerate(windows):
+        ids[r, : len(w.input_ids)] = w.input_ids
+        mask[r, : len(w.input_ids)] = 1
+        hints[r, : len(w.input_ids)] = np.arange(len(w.input_ids)) % 4  # hints must reach the graph
+    expected = TorchEncoder(path, meta)(ids, mask, hints)
+    for graph, tol in ((raw, 1e-4), (fused, 1e-3), (int8, 0.15)):
+        got = OnnxEncoder(graph)(ids, mask, hints)
+        assert got.shape == expected.shape
+        real = mask.astype(bool)
+        assert np.abs(got[real] - expected[real]).max() < tol, graph.name
+    # hint ids change the exported graph's output as they change the model's
+    assert not np.allclose(OnnxEncoder(raw)(ids, mask, np.zeros_like(ids))[mask.astype(bool)],
+                           expected[mask.astype(bool)], atol=1e-4)
+
+
+def test_a_directory_without_onnx_is_refused_when_onnx_is_asked(tmp_path):
+    import shutil
+
+    from extractor.tagger.model import TokenTagger
+
+    for name in ("tokenizer.json", "tokenizer_config.json", "tagger.json", "config.json"):
+        shutil.copy(SHIPPED / name, tmp_path / name)
+    with pytest.raises(FileNotFoundError, match="training.export_onnx"):
+        TokenTagger.load(tmp_path, runtime="onnx")

@@ -1,0 +1,147 @@
+"""Write a tagger directory's `model.onnx`: the encoder for ONNX Runtime, int8 weights, checked against torch.
+
+    python -m training.export_onnx models/tagger [--fp32] [--splits real-dev,dev,test,ood,blind]
+
+The transformers weights are exported with torch's ONNX exporter (dynamic
+batch and length), the graph's attention, GELU and LayerNorm are fused by
+ONNX Runtime's transformer optimizer, and the Linear weights are quantized to
+int8 (dynamic quantization: activations quantized per batch at run time).
+The file is refused, and the directory left as it was, when strict micro F1 on
+any split falls by more than half a point below the fp32 torch model; the
+figures, rises included, are recorded in `tagger.json` under "onnx". A rise is
+not refused: on the 44 passages of the test split one span moves F1 by about
+half a point, so int8's rounding moves it either way by chance. `TokenTagger.load` runs
+`model.onnx` whenever a directory has one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TOLERANCE = 0.005
+OPSET = 17
+
+
+def export_fp32(model_dir: Path, out: Path) -> None:
+    import torch
+
+    from extractor.tagger.hinted import model_class
+
+    meta = json.loads((model_dir / "tagger.json").read_text(encoding="utf-8"))
+    model = model_class(meta).from_pretrained(model_dir, dtype=torch.float32, attn_implementation="eager").eval()
+    hinted = bool(meta.get("hints"))
+
+    class Logits(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask, hint_ids=None):
+            kwargs = {"hint_ids": hint_ids} if hinted else {}
+            return self.model(input_ids=input_ids, attention_mask=attention_mask, **kwargs).logits
+
+    ids = torch.ones((2, 16), dtype=torch.long)
+    names = ["input_ids", "attention_mask"] + (["hint_ids"] if hinted else [])
+    args = (ids, torch.ones_like(ids)) + ((torch.zeros_like(ids),) if hinted else ())
+    axes = {name: {0: "batch", 1: "tokens"} for name in names} | {"logits": {0: "batch", 1: "tokens"}}
+    with torch.inference_mode():
+        torch.onnx.export(Logits(), args, str(out), input_names=names, output_names=["logits"], dynamic_axes=axes,
+                          opset_version=OPSET, dynamo=False, do_constant_folding=True)
+
+
+def optimize(src: Path, out: Path, config: dict) -> None:
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    opt = optimize_model(str(src), model_type="bert", num_heads=config["num_attention_heads"],
+                         hidden_size=config["hidden_size"], opt_level=1)
+    opt.save_model_to_file(str(out))
+
+
+def quantize(src: Path, out: Path) -> None:
+    from onnx import TensorProto
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # reduce_range: 7-bit weights, so that u8 x s8 products cannot saturate on CPUs without VNNI (AVX2 only);
+    # the fused nodes (Attention, SkipLayerNormalization) are outside ONNX's shape inference, hence the default type
+    quantize_dynamic(str(src), str(out), weight_type=QuantType.QInt8, per_channel=True, reduce_range=True,
+                     extra_options={"DefaultTensorType": TensorProto.FLOAT})
+
+
+def split_scores(model_dir: Path, runtime: str, splits: list[str], onnx_file: Path | None = None) -> dict:
+    from extractor.tagger.encoders import OnnxEncoder
+    from extractor.tagger.model import TokenTagger
+    from extractor.tagger.roles import role_of_source
+    from eval.tagger import split_examples
+    from extractor.tagger.spans import score
+
+    tagger = TokenTagger.load(model_dir, runtime=runtime if onnx_file is None else "torch")
+    if onnx_file is not None:
+        tagger.encoder = OnnxEncoder(onnx_file)
+    out = {}
+    for split in splits:
+        examples = split_examples(split)  # real-dev only measures, when ../shared has it
+        if not examples:
+            continue
+        t0 = time.perf_counter()
+        predicted = tagger.predict([ex.text for ex in examples], roles=[role_of_source(ex.source) for ex in examples])
+        out[split] = {"f1": round(score(examples, predicted)["micro"]["f1"], 4), "n": len(examples),
+                      "seconds": round(time.perf_counter() - t0, 2)}
+    return out
+
+
+def export(model_dir: Path, int8: bool = True, splits: tuple[str, ...] = ("real-dev", "dev", "test", "ood", "blind")) -> dict:
+    from extractor.tagger.encoders import ONNX_FILE
+
+    config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as tmp:
+        raw, fused, final = Path(tmp) / "raw.onnx", Path(tmp) / "fused.onnx", Path(tmp) / "final.onnx"
+        export_fp32(model_dir, raw)
+        optimize(raw, fused, config)
+        if int8:
+            quantize(fused, final)
+        else:
+            fused.replace(final)
+        torch_f1 = split_scores(model_dir, "torch", list(splits))
+        onnx_f1 = split_scores(model_dir, "onnx", list(splits), onnx_file=final)
+        worst = max(torch_f1[s]["f1"] - onnx_f1[s]["f1"] for s in torch_f1)
+        record = {
+            "dtype": "int8" if int8 else "float32",
+            "opset": OPSET,
+            "mb": round(final.stat().st_size / 2**20, 1),
+            "strict_f1": {s: {"torch_fp32": torch_f1[s]["f1"], "onnx": onnx_f1[s]["f1"]} for s in torch_f1},
+            "seconds": {s: {"torch_fp32": torch_f1[s]["seconds"], "onnx": onnx_f1[s]["seconds"]} for s in torch_f1},
+            "largest_drop": round(max(worst, 0.0), 4),
+        }
+        if worst > TOLERANCE:
+            raise SystemExit(f"model.onnx lowers strict F1 by {worst:.4f} (> {TOLERANCE}) on some split: refused\n"
+                             + json.dumps(record["strict_f1"], indent=2))
+        final.replace(model_dir / ONNX_FILE)
+    meta_file = model_dir / "tagger.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    meta["onnx"] = record
+    meta_file.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return record
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("model_dir", type=Path)
+    ap.add_argument("--fp32", action="store_true", help="keep float32 weights (no int8 quantization)")
+    ap.add_argument("--splits", default="real-dev,dev,test,ood,blind",
+                    help="the splits the export is checked on (real-dev when ../shared/real-dev is there)")
+    args = ap.parse_args(argv)
+    if not (args.model_dir / "tagger.json").exists():
+        print(f"error: {args.model_dir}: not a tagger model directory (no tagger.json)", file=sys.stderr)
+        return 2
+    print(json.dumps(export(args.model_dir, int8=not args.fp32, splits=tuple(args.splits.split(","))), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
