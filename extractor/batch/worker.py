@@ -87,8 +87,8 @@ def init(memory_mb: int | None = None, tagger: str | None = None, log_dir: str |
     i18n.translations(i18n.current())
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    # OCR keeps a thread per core in every worker: two workers of two OpenVINO threads read 0.61 scanned
-    # pages/s on two cores, two of one thread 0.40 (python -m eval.bench_ocr)
+    # OCR keeps a thread per core in every worker, its threads unpinned (ocr/engine.py): two workers of two
+    # OpenVINO threads read 0.63 scanned pages/s on two cores, two of one thread 0.57 (python -m eval.bench_ocr)
     if memory_mb:
         import resource
 

@@ -35,8 +35,20 @@ class OcrLine:
 def _engine():
     # OpenVINO runs the same PP-OCRv4 ONNX models as onnxruntime, with the same lines read on the
     # fixtures, in about 0.6 of the time on this CPU (python -m eval.bench_ocr)
+    import rapidocr_openvino.utils.infer_engine as infer_engine
+    from openvino.runtime import Core
     from rapidocr_openvino import RapidOCR
     from rapidocr_openvino.ch_ppocr_det.utils import DetPreProcess
+
+    class Unpinned(Core):
+        """OpenVINO pins inference threads to cores from CPU 0 up, in every process alike: two batch
+        workers would both run on CPU 0 and leave the other core idle."""
+
+        def __init__(self):
+            super().__init__()
+            self.set_property("CPU", {"ENABLE_CPU_PINNING": False})
+
+    infer_engine.Core = Unpinned
 
     threads = int(os.environ.get("EXTRACTOR_OCR_THREADS", "0")) or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
     # the text-direction classifier is not needed per line: pages are turned whole by orient.py
