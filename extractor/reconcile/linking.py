@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
 
 from extractor.document import At
 from extractor.quantity import Quantity
@@ -71,6 +74,7 @@ _EMBEDDED_FIGURE = re.compile(r"(达到|完成|实现|争取|新增|突破)?[≥
 _LEAD_VERB = re.compile(r"^(进一步|继续|适时|持续|加快|推动|推进|实现)")
 
 
+@lru_cache(maxsize=65536)
 def canonical(name: str) -> str:
     s = re.sub(r"\s+", "", name or "")
     s = _NUMBERING.sub("", s)
@@ -213,8 +217,18 @@ _GENERIC = {"企业", "项目", "投资", "资金", "支出", "收入", "人数"
 
 def _synonym_keys(metric: str) -> set[str]:
     """Every synonym group the metric's canonical name belongs to."""
-    s = canonical(metric)
-    return {key for key, names in SYNONYMS.items() if s == key or s in (canonical(n) for n in names)}
+    return set(_synonym_index().get(canonical(metric), ()))
+
+
+@lru_cache(maxsize=1)
+def _synonym_index() -> dict[str, frozenset[str]]:
+    """canonical name -> the synonym groups it names (a group's key names its own group)."""
+    index: dict[str, set[str]] = {}
+    for key, names in SYNONYMS.items():
+        index.setdefault(key, set()).add(key)
+        for name in names:
+            index.setdefault(canonical(name), set()).add(key)
+    return {name: frozenset(keys) for name, keys in index.items()}
 
 
 def link(claims: list[Claim], cands: list[Candidate]) -> list[tuple[Claim, Candidate | None, float]]:
@@ -227,36 +241,39 @@ def link(claims: list[Claim], cands: list[Candidate]) -> list[tuple[Claim, Candi
     # would move every similarity (and the calibrated threshold) with the size of the document's tables
     fit = names + [c.key for c in cands if not c.ref.startswith("table:")]
     sims = _similarity(names, keys, fit) if cands else None
+    # compatibility depends on the kinds, units and measures only: candidates are grouped by those, and a claim
+    # meets only the groups its own kind, unit and measure are compatible with (linear in the document, not square)
+    groups: dict[tuple, list[int]] = {}
+    for j, cand in enumerate(cands):
+        groups.setdefault((cand.kind, cand.value.unit, cand.measure), []).append(j)
+    meets: dict[tuple, np.ndarray] = {}
+    is_score = np.array([c.measure == "score" for c in cands], dtype=bool)
     out = []
     for i, claim in enumerate(claims):
         if not claim.metric or claim.value.value is None:
             out.append((claim, None, 0.0))
             continue
+        sig = (claim.kind, claim.value.unit, claim.measure)
+        if sig not in meets:
+            meets[sig] = np.array(sorted(j for js in groups.values() if _compatible(claim, cands[js[0]]) for j in js),
+                                  dtype=np.int64)
+        compat = meets[sig]
         syns = _synonym_keys(claim.metric)
-        generic = canonical(claim.metric) in _GENERIC or len(canonical(claim.metric)) < 3
         best, best_sim = None, 0.0
-        for j, cand in enumerate(cands):
-            if not _compatible(claim, cand):
-                continue
-            if cand.measure == "score":
-                # scores link by their names only (总分, 产出指标类得分, 预算执行率得分)
-                if cand.key in syns:
-                    sim = 1.0
-                elif not syns and _names_level(claim.metric, cand.key):
-                    sim = 0.95
-                else:
-                    continue
-            elif syns:
-                # a named quantity links to its own field or to nothing: no look-alike fallback
-                if cand.key not in syns:
-                    continue
-                sim = 1.0
-            elif generic:
-                continue  # 企业, 资金 …: too vague to say which form figure they restate
-            else:
-                sim = float(sims[i, j])
-            if sim > best_sim:
-                best, best_sim = cand, sim
+        if syns:
+            # a named quantity (or score) links to its own field or to nothing: no look-alike fallback
+            first = next((j for j in compat if keys[j] in syns), None)
+            if first is not None:
+                best, best_sim = cands[first], 1.0
+        elif len(compat):
+            generic = canonical(claim.metric) in _GENERIC or len(canonical(claim.metric)) < 3
+            # 企业, 资金 …: too vague to say which form figure they restate; scores link by their names only
+            vals = np.full(len(compat), -np.inf) if generic else sims[i, compat].astype(float)
+            for k in np.flatnonzero(is_score[compat]):
+                vals[k] = 0.95 if _names_level(claim.metric, keys[compat[k]]) else -np.inf
+            k = int(np.argmax(vals))  # the first of equals, as the candidates' order has always decided
+            if vals[k] > 0.0:
+                best, best_sim = cands[compat[k]], float(vals[k])
         out.append((claim, best, best_sim) if best_sim >= THRESHOLD else (claim, None, best_sim))
     return out
 

@@ -80,13 +80,9 @@ _POST_TARGET_RE = re.compile(r"^\s*(?:[（(](?:目标|计划|预期|预期目标
 @lru_cache(maxsize=1)
 def _tokenizer():
     """A private jieba POS tokenizer with the lexicon registered (the global jieba is untouched)."""
-    import logging
+    from extractor.tagger.jieba_dict import pos_tokenizer, tokenizer
 
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    tk = jieba.Tokenizer()
+    tk = tokenizer()
     words = {
         *L.METRIC_NAMES, *L.METRIC_HEADS, *L.REGION_PREFIXES, *L.TIME_WORDS, *L.CHANGE_WORDS,
         *L.STATUS_WORDS, *L.LIGHT_VERBS, *L.DEFINING_VERBS, *L.ADVERB_BARRIERS,
@@ -95,8 +91,7 @@ def _tokenizer():
     for w in sorted(words):
         if len(w) > 1 and not re.search(r"[\d“”（）()、：:]", w):
             tk.add_word(w, freq=50000)
-    tk.initialize()
-    return jieba.posseg.POSTokenizer(tk)
+    return pos_tokenizer(tk)
 
 
 @lru_cache(maxsize=20000)

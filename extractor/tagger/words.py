@@ -33,14 +33,9 @@ _LOOSE = frozenset("年月日为是达比上下至到及和与等各其共约近
 
 @lru_cache(maxsize=1)
 def _jieba():
-    import logging
+    from extractor.tagger.jieba_dict import tokenizer
 
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tk = jieba.Tokenizer()
-    tk.initialize()
-    return tk
+    return tokenizer()
 
 
 def _in_dictionary(word: str) -> bool:
