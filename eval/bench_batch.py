@@ -2,7 +2,7 @@
 worker, for the local engine (pebble process pool) at each worker count and, with
 --ray, for the Ray engine on a private local Ray instance.
 
-    python -m eval.bench_batch [--files 200] [--workers 1,2] [--ray] [--keep DIR]
+    python -m eval.bench_batch [--files 200] [--workers 1,2] [--taggers default,rules] [--ray] [--keep DIR]
 
 The corpus replicates the 15 fixtures in tests/fixtures/ (five reports, each as
 .txt, .docx and .pdf, so one third of each format) into `copyNNN/` folders. Every
@@ -159,6 +159,7 @@ def main_rss_mb() -> float:
 @dataclass
 class Row:
     engine: str
+    tagger: str
     workers: int
     files: int
     ok: int
@@ -175,7 +176,7 @@ class Row:
     errors: list[str]
 
 
-def one_run(corpus_dir: Path, out: Path, engine: str, workers: int, n_files: int, **kw) -> Row:
+def one_run(corpus_dir: Path, out: Path, engine: str, workers: int, n_files: int, tagger: str = "default", **kw) -> Row:
     from extractor.batch.runner import run
 
     if engine == "ray":
@@ -185,12 +186,12 @@ def one_run(corpus_dir: Path, out: Path, engine: str, workers: int, n_files: int
     sampler.start()
     t0 = time.perf_counter()
     try:
-        s = run([corpus_dir], out, workers=workers, engine=engine, progress=False, **kw)
+        s = run([corpus_dir], out, workers=workers, engine=engine, progress=False, tagger=tagger, **kw)
     finally:
         wall = time.perf_counter() - t0
         sampler.stop()
     stored_ok, stored_findings = stored_counts(out)
-    return Row(engine, workers, n_files, s.ok, s.failed, s.processed, s.pages, s.findings, wall,
+    return Row(engine, tagger, workers, n_files, s.ok, s.failed, s.processed, s.pages, s.findings, wall,
                sampler.max_mb, len(sampler.peak), main_rss_mb(), stored_ok, stored_findings, list(s.errors))
 
 
@@ -245,10 +246,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--files", type=int, default=200, help="corpus size (default 200)")
     ap.add_argument("--workers", default="1,2", help="comma-separated local worker counts (default 1,2)")
-    ap.add_argument("--ray", action="store_true", help="also run the Ray engine with 2 workers")
+    ap.add_argument("--taggers", default="default,rules",
+                    help="taggers to run at each worker count (default: default,rules; issue 19's goal compares them)")
+    ap.add_argument("--ray", action="store_true", help="also run the Ray engine with 2 workers (first tagger)")
     ap.add_argument("--keep", metavar="DIR", help="build the corpus and OUT folders in DIR and keep them")
     args = ap.parse_args()
     counts = [int(w) for w in args.workers.split(",") if w.strip()]
+    taggers = [t for t in args.taggers.split(",") if t.strip()]
 
     if args.keep:
         base = Path(args.keep)
@@ -267,10 +271,11 @@ def main() -> None:
             formats[f.suffix[1:]] = formats.get(f.suffix[1:], 0) + 1
         pages = pdf_pages(corpus)
 
-        for w in counts:
-            out = base / f"out-local-{w}"
-            shutil.rmtree(out, ignore_errors=True)
-            rows.append(one_run(corpus_dir, out, "local", w, len(corpus)))
+        for tagger in taggers:
+            for w in counts:
+                out = base / f"out-local-{tagger}-{w}"
+                shutil.rmtree(out, ignore_errors=True)
+                rows.append(one_run(corpus_dir, out, "local", w, len(corpus), tagger=tagger))
 
         if args.ray:
             import ray
@@ -283,7 +288,7 @@ def main() -> None:
                 try:
                     out = base / "out-ray-2"
                     shutil.rmtree(out, ignore_errors=True)
-                    rows.append(one_run(corpus_dir, out, "ray", 2, len(corpus)))
+                    rows.append(one_run(corpus_dir, out, "ray", 2, len(corpus), tagger=taggers[0]))
                 finally:
                     ray.shutdown()
                 ray_note = f"Ray: private local instance (ray.init, 2 CPUs) started in {startup:.1f} s, not counted in seconds"
@@ -294,10 +299,10 @@ def main() -> None:
     fmt = ", ".join(f"{n} {k}" for k, n in sorted(formats.items()))
     print(f"corpus: {len(corpus)} files ({fmt}) from {len(fixtures())} fixtures; {pages} PDF pages; "
           f"machine: {os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, Python {platform.python_version()}\n")
-    print("| engine | workers | files | ok | failed | seconds | docs/min | pages/min | peak RSS per worker MB | main RSS MB |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| engine | tagger | workers | files | ok | failed | seconds | docs/min | pages/min | peak RSS per worker MB | main RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r.engine} | {r.workers} | {r.files} | {r.ok} | {r.failed} | {r.seconds:.1f} | "
+        print(f"| {r.engine} | {r.tagger} | {r.workers} | {r.files} | {r.ok} | {r.failed} | {r.seconds:.1f} | "
               f"{r.processed / r.seconds * 60:.0f} | {r.pages / r.seconds * 60:.0f} | {r.worker_mb:.0f} | {r.main_mb:.0f} |")
     print()
     print("pages/min counts the pages the pipeline reports for every ok document (PDF pages; other formats as it counts them).")
@@ -313,10 +318,17 @@ def main() -> None:
             print(f"error ({r.engine}/{r.workers}): {e}")
         if len(r.errors) > 3:
             print(f"... and {len(r.errors) - 3} more errors in {r.engine}/{r.workers}")
-    if len(rows) > 1:
-        same = len({(r.stored_ok, r.stored_findings) for r in rows}) == 1
-        print(f"all runs store the same ok documents and findings: {'yes' if same else 'NO'}")
-    local = [r for r in rows if r.engine == "local"]
+    for tagger in taggers:
+        mine = [r for r in rows if r.tagger == tagger]
+        if len(mine) > 1:
+            same = len({(r.stored_ok, r.stored_findings) for r in mine}) == 1
+            print(f"all runs with the {tagger} tagger store the same ok documents and findings: {'yes' if same else 'NO'}")
+    rate = {(r.tagger, r.workers): r.processed / r.seconds for r in rows if r.engine == "local"}
+    for w in counts:
+        if ("default", w) in rate and ("rules", w) in rate:
+            print(f"{w} worker(s): default tagger at {rate['default', w] / rate['rules', w]:.2f}× the rules' docs/min "
+                  "(issue 19's goal: ≥ 0.8)")
+    local = [r for r in rows if r.engine == "local" and r.tagger == taggers[0]]
     for r in (r for r in rows if r.engine == "ray"):
         if local:
             ref = local[-1]
