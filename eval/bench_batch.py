@@ -191,7 +191,8 @@ def one_run(corpus_dir: Path, out: Path, engine: str, workers: int, n_files: int
         wall = time.perf_counter() - t0
         sampler.stop()
     stored_ok, stored_findings = stored_counts(out)
-    return Row(engine, tagger, workers, n_files, s.ok, s.failed, s.processed, s.pages, s.findings, wall,
+    # a run counts the findings of its workers and, apart, those of the years it compared; the store holds both
+    return Row(engine, tagger, workers, n_files, s.ok, s.failed, s.processed, s.pages, s.findings + s.findings_across, wall,
                sampler.max_mb, len(sampler.peak), main_rss_mb(), stored_ok, stored_findings, list(s.errors))
 
 
@@ -310,7 +311,7 @@ def main() -> None:
         print(ray_note)
     for r in rows:
         if (r.stored_ok, r.stored_findings) != (r.ok, r.findings):
-            print(f"warning: {r.engine}/{r.workers}: the store holds {r.stored_ok} ok documents and "
+            print(f"warning: {r.engine}/{r.tagger}/{r.workers}: the store holds {r.stored_ok} ok documents and "
                   f"{r.stored_findings} findings, the run counted {r.ok} and {r.findings}")
         if r.n_workers_seen == 0:
             print(f"note: {r.engine}/{r.workers}: no worker process was sampled (runs shorter than 0.2 s?)")

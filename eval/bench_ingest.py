@@ -38,7 +38,7 @@ ONE_PAGE = "一、部门基本情况\n本年度部门预算支出320.5万元，�
 
 def _pdfium(files: list[str]) -> None:
     import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     for f in files:
         pdf = pdfium.PdfDocument(f)
@@ -73,9 +73,9 @@ def _worker(kind: str, files: list[str], repeat: int) -> dict:
 
     pages = sum(len(pdfium.PdfDocument(f)) for f in files if f.endswith(".pdf"))
     if kind.startswith("pypdfium2"):
-        run = lambda: _pdfium(files)  # noqa: E731
+        run = lambda: _pdfium(files)
     elif kind.startswith("pdfplumber"):
-        run = lambda: _pdfplumber(files)  # noqa: E731
+        run = lambda: _pdfplumber(files)
     else:
         from extractor.narrative import get_tagger
         from extractor.pipeline import extract
@@ -83,7 +83,7 @@ def _worker(kind: str, files: list[str], repeat: int) -> dict:
         name = kind.split(", ")[-1]
         tagger = {"default tagger": "default", "rules": "rules", "no tagging": "none"}[name]
         tagger = get_tagger(tagger, threads=1) if tagger != "none" else "none"
-        run = lambda: [extract(f, tagger=tagger) for f in files]  # noqa: E731
+        run = lambda: [extract(f, tagger=tagger) for f in files]
     run()  # warm-up: libraries, the tagger's dictionary and session
     best = float("inf")
     for _ in range(repeat):

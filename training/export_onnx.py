@@ -74,10 +74,10 @@ def quantize(src: Path, out: Path) -> None:
 
 
 def split_scores(model_dir: Path, runtime: str, splits: list[str], onnx_file: Path | None = None) -> dict:
+    from eval.tagger import split_examples
     from extractor.tagger.encoders import OnnxEncoder
     from extractor.tagger.model import TokenTagger
     from extractor.tagger.roles import role_of_source
-    from eval.tagger import split_examples
     from extractor.tagger.spans import score
 
     tagger = TokenTagger.load(model_dir, runtime=runtime if onnx_file is None else "torch")

@@ -46,7 +46,7 @@ class TokenTagger:
         return self.encoder.runtime
 
     @classmethod
-    def load(cls, path: str | Path | None = None, threads: int | None = None, runtime: str = "auto") -> "TokenTagger":
+    def load(cls, path: str | Path | None = None, threads: int | None = None, runtime: str = "auto") -> TokenTagger:
         """The tagger of a model directory.
 
         `runtime` "auto" runs `model.onnx` on ONNX Runtime when the directory has

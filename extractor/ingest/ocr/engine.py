@@ -35,10 +35,10 @@ class OcrLine:
 def _engine():
     # OpenVINO runs the same PP-OCRv4 ONNX models as onnxruntime, with the same lines read on the
     # fixtures, in about 0.6 of the time on this CPU (python -m eval.bench_ocr)
-    import rapidocr_openvino.utils.infer_engine as infer_engine
     from openvino.runtime import Core
     from rapidocr_openvino import RapidOCR
     from rapidocr_openvino.ch_ppocr_det.utils import DetPreProcess
+    from rapidocr_openvino.utils import infer_engine
 
     class Unpinned(Core):
         """OpenVINO pins inference threads to cores from CPU 0 up, in every process alike: two batch
