@@ -35,7 +35,7 @@ _LOOSE = frozenset("年月日为是达比上下至到及和与等各其共约近
 def _jieba():
     from extractor.tagger.jieba_dict import tokenizer
 
-    return tokenizer()
+    return tokenizer(private=False)  # only read: no word is added to it
 
 
 def _in_dictionary(word: str) -> bool:
