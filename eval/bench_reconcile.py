@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _measure(path: str) -> dict:
-    import extractor.reconcile.linking as linking
+    from extractor.reconcile import linking
 
     original = linking.link
     spent = {"seconds": 0.0, "claims": 0, "candidates": 0}

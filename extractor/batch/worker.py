@@ -102,8 +102,10 @@ def init(memory_mb: int | None = None, tagger: str | None = None, log_dir: str |
 
 
 def warm_up(tagger: str) -> None:
+    import scipy.sparse  # noqa: F401 - linking's similarity, loaded on the first narrative claim otherwise
+
     import extractor.pipeline
-    import extractor.reconcile.linking  # noqa: F401 - scikit-learn, loaded on first narrative claim otherwise
+    import extractor.reconcile.linking  # noqa: F401
 
     t = _tagger(tagger)
     if hasattr(t, "predict") and not isinstance(t, str):

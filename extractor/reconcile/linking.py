@@ -4,7 +4,7 @@ Candidates are the forms' figures: indicators with a numeric target or
 actual, funds fields (基本支出, 项目支出, 全年执行数 …), the 基础数据表 rows per
 year column (预算数 = target, 决算数 = actual), and the scores (总分, each
 一级指标's sum, the budget row's 得分). A claim links to the candidate whose
-canonical name is most similar (character 1-3-gram TF-IDF cosine, scikit-learn),
+canonical name is most similar (character 1-3-gram TF-IDF cosine, as scikit-learn computes it),
 among candidates of a compatible kind and measure, above a threshold
 calibrated on the seeds (`eval/reconcile.py` prints linking precision/recall).
 """
@@ -71,6 +71,7 @@ class Candidate:
 
 
 _EMBEDDED_FIGURE = re.compile(r"(达到|完成|实现|争取|新增|突破)?[≥≤＞＜><=]*\d+(?:\.\d+)?(%|万元|亿元|亿|万|元|家|个|项|次|户|人|座)?(以上|左右)?$")
+_WHITE_RUNS = re.compile(r"\s\s+")  # as scikit-learn's char analyzer folds whitespace
 _LEAD_VERB = re.compile(r"^(进一步|继续|适时|持续|加快|推动|推进|实现)")
 
 
@@ -300,9 +301,37 @@ def _compatible(claim: Claim, cand: Candidate) -> bool:
 
 
 def _similarity(a: list[str], b: list[str], fit: list[str]):
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.metrics.pairwise import cosine_similarity
+    """Cosine similarity (a x b) of character 1-3-gram TF-IDF vectors fitted on `fit`.
 
-    vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3))
-    vec.fit([s or "·" for s in fit])
-    return cosine_similarity(vec.transform([s or "·" for s in a]), vec.transform([s or "·" for s in b]))
+    The same arithmetic as scikit-learn's `TfidfVectorizer(analyzer="char", ngram_range=(1, 3))`
+    with its defaults (lowercased, raw counts, idf = ln((1 + n) / (1 + df)) + 1, rows scaled to
+    unit length) followed by `cosine_similarity`, written out on scipy.sparse: importing
+    scikit-learn cost every process about a second for this one use.
+    """
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    def grams(text: str) -> list[str]:
+        text = _WHITE_RUNS.sub(" ", (text or "·").lower())
+        return [text[i : i + n] for n in (1, 2, 3) for i in range(len(text) - n + 1)]
+
+    df: Counter = Counter()
+    for text in fit:
+        df.update(set(grams(text)))
+    column = {g: k for k, g in enumerate(sorted(df))}
+    idf = np.array([np.log((1 + len(fit)) / (1 + df[g])) + 1 for g in sorted(df)])
+
+    def vectors(texts: list[str]):
+        rows, cols, vals = [], [], []
+        for r, text in enumerate(texts):
+            counts = Counter(g for g in grams(text) if g in column)
+            for g in sorted(counts, key=column.get):
+                rows.append(r)
+                cols.append(column[g])
+                vals.append(counts[g] * idf[column[g]])
+        m = csr_matrix((np.array(vals, dtype=np.float64), (rows, cols)), shape=(len(texts), len(column)))
+        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return csr_matrix(m.multiply(1 / norms[:, None]))
+
+    return (vectors(a) @ vectors(b).T).toarray()
