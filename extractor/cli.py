@@ -165,7 +165,7 @@ def _compare(console: Console, files: list[Path], tagger: str, all_verdicts: boo
     names = {a.source.path: _("report of {year}").format(year=a.year), b.source.path: _("report of {year}").format(year=b.year)}
     console.print(Text("\n" + _("checks across years: {n}").format(n=len(cmp.findings)), style="bold"))
     for f in cmp.findings:
-        line = Text(severity_word(f.severity), style=_SEVERITY_STYLE[f.severity])
+        line = Text(i18n.word(i18n.SEVERITY_WORD, f.severity), style=_SEVERITY_STYLE[f.severity])
         line.append(f" {f.rule}  ", style="dim")
         line.append(shown(f.message))
         console.print(line)
@@ -204,12 +204,6 @@ def _results(files: list[Path], tagger: str, all_verdicts: bool, limits: tuple[f
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
 
-def severity_word(severity: str) -> str:
-    """错误 / 警告 / 提示 (error / warning / info in English)."""
-    words = {"error": _("error"), "warning": _("warning"), "info": _("info"), "none": _("none")}
-    return words.get(severity, severity)
-
-
 def _where(at) -> str:
     parts = []
     if at.page is not None:
@@ -235,10 +229,10 @@ def _print_findings(console: Console, path: Path, result) -> None:
     console.print(Text(shown(head), style="bold"))
     for k, f in enumerate(result.findings, start=1):
         head = Text(f"{k}. ")
-        head.append(severity_word(f.severity), style=_SEVERITY_STYLE[f.severity])
+        head.append(i18n.word(i18n.SEVERITY_WORD, f.severity), style=_SEVERITY_STYLE[f.severity])
         head.append(f"  {f.rule}", style="dim")
         if f.cause == "misread":
-            head.append("  " + _("probably misread by OCR"), style="yellow")
+            head.append("  " + i18n.word(i18n.CAUSE_WORD, "misread"), style="yellow")
         lines = [head, Text(shown(f.message))]  # document text is never markup: `[/bold]` in a name is text
         if f.expected or f.found:
             lines.append(Text(shown(_("expected {expected}  found {found}").format(expected=f.expected or "—",

@@ -71,3 +71,14 @@ def html_lang() -> str:
 def N_(message: str) -> str:
     """Marks a message for the catalog where it is defined; `_()` translates it where it is shown."""
     return message
+
+
+#: the words of a machine key shown to a person (severity, verdict, cause of a finding)
+SEVERITY_WORD = {"error": N_("error"), "warning": N_("warning"), "info": N_("info"), "none": N_("none")}
+VERDICT_WORD = {"contradicted": N_("contradicted"), "supported": N_("supported"), "unverifiable": N_("unverifiable")}
+CAUSE_WORD = {"misread": N_("probably misread by OCR"), "report": N_("the report itself")}
+
+
+def word(words: dict[str, str], key: str | None) -> str | None:
+    """The translated word for a machine key (severity, verdict, cause); an unknown key as it is."""
+    return _(words[key]) if key in words else key

@@ -75,14 +75,17 @@ def quantize(src: Path, out: Path) -> None:
 
 def split_scores(model_dir: Path, runtime: str, splits: list[str], onnx_file: Path | None = None) -> dict:
     from eval.tagger import split_examples
-    from extractor.tagger.encoders import OnnxEncoder
+    from extractor.tagger.encoders import OnnxEncoder, load_tokenizer
     from extractor.tagger.model import TokenTagger
     from extractor.tagger.roles import role_of_source
     from extractor.tagger.spans import score
 
-    tagger = TokenTagger.load(model_dir, runtime=runtime if onnx_file is None else "torch")
-    if onnx_file is not None:
-        tagger.encoder = OnnxEncoder(onnx_file)
+    if onnx_file is None:
+        tagger = TokenTagger.load(model_dir, runtime=runtime)
+    else:  # a graph not yet in the directory
+        tokenizer, pad_id = load_tokenizer(model_dir)
+        meta = json.loads((model_dir / "tagger.json").read_text(encoding="utf-8"))
+        tagger = TokenTagger(OnnxEncoder(onnx_file), tokenizer, meta, pad_id=pad_id)
     out = {}
     for split in splits:
         examples = split_examples(split)  # real-dev only measures, when ../shared has it

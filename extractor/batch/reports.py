@@ -27,8 +27,8 @@ from sqlalchemy import select
 
 from extractor.batch.crops import crop_key
 from extractor.batch.store import DocumentRow, FindingRow, Store
-from extractor.batch.workbook import CAUSE_WORD, SEVERITY_WORD, VERDICT_WORD, Places, word, write_workbook
-from extractor.i18n import N_, html_lang, translations
+from extractor.batch.workbook import Places, write_workbook
+from extractor.i18n import CAUSE_WORD, N_, SEVERITY_WORD, VERDICT_WORD, html_lang, translations, word
 from extractor.i18n import current as current_language
 from extractor.safe_text import csv_cell
 

@@ -26,17 +26,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from extractor.batch.store import DocumentRow, Store
-from extractor.i18n import N_, _
+from extractor.i18n import CAUSE_WORD, N_, SEVERITY_WORD, VERDICT_WORD, _, word
 from extractor.safe_text import xlsx_append
 
-SEVERITY_WORD = {"error": N_("error"), "warning": N_("warning"), "info": N_("info"), "none": N_("none")}
-VERDICT_WORD = {"contradicted": N_("contradicted"), "supported": N_("supported"), "unverifiable": N_("unverifiable")}
-CAUSE_WORD = {"misread": N_("probably misread by OCR"), "report": N_("the report itself")}
-
-
-def word(words: dict[str, str], key: str | None) -> str | None:
-    """The translated word for a machine key (severity, verdict, cause); an unknown key as it is."""
-    return _(words[key]) if key in words else key
 # which copy of a report in several formats is counted: the one read most directly
 FORMAT_RANK = {"docx": 0, "xlsx": 1, "html": 2, "pdf": 3, "text": 4}
 

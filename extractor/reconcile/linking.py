@@ -308,7 +308,6 @@ def _similarity(a: list[str], b: list[str], fit: list[str]):
     unit length) followed by `cosine_similarity`, written out on scipy.sparse: importing
     scikit-learn cost every process about a second for this one use.
     """
-    import numpy as np
     from scipy.sparse import csr_matrix
 
     def grams(text: str) -> list[str]:
@@ -318,8 +317,9 @@ def _similarity(a: list[str], b: list[str], fit: list[str]):
     df: Counter = Counter()
     for text in fit:
         df.update(set(grams(text)))
-    column = {g: k for k, g in enumerate(sorted(df))}
-    idf = np.array([np.log((1 + len(fit)) / (1 + df[g])) + 1 for g in sorted(df)])
+    vocabulary = sorted(df)
+    column = {g: k for k, g in enumerate(vocabulary)}
+    idf = np.array([np.log((1 + len(fit)) / (1 + df[g])) + 1 for g in vocabulary])
 
     def vectors(texts: list[str]):
         rows, cols, vals = [], [], []
