@@ -316,7 +316,8 @@ def _num(x) -> str:
     return "" if x is None else (str(int(x)) if float(x).is_integer() else str(x))
 
 
-_OUTPUT_NAME = {"index": N_("audit pages"), "xlsx": N_("workbook"), "csv": N_("findings for machines")}
+_OUTPUT_NAME = {"index": N_("audit pages"), "xlsx": N_("workbook"), "csv": N_("findings for machines"),
+                "parts": N_("parts by year and unit")}
 
 
 @app.command(help=_("Run the whole pipeline over folders and archives into a results store, spreadsheets and audit pages."))
@@ -335,6 +336,9 @@ def run(
     tagger: str = typer.Option("default", "--tagger", help=_TAGGER_HELP),
     retry_errors: bool = typer.Option(False, "--retry-errors", help=_("run again the files that failed before")),
     no_progress: bool = typer.Option(False, "--no-progress", help=_("no progress bar (logs and CI)")),
+    split_at: int | None = typer.Option(None, "--split-at", min=0, help=_(
+        "past this many documents (default 500) the workbook, findings CSV and document lists are split by "
+        "year and unit, and only the parts that changed are written again")),
 ) -> None:
     from extractor.batch.runner import run as run_batch
 
@@ -355,7 +359,7 @@ def run(
         summary = run_batch(
             paths, out, workers=workers or None, engine=engine, ray_address=ray_address, db=db,
             timeout=timeout or None, memory_mb=memory_mb or None, tagger=tagger, retry_errors=retry_errors,
-            console=err, progress=not no_progress,
+            console=err, progress=not no_progress, **({} if split_at is None else {"split_at": split_at}),
         )
     except (OutputInUse, StoreUnavailable) as exc:
         _error(str(exc))
@@ -387,6 +391,8 @@ def run(
     if summary.findings_across:
         line += _(" and {n} across years").format(n=summary.findings_across)
     _say(line + _(", {pages} pages in {seconds} s").format(pages=summary.pages, seconds=summary.seconds))
+    for line in summary.notes:
+        _say(line)
     for name, path in summary.outputs.items():
         _say(_("{name}: {path}").format(name=_(_OUTPUT_NAME.get(name, name)), path=path))
     _say(_("results store: {url}").format(url=shown_url(db) if db else out / "results.sqlite"))

@@ -42,9 +42,25 @@ def xlsx_append(ws, values) -> None:
 
     openpyxl turns any string that starts with = into a formula; typed as a
     string the cell shows the same characters and Excel evaluates nothing.
-    The other OWASP characters matter only when CSV is imported.
+    The other OWASP characters matter only when CSV is imported. A write-only
+    sheet (a workbook streamed to disk) cannot be changed after the append, so
+    its text cells are typed before it.
     """
-    ws.append([xlsx_value(v) for v in values])
+    values = [xlsx_value(v) for v in values]
+    if type(ws).__name__ == "WriteOnlyWorksheet":
+        from openpyxl.cell import WriteOnlyCell
+
+        row = []
+        for v in values:
+            if isinstance(v, str) and v.startswith("="):
+                cell = WriteOnlyCell(ws, v)
+                cell.data_type = "s"
+                row.append(cell)
+            else:
+                row.append(v)
+        ws.append(row)
+        return
+    ws.append(values)
     for cell in ws[ws.max_row]:
         if isinstance(cell.value, str) and cell.value.startswith("="):
             cell.data_type = "s"

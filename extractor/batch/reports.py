@@ -27,8 +27,8 @@ from sqlalchemy import select
 
 from extractor.batch.crops import crop_key
 from extractor.batch.store import DocumentRow, FindingRow, Store
-from extractor.batch.workbook import Places, write_workbook
-from extractor.i18n import CAUSE_WORD, N_, SEVERITY_WORD, VERDICT_WORD, html_lang, translations, word
+from extractor.batch.workbook import EXCEL_ROWS, Places, sheet_rows, write_workbook
+from extractor.i18n import CAUSE_WORD, N_, SEVERITY_WORD, VERDICT_WORD, _, html_lang, translations, word
 from extractor.i18n import current as current_language
 from extractor.safe_text import csv_cell
 
@@ -43,18 +43,52 @@ def doc_key(source: str, sha256: str) -> str:
     return f"{stem}.{hashlib.sha1(f'{source}|{sha256}'.encode()).hexdigest()[:8]}"
 
 
-def write_all(store: Store, out: Path, pipeline: str, fresh: set[int] | None = None) -> dict[str, Path]:
-    """Write every output for the documents of `pipeline`; `fresh` ids are rewritten even if present."""
+#: past this many documents a store's spreadsheet, findings CSV and document list are split into parts, one per
+#: unit and year (`parts.py`): rewriting them whole at each run would grow with the store (seconds at a few
+#: thousand documents, minutes at 10⁵)
+SPLIT_AT = 500
+
+
+def write_all(store: Store, out: Path, pipeline: str, fresh: set[int] | None = None, split_at: int = SPLIT_AT,
+              say=None) -> dict[str, Path]:
+    """Write every output for the documents of `pipeline`; `fresh` ids are rewritten even if present.
+    `say(line)` is told when the outputs are split into parts, and why."""
+    from extractor.batch import parts
+
     out = Path(out)
     docs = latest_versions(store.documents(pipeline))
+    ok = [d for d in docs if d.status == "ok"]
     fresh = fresh or set()
+    env = _env()
+    write_documents(store, out, ok, fresh, env)
+    paths = {"index": out / "index.html", "xlsx": out / "indicators.xlsx", "csv": out / "findings.csv"}
+    if len(ok) <= split_at:
+        loaded = load(store, ok)
+        rows = sheet_rows(loaded, lambda d: f"pages/{doc_key(d.source, d.sha256)}.html")
+        if rows.longest() < EXCEL_ROWS:
+            parts.remove(out)
+            _atomic_write(paths["index"], env.get_template("index.html.j2").render(**index_view(loaded, docs)))
+            write_workbook(rows, paths["xlsx"])
+            write_findings_csv(store, ok, paths["csv"])
+            return paths
+        reason = _("one spreadsheet would pass Excel's limit of {limit:,} rows ({rows:,})").format(
+            limit=EXCEL_ROWS, rows=rows.longest() + 1)
+    else:
+        reason = _("{n:,} documents").format(n=len(ok))
+    written = parts.write(store, out, pipeline, docs, fresh, env)
+    if say:
+        say(_("{reason}: the spreadsheet, the findings CSV and the document lists are split into {n:,} parts by year and "
+              "unit under {path} ({k:,} rewritten by this run); indicators.xlsx and index.html link them").format(
+            reason=reason, n=written.parts, path=out / parts.FOLDER, k=written.rewritten))
+    return {**paths, "parts": out / parts.FOLDER}
+
+
+def write_documents(store: Store, out: Path, ok: list[DocumentRow], fresh: set[int], env: Environment) -> None:
+    """Each document's JSON and audit page, written when it is new or its files are missing."""
     (out / "json").mkdir(parents=True, exist_ok=True)
     (out / "pages").mkdir(parents=True, exist_ok=True)
-    env = _env()
     page = env.get_template("document.html.j2")
-    for d in docs:
-        if d.status != "ok":
-            continue
+    for d in ok:
         key = doc_key(d.source, d.sha256)
         target = out / "json" / f"{key}.json"
         html_path = out / "pages" / f"{key}.html"
@@ -66,15 +100,20 @@ def write_all(store: Store, out: Path, pipeline: str, fresh: set[int] | None = N
         ex["findings"] = ex.get("findings", []) + store.findings_of(d.id, "across.")
         _atomic_write(target, json.dumps(ex, ensure_ascii=False, indent=2))
         _atomic_write(html_path, page.render(**document_view(d, ex, document, store.crops_of(d.id))))
-    paths = {
-        "index": out / "index.html",
-        "xlsx": out / "indicators.xlsx",
-        "csv": out / "findings.csv",
-    }
-    _atomic_write(paths["index"], env.get_template("index.html.j2").render(**index_view(docs, store)))
-    write_workbook(store, docs, paths["xlsx"], lambda d: f"pages/{doc_key(d.source, d.sha256)}.html")
-    write_findings_csv(store, docs, paths["csv"])
-    return paths
+
+
+def load(store: Store, docs: list[DocumentRow]) -> list[tuple[DocumentRow, dict]]:
+    """Each readable document with its contract JSON, its cross-year findings added; read once for every output."""
+    ok = [d for d in docs if d.status == "ok"]
+    ids = [d.id for d in ok]
+    payloads = store.extractions(ids)
+    across = store.findings_by_document(ids, "across.")
+    loaded = []
+    for d in ok:
+        ex = json.loads(payloads.get(d.id) or "{}")
+        ex["findings"] = ex.get("findings", []) + across.get(d.id, [])
+        loaded.append((d, ex))
+    return loaded
 
 
 def latest_versions(docs: list[DocumentRow]) -> list[DocumentRow]:
@@ -116,30 +155,21 @@ KIND_WORD = {"unreadable": N_("cannot be read"), "timeout": N_("timed out"), "me
 HEATMAP_RULES = 16
 
 
-def index_view(docs: list[DocumentRow], store: Store | None = None) -> dict:
+def index_view(loaded: list[tuple[DocumentRow, dict]], docs: list[DocumentRow], prefix: str = "") -> dict:
     """The index: an overview (counts by severity and rule, a rule × document heatmap, budget against
-    execution) and the filterable list of documents."""
-    ok = [d for d in docs if d.status == "ok"]
+    execution) and the filterable list of documents. `loaded` are the readable documents (`load`), `docs`
+    every document listed (the unreadable ones among them are listed apart); links start with `prefix`."""
     bad = [d for d in docs if d.status != "ok"]
-    per_doc: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    if store is not None and ok:
-        from sqlalchemy import func
-
-        pipeline = ok[0].pipeline
-        with store.session() as s:
-            q = (select(FindingRow.doc_id, FindingRow.rule, FindingRow.severity, func.count())
-                 .join(DocumentRow, DocumentRow.id == FindingRow.doc_id)
-                 .where(DocumentRow.pipeline == pipeline, DocumentRow.status == "ok")
-                 .group_by(FindingRow.doc_id, FindingRow.rule, FindingRow.severity))
-            for doc_id, rule, severity, n in s.execute(q):
-                per_doc[doc_id][rule][severity] += n
+    per_doc: dict[int, dict[str, dict[str, int]]] = {}
     rows = []
-    for d in ok:
-        funds, ocr = _funds_and_scan(store, d)
-        rules = per_doc.get(d.id, {})
+    for d, ex in loaded:
+        rules: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for f in ex.get("findings", []):
+            rules[f["rule"]][f["severity"]] += 1
+        per_doc[d.id] = rules
         rows.append(
             {
-                "href": f"pages/{doc_key(d.source, d.sha256)}.html",
+                "href": f"{prefix}pages/{doc_key(d.source, d.sha256)}.html",
                 "source": d.source,
                 "name": Path(d.source.replace("!/", "/")).name,
                 "department": d.department or "",
@@ -151,56 +181,63 @@ def index_view(docs: list[DocumentRow], store: Store | None = None) -> dict:
                 "errors": d.n_errors,
                 "worst": SEVERITY_NAME.get(d.worst, "none"),
                 "worst_word": word(SEVERITY_WORD, SEVERITY_NAME.get(d.worst, "none")),
-                "rules": {r: sum(v.values()) for r, v in rules.items()},
-                "scan": ocr,
-                "funds": funds,
+                "rules": {r: sum(v.values()) for r, v in sorted(rules.items())},
+                "scan": bool((ex.get("source") or {}).get("ocr")),
+                "funds": _funds(ex),
             }
         )
-    by_rule: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    docs_with_rule: dict[str, int] = defaultdict(int)
-    for rules in per_doc.values():
-        for rule, sev in rules.items():
-            docs_with_rule[rule] += 1
-            for k, n in sev.items():
-                by_rule[rule][k] += n
-    rule_rows = sorted(({"rule": r, "error": v.get("error", 0), "warning": v.get("warning", 0), "info": v.get("info", 0),
-                         "total": sum(v.values()), "documents": docs_with_rule[r]} for r, v in by_rule.items()),
-                       key=lambda x: (-x["error"], -x["total"], x["rule"]))
+    rule_rows = rule_table(rule_counts(per_doc.values()))
     heat_rules = [r["rule"] for r in sorted(rule_rows, key=lambda x: -x["total"])[:HEATMAP_RULES]]
     top = max((n for row in rows for n in row["rules"].values()), default=1)
-    severity_totals = {k: sum(r[k] for r in rule_rows) for k in ("error", "warning", "info")}
-    errors = [{"source": d.source, "kind": (d.errors[0].kind if d.errors else "error"),
-               "kind_word": word(KIND_WORD, d.errors[0].kind if d.errors else "error"),
-               "message": (d.errors[0].message if d.errors else "")} for d in bad]
     return {
         "rows": rows,
-        "errors": errors,
-        "n_docs": len(ok),
-        "n_findings": sum(d.n_findings for d in ok),
+        "errors": unreadable(bad),
+        "n_docs": len(loaded),
+        "n_findings": sum(d.n_findings for d, _ex in loaded),
         "n_errors": len(bad),
         "rule_rows": rule_rows,
         "heat_rules": heat_rules,
         "heat_top": top,
-        "severity_totals": severity_totals,
+        "severity_totals": {k: sum(r[k] for r in rule_rows) for k in ("error", "warning", "info")},
         "severity_word": {k: word(SEVERITY_WORD, k) for k in SEVERITY_WORD},
         "departments": sorted({r["department"] for r in rows if r["department"]}),
         "years": sorted({r["year"] for r in rows if r["year"]}),
+        "up": None,
     }
 
 
-def _funds_and_scan(store: Store | None, d: DocumentRow) -> tuple[dict | None, bool]:
-    """The document's budget against execution (for the overview's bar) and whether it was read by OCR."""
-    if store is None:
-        return None, False
-    extraction, _document = store.payload(d.id)
-    ex = json.loads(extraction) if extraction else {}
+def rule_counts(per_doc) -> dict[str, dict[str, int]]:
+    """{rule: {severity: findings, "documents": documents with the rule}} from each document's {rule: {severity: n}}."""
+    by_rule: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for rules in per_doc:
+        for rule, sev in rules.items():
+            by_rule[rule]["documents"] += 1
+            for k, n in sev.items():
+                by_rule[rule][k] += n
+    return {r: dict(v) for r, v in by_rule.items()}
+
+
+def rule_table(by_rule: dict[str, dict[str, int]]) -> list[dict]:
+    """The overview's rows by rule, errors first."""
+    return sorted(({"rule": r, "error": v.get("error", 0), "warning": v.get("warning", 0), "info": v.get("info", 0),
+                    "total": sum(n for k, n in v.items() if k != "documents"), "documents": v.get("documents", 0)}
+                   for r, v in by_rule.items()), key=lambda x: (-x["error"], -x["total"], x["rule"]))
+
+
+def unreadable(bad: list[DocumentRow]) -> list[dict]:
+    return [{"source": d.source, "kind": (d.errors[0].kind if d.errors else "error"),
+             "kind_word": word(KIND_WORD, d.errors[0].kind if d.errors else "error"),
+             "message": (d.errors[0].message if d.errors else "")} for d in bad]
+
+
+def _funds(ex: dict) -> dict | None:
+    """The document's budget against execution, for the overview's bar."""
     f = ex.get("funds") or {}
     budget, executed = f.get("annual_budget") or f.get("initial_budget"), f.get("executed")
-    funds = None
     if budget and executed is not None and budget > 0:
-        funds = {"budget": budget, "executed": executed, "unit": f.get("unit") or "", "share": min(executed / budget, 1.5),
-                 "rate": (f.get("execution_rate") or {}).get("text") or f"{executed / budget:.1%}"}
-    return funds, bool((ex.get("source") or {}).get("ocr"))
+        return {"budget": budget, "executed": executed, "unit": f.get("unit") or "", "share": min(executed / budget, 1.5),
+                "rate": (f.get("execution_rate") or {}).get("text") or f"{executed / budget:.1%}"}
+    return None
 
 
 # --------------------------------------------------------------------------- document page
@@ -346,15 +383,13 @@ def _table_view(t: dict, cells: dict, cited_by: dict[str, list[int]] | None = No
 
 
 def _rows(store: Store, model, by_id: dict[int, DocumentRow], order) -> list:
-    """The rows of `model` belonging to the listed documents (a join, not an IN list of ids)."""
-    if not by_id:
-        return []
-    pipeline = next(iter(by_id.values())).pipeline
+    """The rows of `model` belonging to the listed documents, ids in chunks every database accepts."""
+    ids = sorted(by_id)
+    out = []
     with store.session() as s:
-        q = (select(model).join(DocumentRow, DocumentRow.id == model.doc_id)
-             .where(DocumentRow.pipeline == pipeline, DocumentRow.status == "ok")
-             .order_by(model.doc_id, order))
-        return [r for r in s.scalars(q) if r.doc_id in by_id]
+        for k in range(0, len(ids), 500):
+            out += s.scalars(select(model).where(model.doc_id.in_(ids[k:k + 500])).order_by(model.doc_id, order))
+    return out
 
 
 def _evidence_text(evidence: list | None) -> str:
@@ -367,14 +402,17 @@ def _evidence_text(evidence: list | None) -> str:
     return " | ".join(out)
 
 
+FINDINGS_HEADER = ["source", "department", "year", "finding", "rule", "severity", "verdict", "message", "expected",
+                   "found", "evidence", "cause", "confidence"]
+
+
 def write_findings_csv(store: Store, docs: list[DocumentRow], path: Path) -> None:
     by_id = {d.id: d for d in docs if d.status == "ok"}
     finds = _rows(store, FindingRow, by_id, FindingRow.id)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["source", "department", "year", "finding", "rule", "severity", "verdict", "message", "expected",
-                    "found", "evidence", "cause", "confidence"])
+        w.writerow(FINDINGS_HEADER)
         for f in finds:
             d = by_id[f.doc_id]
             w.writerow([csv_cell(v) for v in (

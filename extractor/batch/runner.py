@@ -47,6 +47,7 @@ class Summary:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     outputs: dict[str, Path] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the user should know of the outputs (split into parts)
 
 
 def run(
@@ -63,6 +64,7 @@ def run(
     retry_errors: bool = False,
     console: Console | None = None,
     progress: bool = True,
+    split_at: int = reports.SPLIT_AT,
 ) -> Summary:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -133,7 +135,11 @@ def run(
                       f"{summary.findings_across} findings")
         if summary.found or summary.refused or summary.failed:
             # an empty folder gives no pages and spreadsheets that would look like results
-            summary.outputs = reports.write_all(store, out, pipeline, fresh | set(across))
+            def note(line: str) -> None:
+                summary.notes.append(line)
+                _log(log, f"outputs {line}")
+
+            summary.outputs = reports.write_all(store, out, pipeline, fresh | set(across), split_at=split_at, say=note)
     finally:
         summary.seconds = round(time.perf_counter() - started, 2)
         _log(log, f"end: {summary.ok} ok, {summary.failed} failed, {summary.skipped_done} already done, "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, DataError, IntegrityError, NoSuchModuleError, OperationalError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, selectinload
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from extractor.i18n import _
 
@@ -295,12 +296,23 @@ class Store:
             blob = s.execute(select(DocumentRow.crops).where(DocumentRow.id == doc_id)).scalar_one_or_none()
         return json.loads(zlib.decompress(blob)) if blob else {}
 
-    def documents(self, pipeline: str | None = None) -> list[DocumentRow]:
-        with Session(self.engine, expire_on_commit=False) as s:
-            q = select(DocumentRow).options(selectinload(DocumentRow.errors))
+    def documents(self, pipeline: str | None = None) -> list[Listed]:
+        """Every stored document without its payloads, worst first; plain rows, not ORM objects, because a
+        province's store lists 10⁵ of them at every run."""
+        columns = [getattr(DocumentRow, name) for name in LISTED]
+        with Session(self.engine) as s:
+            q = select(*columns)
             if pipeline:
                 q = q.where(DocumentRow.pipeline == pipeline)
-            return list(s.scalars(q.order_by(DocumentRow.worst.desc(), DocumentRow.n_findings.desc(), DocumentRow.source)))
+            q = q.order_by(DocumentRow.worst.desc(), DocumentRow.n_findings.desc(), DocumentRow.source)
+            docs = [Listed(*row) for row in s.execute(q)]
+            failed = {d.id: d for d in docs if d.status != "ok"}
+            ids = sorted(failed)
+            for k in range(0, len(ids), 500):
+                for doc_id, kind, message in s.execute(select(ErrorRow.doc_id, ErrorRow.kind, ErrorRow.message)
+                                                       .where(ErrorRow.doc_id.in_(ids[k:k + 500])).order_by(ErrorRow.id)):
+                    failed[doc_id].errors.append(ListedError(kind, message))
+        return docs
 
     def replace_findings(self, doc_id: int, prefix: str, findings: list[dict]) -> None:
         """Replace a document's findings whose rule starts with `prefix` (the cross-year ones), and its counts."""
@@ -318,12 +330,34 @@ class Store:
 
     def findings_of(self, doc_id: int, prefix: str) -> list[dict]:
         """A document's stored findings whose rule starts with `prefix`, as output-contract dicts."""
+        return self.findings_by_document([doc_id], prefix).get(doc_id, [])
+
+    def findings_by_document(self, doc_ids: list[int], prefix: str) -> dict[int, list[dict]]:
+        """`findings_of` for many documents in a few queries (ids in chunks that every database accepts)."""
+        out: dict[int, list[dict]] = {}
+        ids = sorted(set(doc_ids))
         with Session(self.engine) as s:
-            rows = s.scalars(select(FindingRow).where(FindingRow.doc_id == doc_id, FindingRow.rule.startswith(prefix))
-                             .order_by(FindingRow.id))
-            return [{"id": r.finding_id, "rule": r.rule, "severity": r.severity, "verdict": r.verdict, "message": r.message,
-                     "expected": r.expected, "found": r.found, "evidence": r.evidence or [], "confidence": r.confidence,
-                     "cause": r.cause} for r in rows]
+            for k in range(0, len(ids), 500):
+                rows = s.scalars(select(FindingRow).where(FindingRow.doc_id.in_(ids[k:k + 500]),
+                                                          FindingRow.rule.startswith(prefix)).order_by(FindingRow.id))
+                for r in rows:
+                    out.setdefault(r.doc_id, []).append(
+                        {"id": r.finding_id, "rule": r.rule, "severity": r.severity, "verdict": r.verdict,
+                         "message": r.message, "expected": r.expected, "found": r.found, "evidence": r.evidence or [],
+                         "confidence": r.confidence, "cause": r.cause})
+        return out
+
+    def extractions(self, doc_ids: list[int]) -> dict[int, str]:
+        """The stored contract JSON of many documents, in a few queries."""
+        out: dict[int, str] = {}
+        ids = sorted(set(doc_ids))
+        with Session(self.engine) as s:
+            for k in range(0, len(ids), 500):
+                for doc_id, blob in s.execute(select(DocumentRow.id, DocumentRow.extraction)
+                                              .where(DocumentRow.id.in_(ids[k:k + 500]))):
+                    if blob:
+                        out[doc_id] = zlib.decompress(blob).decode("utf-8")
+        return out
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -367,6 +401,39 @@ def _fitted(row: Base) -> Base:
         for child in (*row.indicators, *row.claims, *row.findings, *row.errors):
             _fitted(child)
     return row
+
+
+#: the columns of a document that listing it gives (`Store.documents`)
+LISTED = ("id", "source", "sha256", "pipeline", "status", "format", "pages", "department", "supervising_department", "year",
+          "n_indicators", "n_claims", "n_findings", "n_errors", "worst")
+
+
+@dataclass(slots=True)
+class ListedError:
+    kind: str
+    message: str
+
+
+@dataclass(slots=True)
+class Listed:
+    """A stored document as `Store.documents` lists it: DocumentRow's columns without the payloads."""
+
+    id: int
+    source: str
+    sha256: str
+    pipeline: str
+    status: str
+    format: str | None
+    pages: int | None
+    department: str | None
+    supervising_department: str | None
+    year: int | None
+    n_indicators: int
+    n_claims: int
+    n_findings: int
+    n_errors: int
+    worst: int
+    errors: list[ListedError] = field(default_factory=list)
 
 
 def _quantity_parts(q: dict | None) -> tuple[str | None, float | None, str | None]:

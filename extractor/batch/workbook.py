@@ -21,13 +21,13 @@ control characters.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractor.batch.store import DocumentRow, Store
 from extractor.i18n import CAUSE_WORD, N_, SEVERITY_WORD, VERDICT_WORD, _, word
-from extractor.safe_text import xlsx_append
+from extractor.safe_text import xlsx_append, xlsx_value
 
 # which copy of a report in several formats is counted: the one read most directly
 FORMAT_RANK = {"docx": 0, "xlsx": 1, "html": 2, "pdf": 3, "text": 4}
@@ -135,18 +135,27 @@ def _report_key(d: DocumentRow, ex: dict) -> tuple | None:
     return (d.department, d.year, funds.get("executed"), totals.get("score"), d.n_indicators)
 
 
-def write_workbook(store: Store, docs: list[DocumentRow], path: Path, page_of) -> None:
-    """`page_of(doc)` gives the audit page's path relative to the workbook."""
-    from openpyxl import Workbook
+#: rows a worksheet holds (Excel's limit, the header row included)
+EXCEL_ROWS = 1_048_576
 
-    ok = [d for d in docs if d.status == "ok"]
-    loaded = []
-    for d in ok:
-        extraction, _document = store.payload(d.id)
-        ex = json.loads(extraction)
-        ex["findings"] = ex.get("findings", []) + store.findings_of(d.id, "across.")
-        loaded.append((d, ex))
 
+@dataclass
+class SheetRows:
+    """The rows of one workbook's sheets, and the counts its 汇总 sheet is made of."""
+
+    documents: list[list] = field(default_factory=list)
+    indicators: list[list] = field(default_factory=list)
+    findings: list[list] = field(default_factory=list)
+    funds: list[list] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+
+    def longest(self) -> int:
+        return max(len(self.documents), len(self.indicators), len(self.findings), len(self.funds))
+
+
+def sheet_rows(loaded: list[tuple[DocumentRow, dict]], page_of) -> SheetRows:
+    """Every sheet's rows for documents already loaded (`(row, contract JSON with its cross-year findings)`);
+    `page_of(doc)` gives the audit page's path relative to the workbook."""
     groups: dict[tuple, list[DocumentRow]] = defaultdict(list)
     for d, ex in loaded:
         key = _report_key(d, ex)
@@ -164,12 +173,7 @@ def write_workbook(store: Store, docs: list[DocumentRow], path: Path, page_of) -
                 k=k, department=key[0], year=key[1], n=len(members), formats=formats)
         counted -= {m.id for m in members[1:]}
 
-    wb = Workbook()
-    summary = wb.active
-    summary.title = _(SHEETS["summary"])
-    sheets = {key: wb.create_sheet(_(SHEETS[key])) for key in ("documents", "indicators", "findings", "funds")}
-
-    doc_rows, ind_rows, find_rows, fund_rows = [], [], [], []
+    out = SheetRows(counts=report_counts(loaded, counted))
     for d, ex in loaded:
         short = _short(d.source)
         funds = ex.get("funds") or {}
@@ -177,11 +181,11 @@ def write_workbook(store: Store, docs: list[DocumentRow], path: Path, page_of) -
         rate = (funds.get("execution_rate") or {}).get("text")
         severities = Counter(f["severity"] for f in ex["findings"])
         families = _(", ").join(sorted({f.get("family") for f in ex.get("forms", []) if f.get("family")}))
-        doc_rows.append([short, d.department, ex.get("supervising_department"), d.year, families, d.format, d.pages,
-                         funds.get("unit"), funds.get("initial_budget"), funds.get("annual_budget"), funds.get("executed"), rate,
-                         funds.get("weight"), funds.get("score"), totals.get("weight"), totals.get("score"),
-                         severities.get("error", 0), severities.get("warning", 0), severities.get("info", 0),
-                         _("yes") if d.id in counted else _("no"), group_of.get(d.id), page_of(d), d.source])
+        out.documents.append([short, d.department, ex.get("supervising_department"), d.year, families, d.format, d.pages,
+                              funds.get("unit"), funds.get("initial_budget"), funds.get("annual_budget"), funds.get("executed"),
+                              rate, funds.get("weight"), funds.get("score"), totals.get("weight"), totals.get("score"),
+                              severities.get("error", 0), severities.get("warning", 0), severities.get("info", 0),
+                              _("yes") if d.id in counted else _("no"), group_of.get(d.id), page_of(d), d.source])
         places = Places(ex.get("tables", []), forms=ex.get("forms", []))
         forms = ex.get("forms", [])
         per_row = Counter()
@@ -196,18 +200,18 @@ def write_workbook(store: Store, docs: list[DocumentRow], path: Path, page_of) -
             _ac, alo, ahi = bounds(ind.get("actual"))
             unit = (ind.get("actual") or {}).get("unit") or (ind.get("target") or {}).get("unit")
             at = ind.get("at") or {}
-            ind_rows.append([short, d.department, d.year, form.get("family"), form.get("project"), ind.get("level1"),
-                             ind.get("level2"), ind["name"], (ind.get("target") or {}).get("text"), tc, tlo, thi,
-                             (ind.get("actual") or {}).get("text"), alo, ahi, unit, ind.get("weight"), ind.get("score"),
-                             per_row.get((at.get("table"), at.get("row")), 0), d.source])
+            out.indicators.append([short, d.department, d.year, form.get("family"), form.get("project"), ind.get("level1"),
+                                   ind.get("level2"), ind["name"], (ind.get("target") or {}).get("text"), tc, tlo, thi,
+                                   (ind.get("actual") or {}).get("text"), alo, ahi, unit, ind.get("weight"), ind.get("score"),
+                                   per_row.get((at.get("table"), at.get("row")), 0), d.source])
         for f in ex["findings"]:
             where = " | ".join(
                 (f"{Path(e['document']).name}：" if e.get("document") and e["document"] != d.source else "")
                 + _("{text} ({place})").format(text=e.get("text") or _("(empty cell)"), place=places(e.get("at")))
                 for e in f.get("evidence", []))
-            find_rows.append([short, d.department, d.year, word(SEVERITY_WORD, f["severity"]),
-                              word(VERDICT_WORD, f.get("verdict")), f["rule"], f["message"], f.get("expected"),
-                              f.get("found"), where, word(CAUSE_WORD, f.get("cause")), f.get("confidence"), d.source])
+            out.findings.append([short, d.department, d.year, word(SEVERITY_WORD, f["severity"]),
+                                 word(VERDICT_WORD, f.get("verdict")), f["rule"], f["message"], f.get("expected"),
+                                 f.get("found"), where, word(CAUSE_WORD, f.get("cause")), f.get("confidence"), d.source])
         blocks = [(form.get("project") or form.get("title") or "", form.get("funds")) for form in forms if form.get("funds")]
         if not blocks and funds:
             blocks = [("", funds)]
@@ -215,39 +219,80 @@ def write_workbook(store: Store, docs: list[DocumentRow], path: Path, page_of) -
             names = list(dict.fromkeys([*fb.get("by_source", {}), *fb.get("rows", {})]))
             for name in names:
                 row = fb.get("rows", {}).get(name, {})
-                fund_rows.append([short, d.department, d.year, project, name, fb.get("unit"),
+                out.funds.append([short, d.department, d.year, project, name, fb.get("unit"),
                                   fb.get("by_source", {}).get(name), row.get("initial_budget"), row.get("annual_budget"),
                                   row.get("executed"), (row.get("execution_rate") or {}).get("text"),
                                   fb.get("source_parts", {}).get(name), d.source])
+    return out
 
-    _fill(sheets["documents"], DOC_COLUMNS, doc_rows)
-    page_column = [name for name, _w in DOC_COLUMNS].index(PAGE_COLUMN) + 1
-    for r in range(2, len(loaded) + 2):
-        cell = sheets["documents"].cell(row=r, column=page_column)
-        cell.hyperlink = cell.value
-        cell.style = "Hyperlink"
-    _fill(sheets["indicators"], INDICATOR_COLUMNS, ind_rows)
-    _fill(sheets["findings"], FINDING_COLUMNS, find_rows)
-    _fill(sheets["funds"], FUND_COLUMNS, fund_rows)
-    _fill(summary, SUMMARY_COLUMNS, _summary_rows(loaded, counted, len(doc_rows)))
+
+def write_workbook(rows: SheetRows, path: Path) -> None:
+    """The workbook of `sheet_rows`, streamed to disk (openpyxl's write-only mode: memory does not grow with the rows)."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    summary = wb.create_sheet(_(SHEETS["summary"]))
+    sheets = {key: wb.create_sheet(_(SHEETS[key])) for key in ("documents", "indicators", "findings", "funds")}
+    _fill(summary, SUMMARY_COLUMNS, _summary_rows(rows.counts))
+    _fill(sheets["documents"], DOC_COLUMNS, rows.documents, links=PAGE_COLUMN)
+    _fill(sheets["indicators"], INDICATOR_COLUMNS, rows.indicators)
+    _fill(sheets["findings"], FINDING_COLUMNS, rows.findings)
+    _fill(sheets["funds"], FUND_COLUMNS, rows.funds)
+    _save(wb, path)
+
+
+def write_summary_workbook(counts: dict, parts: list[list], path: Path) -> None:
+    """The workbook of a store too large for one: its 汇总 and one row per part (a year and unit) linking the
+    part's own workbook, which holds that part's documents, indicators, findings and fund sources."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    _fill(wb.create_sheet(_(SHEETS["summary"])), SUMMARY_COLUMNS, _summary_rows(counts))
+    _fill(wb.create_sheet(_(SHEETS["parts"])), PART_COLUMNS, parts, links=PART_LINK_COLUMN)
+    _save(wb, path)
+
+
+def _save(wb, path: Path) -> None:
     tmp = path.with_name(path.name + ".tmp")
     wb.save(tmp)
     tmp.replace(path)
 
 
-def _summary_rows(loaded: list, counted: set[int], n_files: int) -> list[list]:
+def report_counts(loaded: list, counted: set[int]) -> dict:
+    """What the 汇总 sheet counts, over the reports counted once; counts of parts add up to the whole's."""
     use = [(d, ex) for d, ex in loaded if d.id in counted]
-    rows: list[list] = [[_("reports (one report in several formats counted once)"), len(use), None],
-                        [_("files read"), n_files, None],
-                        [_("indicators"), sum(len(ex.get("indicators", [])) for _d, ex in use), None]]
-    by_sev = Counter(f["severity"] for _, ex in use for f in ex["findings"])
-    docs_with = Counter(sev for _, ex in use for sev in {f["severity"] for f in ex["findings"]})
+    return {
+        "files": len(loaded),
+        "reports": len(use),
+        "indicators": sum(len(ex.get("indicators", [])) for _d, ex in use),
+        "by_severity": dict(Counter(f["severity"] for _, ex in use for f in ex["findings"])),
+        "docs_severity": dict(Counter(sev for _, ex in use for sev in {f["severity"] for f in ex["findings"]})),
+        "by_rule": dict(Counter(f["rule"] for _, ex in use for f in ex["findings"])),
+        "docs_rule": dict(Counter(rule for _, ex in use for rule in {f["rule"] for f in ex["findings"]})),
+    }
+
+
+def add_counts(total: dict, part: dict) -> dict:
+    for key, value in part.items():
+        if isinstance(value, dict):
+            bucket = total.setdefault(key, {})
+            for k, n in value.items():
+                bucket[k] = bucket.get(k, 0) + n
+        else:
+            total[key] = total.get(key, 0) + value
+    return total
+
+
+def _summary_rows(counts: dict) -> list[list]:
+    by_sev, docs_with = counts.get("by_severity", {}), counts.get("docs_severity", {})
+    rows: list[list] = [[_("reports (one report in several formats counted once)"), counts.get("reports", 0), None],
+                        [_("files read"), counts.get("files", 0), None],
+                        [_("indicators"), counts.get("indicators", 0), None]]
     for sev in ("error", "warning", "info"):
         rows.append([_("findings: {severity}").format(severity=_(SEVERITY_WORD[sev])), by_sev.get(sev, 0), docs_with.get(sev, 0)])
-    by_rule = Counter(f["rule"] for _, ex in use for f in ex["findings"])
-    docs_rule = Counter(rule for _, ex in use for rule in {f["rule"] for f in ex["findings"]})
-    for rule, n in by_rule.most_common():
-        rows.append([_("rule {rule}").format(rule=rule), n, docs_rule[rule]])
+    docs_rule = counts.get("docs_rule", {})
+    for rule, n in sorted(counts.get("by_rule", {}).items(), key=lambda kv: (-kv[1], kv[0])):
+        rows.append([_("rule {rule}").format(rule=rule), n, docs_rule.get(rule, 0)])
     return rows
 
 
@@ -263,33 +308,46 @@ def _width(values: list, floor: int, cap: int = 50) -> float:
     return max(floor, min(cap, longest + 2))
 
 
-def _fill(ws, columns: list[tuple[str, int]], rows: list[list]) -> None:
+def _fill(ws, columns: list[tuple[str, int]], rows: list[list], links: str | None = None) -> None:
+    """Header, rows and print setup of a write-only sheet; what a write-only sheet cannot change after a row is
+    written (widths, panes, the filter) is set first. The cells of column `links` become hyperlinks to their text."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
-    ws.append([_(name) for name, _w in columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE4EE")
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for r in rows:
-        xlsx_append(ws, r)
-    ws.freeze_panes = "B2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(rows) + 1)}"
     for k, (name, floor) in enumerate(columns):
         sample = [_(name)] + [r[k] for r in rows[:2000]]
         ws.column_dimensions[get_column_letter(k + 1)].width = _width(sample, floor)
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(rows) + 1)}"
     # printed: landscape, as wide as the page, the header on every page
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.print_title_rows = "1:1"
+    header = []
+    for name, _w in columns:
+        cell = WriteOnlyCell(ws, _(name))
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE4EE")
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        header.append(cell)
+    ws.append(header)
+    link_col = [name for name, _w in columns].index(links) if links else None
+    for r in rows:
+        if link_col is not None and r[link_col]:
+            cell = WriteOnlyCell(ws, xlsx_value(r[link_col]))
+            cell.hyperlink = cell.value
+            cell.style = "Hyperlink"
+            r = [*r[:link_col], cell, *r[link_col + 1:]]
+        xlsx_append(ws, r)
 
 
 SHEETS = {"summary": N_("Summary"), "documents": N_("Documents"), "indicators": N_("Indicators"),
-          "findings": N_("Findings"), "funds": N_("Fund sources")}
+          "findings": N_("Findings"), "funds": N_("Fund sources"), "parts": N_("Parts")}
 PAGE_COLUMN = N_("audit page")
 SUMMARY_COLUMNS = [(N_("item"), 30), (N_("count"), 8), (N_("reports concerned"), 8)]
 DOC_COLUMNS = [
@@ -309,6 +367,11 @@ FINDING_COLUMNS = [
     (N_("document"), 24), (N_("unit"), 24), (N_("year"), 6), (N_("severity"), 6), (N_("verdict"), 8), (N_("rule"), 22),
     (N_("message"), 60), (N_("expected"), 14), (N_("found"), 14), (N_("evidence"), 60), (N_("cause"), 10),
     (N_("OCR confidence"), 8), (N_("file"), 40),
+]
+PART_LINK_COLUMN = N_("workbook")
+PART_COLUMNS = [
+    (N_("year"), 6), (N_("unit"), 30), (N_("files"), 6), (N_("reports"), 6), (N_("indicators"), 8), (N_("errors"), 6),
+    (N_("warnings"), 6), (N_("notes"), 6), (PART_LINK_COLUMN, 40), (N_("audit pages"), 40), (N_("findings CSV"), 40),
 ]
 FUND_COLUMNS = [
     (N_("document"), 24), (N_("unit"), 24), (N_("year"), 6), (N_("project"), 20), (N_("fund source"), 20),
