@@ -179,7 +179,9 @@ def _results(files: list[Path], tagger: str, all_verdicts: bool, limits: tuple[f
     Each file is read in a worker process under the limits of `run` (seconds, MB; 0 = none), by the
     same code: a file that runs too long or too large is stopped alone and said in one line.
     """
-    from extractor.batch.engines import LocalEngine, default_workers
+    from extractor.batch.engines import LocalEngine, default_workers, start_forkserver
+
+    start_forkserver()  # the workers' imports run while this process makes its own
     from extractor.schema import Extraction
 
     timeout, memory_mb = limits

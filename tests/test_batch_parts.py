@@ -174,3 +174,23 @@ def test_a_workbook_past_excels_row_limit_is_split_and_the_run_says_so(split_run
     assert "parts" in paths
     assert said and said[0].startswith("one spreadsheet would pass Excel's limit of 100 rows")
     assert "Parts" in load_workbook(out / "indicators.xlsx", read_only=True).sheetnames
+
+
+def test_parts_written_by_a_pool_of_processes_are_the_same(split_run, tmp_path, monkeypatch):
+    from extractor.batch import parts
+
+    written = {}
+    for name, pool_from in (("serial", 10**9), ("pool", 1)):
+        out = tmp_path / name
+        shutil.copytree(split_run[0], out, ignore=shutil.ignore_patterns("parts", "*.lock", "*.xlsx", "*.csv", "index.html"))
+        monkeypatch.setattr(parts, "POOL_FROM", pool_from)
+        store = Store.at(out)
+        reports.write_all(store, out, store.documents()[0].pipeline, set(), split_at=4)
+        store.close()
+        written[name] = out
+    a, b = (json.loads((written[k] / "parts" / "manifest.json").read_text(encoding="utf-8"))["parts"] for k in written)
+    assert a == b and len(a) >= 4
+    assert _csv_rows(written["serial"] / "findings.csv") == _csv_rows(written["pool"] / "findings.csv")
+    for xlsx in (written["serial"] / "parts").glob("*/*.xlsx"):
+        twin = written["pool"] / "parts" / xlsx.relative_to(written["serial"] / "parts")
+        assert _sheet(xlsx, "Findings") == _sheet(twin, "Findings")

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 from collections import Counter, defaultdict
@@ -93,18 +94,18 @@ def write(store: Store, out: Path, pipeline: str, docs: list[DocumentRow], fresh
         members[pid].append(d)
         years[pid] = year
     parts: dict[str, dict] = {}
-    stale_years: set[str] = set()
-    rewritten = 0
+    stale: list[str] = []
     for pid, group in sorted(members.items()):
         ids = sorted(d.id for d in group)
         before = old.get(pid)
         files = [root / f"{pid}{ext}" for ext in (".xlsx", ".csv", ".html")]
         if before and before["members"] == ids and not fresh.intersection(ids) and all(f.exists() for f in files):
             parts[pid] = before
-            continue
-        parts[pid] = _write_part(store, root, pid, years[pid], group, env, _atomic_write)
-        stale_years.add(years[pid])
-        rewritten += 1
+        else:
+            stale.append(pid)
+    parts |= _write_parts(store, root, [(pid, years[pid], members[pid]) for pid in stale], env)
+    stale_years = {years[pid] for pid in stale}
+    rewritten = len(stale)
     for pid in set(old) - set(parts):
         stale_years.add(old[pid]["year"])
         for ext in (".xlsx", ".csv", ".html"):
@@ -126,6 +127,46 @@ def write(store: Store, out: Path, pipeline: str, docs: list[DocumentRow], fresh
     write_summary_workbook(totals, [_part_row(pid, p) for pid, p in sorted(parts.items())], Path(out) / "indicators.xlsx")
     _concatenate([root / f"{pid}.csv" for pid in sorted(parts)], Path(out) / "findings.csv")
     return Written(parts=len(parts), rewritten=rewritten)
+
+
+#: from this many parts to write (a store's first split, a new language) they are written by a pool of processes
+POOL_FROM = 16
+
+
+def _write_parts(store: Store, root: Path, todo: list[tuple[str, str, list[DocumentRow]]], env: Environment) -> dict:
+    """Write the parts in `todo` (id, year, documents); many at once go to one process per core, each with its own
+    connection to the store (a first split of 10⁵ documents is most of an hour on one core)."""
+    from extractor.batch.reports import _atomic_write
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if len(todo) < POOL_FROM or cores < 2:
+        return {pid: _write_part(store, root, pid, year, group, env, _atomic_write) for pid, year, group in todo}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from extractor.batch.engines import start_forkserver
+
+    start_forkserver()
+    done: dict[str, dict] = {}
+    with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        futures = {pool.submit(_write_part_alone, store.url, str(root), pid, year, group, current_language()): pid
+                   for pid, year, group in todo}
+        for fut, pid in futures.items():
+            done[pid] = fut.result()
+    return done
+
+
+def _write_part_alone(url: str, root: str, pid: str, year: str, group: list[DocumentRow], lang: str) -> dict:
+    """`_write_part` in a pool's process: its own store connection, pages in the run's language."""
+    from extractor.batch.reports import _atomic_write, _env
+    from extractor.i18n import set_language
+
+    set_language(lang)
+    store = Store(url)
+    try:
+        return _write_part(store, Path(root), pid, year, group, _env(), _atomic_write)
+    finally:
+        store.close()
 
 
 def _manifest(root: Path, pipeline: str) -> dict[str, dict]:
