@@ -33,6 +33,7 @@ import re
 import shutil
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment
@@ -70,6 +71,7 @@ def part_of(d: DocumentRow) -> tuple[str, str]:
     return year, department_key(d.department) or ""
 
 
+@lru_cache(maxsize=65536)
 def part_id(year: str, key: str) -> str:
     """`<year>/<unit>.<hash>`: readable, safe on every file system, one per unit key, the same at every run."""
     stem = re.sub(r'[\\/:*?"<>|\s!.]+', "_", key)[:40] or "no-unit"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import re
 from collections import defaultdict
 from itertools import pairwise
@@ -37,9 +38,12 @@ SEVERITY_NAME = {3: "error", 2: "warning", 1: "info", 0: "none"}
 PALETTE = 8
 
 
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s!]+')
+
+
 def doc_key(source: str, sha256: str) -> str:
     """A file name for a document's outputs: readable stem + a hash of where it came from."""
-    stem = re.sub(r'[\\/:*?"<>|\s!]+', "_", Path(source.replace("!/", "/")).name)[:80] or "document"
+    stem = _UNSAFE.sub("_", source.replace("!/", "/").rstrip("/").rsplit("/", 1)[-1])[:80] or "document"
     return f"{stem}.{hashlib.sha1(f'{source}|{sha256}'.encode()).hexdigest()[:8]}"
 
 
@@ -88,11 +92,13 @@ def write_documents(store: Store, out: Path, ok: list[DocumentRow], fresh: set[i
     (out / "json").mkdir(parents=True, exist_ok=True)
     (out / "pages").mkdir(parents=True, exist_ok=True)
     page = env.get_template("document.html.j2")
+    # one listing of each folder, not two file checks per document: a store of 10⁵ has 2·10⁵ files there
+    have = {e.name for e in os.scandir(out / "json")} & {e.name.removesuffix(".html") + ".json" for e in os.scandir(out / "pages")}
     for d in ok:
         key = doc_key(d.source, d.sha256)
         target = out / "json" / f"{key}.json"
         html_path = out / "pages" / f"{key}.html"
-        if d.id not in fresh and target.exists() and html_path.exists():
+        if d.id not in fresh and f"{key}.json" in have:
             continue
         extraction, document = store.payload(d.id)
         ex = json.loads(extraction)

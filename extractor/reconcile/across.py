@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extractor.reconcile.core import finding
 from extractor.reconcile.linking import canonical
@@ -39,6 +40,7 @@ _SHORT = (
 _YEAR_HEAD = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
+@lru_cache(maxsize=65536)  # a batch asks for the same few hundred names once per stored report (10⁵ in a province)
 def department_key(name: str | None) -> str | None:
     """A reporting unit's name in one spelling: 岳阳市工信局 and 岳阳市工业和信息化局 give the same key."""
     if not name:
