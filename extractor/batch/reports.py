@@ -10,6 +10,11 @@
 
 Because everything is rendered from the store, a run killed half-way and
 resumed still leaves complete outputs.
+
+Past `SPLIT_AT` documents (or when a sheet would pass Excel's row limit) the
+workbook, the CSV and the document list are split by year and unit, and a run
+rewrites only the parts whose documents changed (`parts.py`); the documents'
+own JSON and pages are written once per document version in either layout.
 """
 
 from __future__ import annotations

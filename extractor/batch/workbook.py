@@ -16,7 +16,10 @@ and a landscape print setup that fits the width and repeats the header:
 - 资金来源: each budget source of each form, with its own budget, execution and rate.
 
 Every text cell goes through `safe_text.xlsx_append`: never a formula, no
-control characters.
+control characters. Workbooks are streamed to disk (openpyxl's write-only mode),
+so memory does not grow with their rows. A store split into parts
+(`parts.py`) has one such workbook per part, and a summary workbook
+(`write_summary_workbook`: 汇总 and one row per part).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractor.batch.store import DocumentRow, Store
+from extractor.batch.store import DocumentRow
 from extractor.i18n import CAUSE_WORD, N_, SEVERITY_WORD, VERDICT_WORD, _, word
 from extractor.safe_text import xlsx_append, xlsx_value
 

@@ -56,7 +56,7 @@ class Frequencies(Mapping):
     """jieba's FREQ: a word's frequency (0 for a prefix of a word, which jieba keeps as an entry too),
     from the trie, under the words this tokenizer added."""
 
-    __slots__ = ("trie", "freqs", "added", "new_words")
+    __slots__ = ("added", "freqs", "new_words", "trie")
 
     def __init__(self, trie, freqs: array, added: dict[str, int] | None = None):
         self.trie, self.freqs, self.added = trie, freqs, added if added is not None else {}
@@ -99,7 +99,7 @@ class Frequencies(Mapping):
 class Tags(Mapping):
     """jieba.posseg's word_tag_tab over the trie; `update` (posseg's user words) goes to an overlay."""
 
-    __slots__ = ("trie", "tag_ids", "names", "added")
+    __slots__ = ("added", "names", "tag_ids", "trie")
 
     def __init__(self, trie, tag_ids: bytes, names: list[str]):
         self.trie, self.tag_ids, self.names, self.added = trie, tag_ids, names, {}
@@ -157,9 +157,8 @@ def _build(source: Path, trie_path: Path, data_path: Path) -> None:
     """The trie and tables from jieba's own reading of its dictionary (its prefixes included), so that
     every answer is the one jieba's dicts give. Written under temporary names and moved: workers that
     start together each build, and the last move wins with the same bytes."""
-    import marisa_trie
-
     import jieba
+    import marisa_trie
 
     with open(source, "rb") as fh:
         freq, total = jieba.Tokenizer.gen_pfdict(fh)
