@@ -25,7 +25,7 @@ Task = tuple[str, str, str]  # file, source, sha256
 
 #: what the forkserver imports once, before it forks a worker: every worker starts with the pipeline loaded (about half a
 #: second each, and again at each recycling) and shares those pages with the others
-PRELOAD = ["extractor.batch.worker", "extractor.pipeline", "extractor.reconcile.linking", "scipy.sparse"]
+PRELOAD = ["extractor.batch.worker", *worker.WARM_MODULES]
 #: one BLAS/OpenMP thread per worker (their parallelism is the processes), set before numpy loads in the forkserver
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 from collections import Counter, defaultdict
@@ -48,6 +47,8 @@ MANIFEST = "manifest.json"
 # a manifest of another layout is not trusted: every part is written again
 LAYOUT = 1
 NO_YEAR = "no-year"
+# what a part is written as: its workbook, its findings and its document list
+PART_FILES = (".xlsx", ".csv", ".html")
 # a year page lists this many unreadable files at most; the rest are counted
 UNREADABLE_SHOWN = 1000
 
@@ -100,7 +101,7 @@ def write(store: Store, out: Path, pipeline: str, docs: list[DocumentRow], fresh
     for pid, group in sorted(members.items()):
         ids = sorted(d.id for d in group)
         before = old.get(pid)
-        files = [root / f"{pid}{ext}" for ext in (".xlsx", ".csv", ".html")]
+        files = [root / f"{pid}{ext}" for ext in PART_FILES]
         if before and before["members"] == ids and not fresh.intersection(ids) and all(f.exists() for f in files):
             parts[pid] = before
         else:
@@ -110,7 +111,7 @@ def write(store: Store, out: Path, pipeline: str, docs: list[DocumentRow], fresh
     rewritten = len(stale)
     for pid in set(old) - set(parts):
         stale_years.add(old[pid]["year"])
-        for ext in (".xlsx", ".csv", ".html"):
+        for ext in PART_FILES:
             (root / f"{pid}{ext}").unlink(missing_ok=True)
     bad = [d for d in docs if d.status != "ok"]
     all_years = sorted({p["year"] for p in parts.values()}, reverse=True)
@@ -138,15 +139,13 @@ POOL_FROM = 16
 def _write_parts(store: Store, root: Path, todo: list[tuple[str, str, list[DocumentRow]]], env: Environment) -> dict:
     """Write the parts in `todo` (id, year, documents); many at once go to one process per core, each with its own
     connection to the store (a first split of 10⁵ documents is most of an hour on one core)."""
-    from extractor.batch.reports import _atomic_write
+    from extractor.batch.engines import default_workers, start_forkserver
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cores = default_workers()
     if len(todo) < POOL_FROM or cores < 2:
-        return {pid: _write_part(store, root, pid, year, group, env, _atomic_write) for pid, year, group in todo}
+        return {pid: _write_part(store, root, pid, year, group, env) for pid, year, group in todo}
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-
-    from extractor.batch.engines import start_forkserver
 
     start_forkserver()
     done: dict[str, dict] = {}
@@ -160,13 +159,13 @@ def _write_parts(store: Store, root: Path, todo: list[tuple[str, str, list[Docum
 
 def _write_part_alone(url: str, root: str, pid: str, year: str, group: list[DocumentRow], lang: str) -> dict:
     """`_write_part` in a pool's process: its own store connection, pages in the run's language."""
-    from extractor.batch.reports import _atomic_write, _env
+    from extractor.batch.reports import _env
     from extractor.i18n import set_language
 
     set_language(lang)
     store = Store(url)
     try:
-        return _write_part(store, Path(root), pid, year, group, _env(), _atomic_write)
+        return _write_part(store, Path(root), pid, year, group, _env())
     finally:
         store.close()
 
@@ -181,8 +180,8 @@ def _manifest(root: Path, pipeline: str) -> dict[str, dict]:
     return m.get("parts") or {}
 
 
-def _write_part(store: Store, root: Path, pid: str, year: str, group: list[DocumentRow], env: Environment, atomic) -> dict:
-    from extractor.batch.reports import doc_key, index_view, load, write_findings_csv
+def _write_part(store: Store, root: Path, pid: str, year: str, group: list[DocumentRow], env: Environment) -> dict:
+    from extractor.batch.reports import _atomic_write, doc_key, index_view, load, write_findings_csv
 
     (root / year).mkdir(parents=True, exist_ok=True)
     up = "../../"
@@ -192,7 +191,7 @@ def _write_part(store: Store, root: Path, pid: str, year: str, group: list[Docum
     write_findings_csv(store, group, root / f"{pid}.csv")
     view = index_view(loaded, group, prefix=up)
     view["up"] = [(_("all years"), f"{up}index.html"), (year, "index.html")]
-    atomic(root / f"{pid}.html", env.get_template("index.html.j2").render(**view))
+    _atomic_write(root / f"{pid}.html", env.get_template("index.html.j2").render(**view))
     per_rule: dict[str, dict[str, int]] = {}
     for r in view["rule_rows"]:
         per_rule[r["rule"]] = {"error": r["error"], "warning": r["warning"], "info": r["info"], "documents": r["documents"]}

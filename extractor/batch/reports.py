@@ -32,7 +32,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 
 from extractor.batch.crops import crop_key
-from extractor.batch.store import DocumentRow, FindingRow, Store
+from extractor.batch.store import DocumentRow, FindingRow, Store, id_chunks
 from extractor.batch.workbook import EXCEL_ROWS, Places, sheet_rows, write_workbook
 from extractor.i18n import CAUSE_WORD, N_, SEVERITY_WORD, VERDICT_WORD, _, html_lang, translations, word
 from extractor.i18n import current as current_language
@@ -395,11 +395,10 @@ def _table_view(t: dict, cells: dict, cited_by: dict[str, list[int]] | None = No
 
 def _rows(store: Store, model, by_id: dict[int, DocumentRow], order) -> list:
     """The rows of `model` belonging to the listed documents, ids in chunks every database accepts."""
-    ids = sorted(by_id)
     out = []
     with store.session() as s:
-        for k in range(0, len(ids), 500):
-            out += s.scalars(select(model).where(model.doc_id.in_(ids[k:k + 500])).order_by(model.doc_id, order))
+        for chunk in id_chunks(by_id):
+            out += s.scalars(select(model).where(model.doc_id.in_(chunk)).order_by(model.doc_id, order))
     return out
 
 

@@ -160,6 +160,13 @@ def _form_of(forms: list[dict], ind: dict) -> dict:
     return forms[k] if isinstance(k, int) and 0 <= k < len(forms) else {}
 
 
+def id_chunks(ids, size: int = 500):
+    """Ids, sorted and without repeats, in lists short enough for an IN clause on every database."""
+    ids = sorted(set(ids))
+    for k in range(0, len(ids), size):
+        yield ids[k:k + size]
+
+
 def _add_missing_columns(engine) -> None:
     """Columns added to a table after a store was made (findings.cause, .confidence): a resumed run
     writes into an older store rather than failing on insert."""
@@ -328,10 +335,9 @@ class Store:
             q = q.order_by(DocumentRow.worst.desc(), DocumentRow.n_findings.desc(), DocumentRow.source)
             docs = [Listed(*row) for row in s.execute(q)]
             failed = {d.id: d for d in docs if d.status != "ok"}
-            ids = sorted(failed)
-            for k in range(0, len(ids), 500):
+            for chunk in id_chunks(failed):
                 for doc_id, kind, message in s.execute(select(ErrorRow.doc_id, ErrorRow.kind, ErrorRow.message)
-                                                       .where(ErrorRow.doc_id.in_(ids[k:k + 500])).order_by(ErrorRow.id)):
+                                                       .where(ErrorRow.doc_id.in_(chunk)).order_by(ErrorRow.id)):
                     failed[doc_id].errors.append(ListedError(kind, message))
         return docs
 
@@ -356,10 +362,9 @@ class Store:
     def findings_by_document(self, doc_ids: list[int], prefix: str) -> dict[int, list[dict]]:
         """`findings_of` for many documents in a few queries (ids in chunks that every database accepts)."""
         out: dict[int, list[dict]] = {}
-        ids = sorted(set(doc_ids))
         with Session(self.engine) as s:
-            for k in range(0, len(ids), 500):
-                rows = s.scalars(select(FindingRow).where(FindingRow.doc_id.in_(ids[k:k + 500]),
+            for chunk in id_chunks(doc_ids):
+                rows = s.scalars(select(FindingRow).where(FindingRow.doc_id.in_(chunk),
                                                           FindingRow.rule.startswith(prefix)).order_by(FindingRow.id))
                 for r in rows:
                     out.setdefault(r.doc_id, []).append(
@@ -371,11 +376,10 @@ class Store:
     def extractions(self, doc_ids: list[int]) -> dict[int, str]:
         """The stored contract JSON of many documents, in a few queries."""
         out: dict[int, str] = {}
-        ids = sorted(set(doc_ids))
         with Session(self.engine) as s:
-            for k in range(0, len(ids), 500):
+            for chunk in id_chunks(doc_ids):
                 for doc_id, blob in s.execute(select(DocumentRow.id, DocumentRow.extraction)
-                                              .where(DocumentRow.id.in_(ids[k:k + 500]))):
+                                              .where(DocumentRow.id.in_(chunk))):
                     if blob:
                         out[doc_id] = zlib.decompress(blob).decode("utf-8")
         return out

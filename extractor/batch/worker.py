@@ -101,12 +101,16 @@ def init(memory_mb: int | None = None, tagger: str | None = None, log_dir: str |
             pass
 
 
+#: what a worker loads before its first file (linking's scipy.sparse would otherwise load on the first narrative
+#: claim); the local engine's forkserver loads them once for all its workers (`engines.PRELOAD`)
+WARM_MODULES = ("extractor.pipeline", "extractor.reconcile.linking", "scipy.sparse")
+
+
 def warm_up(tagger: str) -> None:
-    import scipy.sparse  # noqa: F401 - linking's similarity, loaded on the first narrative claim otherwise
+    import importlib
 
-    import extractor.pipeline
-    import extractor.reconcile.linking  # noqa: F401
-
+    for name in WARM_MODULES:
+        importlib.import_module(name)
     t = _tagger(tagger)
     if hasattr(t, "predict") and not isinstance(t, str):
         t.predict(["全年走访企业572家，增长8.3%。"])

@@ -52,11 +52,33 @@ def _dictionary_file() -> Path:
     return Path(jieba.__file__).with_name("dict.txt")
 
 
-class Frequencies(Mapping):
+class _TrieOverlay(Mapping):
+    """A mapping read from the trie, under the words one tokenizer added (`added`); each subclass says what a
+    word's entry is (`get`, the hot path, written out in each)."""
+
+    __slots__ = ("added", "trie")
+
+    def __getitem__(self, word):
+        value = self.get(word)
+        if value is None:
+            raise KeyError(word)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.added
+        for word in self.trie.iterkeys():
+            if word not in self.added and self.get(word) is not None:
+                yield word
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class Frequencies(_TrieOverlay):
     """jieba's FREQ: a word's frequency (0 for a prefix of a word, which jieba keeps as an entry too),
     from the trie, under the words this tokenizer added."""
 
-    __slots__ = ("added", "freqs", "new_words", "trie")
+    __slots__ = ("freqs", "new_words")
 
     def __init__(self, trie, freqs: array, added: dict[str, int] | None = None):
         self.trie, self.freqs, self.added = trie, freqs, added if added is not None else {}
@@ -69,12 +91,6 @@ class Frequencies(Mapping):
         i = self.trie.get(word)
         return default if i is None else self.freqs[i]
 
-    def __getitem__(self, word):
-        value = self.get(word)
-        if value is None:
-            raise KeyError(word)
-        return value
-
     def __contains__(self, word) -> bool:
         return word in self.added or word in self.trie
 
@@ -86,20 +102,11 @@ class Frequencies(Mapping):
             else:
                 self.new_words.get(word[0], set()).discard(word)
 
-    def __iter__(self) -> Iterator[str]:
-        yield from self.added
-        for word in self.trie.iterkeys():
-            if word not in self.added:
-                yield word
 
-    def __len__(self) -> int:
-        return len(self.trie) + sum(1 for w in self.added if w not in self.trie)
-
-
-class Tags(Mapping):
+class Tags(_TrieOverlay):
     """jieba.posseg's word_tag_tab over the trie; `update` (posseg's user words) goes to an overlay."""
 
-    __slots__ = ("added", "names", "tag_ids", "trie")
+    __slots__ = ("names", "tag_ids")
 
     def __init__(self, trie, tag_ids: bytes, names: list[str]):
         self.trie, self.tag_ids, self.names, self.added = trie, tag_ids, names, {}
@@ -112,23 +119,8 @@ class Tags(Mapping):
             return default
         return self.names[self.tag_ids[i]]
 
-    def __getitem__(self, word):
-        value = self.get(word)
-        if value is None:
-            raise KeyError(word)
-        return value
-
     def update(self, other) -> None:
         self.added.update(other)
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self.added
-        for word in self.trie.iterkeys():
-            if word not in self.added and self.get(word) is not None:
-                yield word
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
 
 
 @lru_cache(maxsize=1)
@@ -189,6 +181,7 @@ def _build(source: Path, trie_path: Path, data_path: Path) -> None:
     os.replace(tmp_data, data_path)
 
 
+@lru_cache(maxsize=1)
 def _tokenizer_class():
     import jieba
 
