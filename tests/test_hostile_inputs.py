@@ -230,22 +230,29 @@ def test_library_warnings_stay_with_the_file_that_caused_them(peer_run, tmp_path
     import json
 
     folder, out, proc = peer_run
-    pdf = folder / "peer" / "pdfminer__pdfminer.six" / "samples__contrib__issue-1059-cmap-decode.pdf"
-    assert "Cannot render" not in proc.stderr  # pdfminer's warning, which names no file
+    pdf = folder / "peer" / "pdfminer__pdfminer.six" / "samples__simple3.pdf"
+    assert "Could not get FontBBox" not in proc.stderr  # pdfminer's warning, which names no file
     log = (out / "run.log").read_text(encoding="utf-8")
-    assert f"library {pdf}: pdfminer: Cannot render" in log
+    assert f"library {pdf}: pdfminer: Could not get FontBBox" in log
     stored = json.loads(next((out / "json").glob(f"{pdf.name}.*.json")).read_text(encoding="utf-8"))
-    assert any(w.startswith("library: pdfminer: Cannot render") for w in stored["warnings"])
+    assert any(w.startswith("library: pdfminer: Could not get FontBBox") for w in stored["warnings"])
     # extract and check read a file by the same code: the warning goes into its JSON, not onto stderr
     single = _cli("extract", str(pdf), "--tagger", "none", "-o", str(tmp_path / "one.json"), cwd=tmp_path)
-    assert single.returncode == 0 and "Cannot render" not in single.stderr
+    assert single.returncode == 0 and "Could not get FontBBox" not in single.stderr
     warned = json.loads((tmp_path / "one.json").read_text(encoding="utf-8"))["warnings"]
-    assert any(w.startswith("library: pdfminer: Cannot render") for w in warned)
+    assert any(w.startswith("library: pdfminer: Could not get FontBBox") for w in warned)
 
 
 def test_extract_and_check_stop_a_file_at_its_time_limit_and_go_on(tmp_path):
-    # 18 pages take several seconds; the one-second limit stops that file alone, as `run` would
-    slow, fast = FIXTURES / "002_418cb45b50d16ad8.pdf", FIXTURES / "004_3a7665fe0dde1512.txt"
+    # 90 pages (a seed report five times over) take several seconds; the one-second limit stops that
+    # file alone, as `run` would
+    from pypdf import PdfWriter
+
+    slow, fast = tmp_path / "long.pdf", FIXTURES / "004_3a7665fe0dde1512.txt"
+    writer = PdfWriter()
+    for _ in range(5):
+        writer.append(FIXTURES / "002_418cb45b50d16ad8.pdf")
+    writer.write(slow)
     out = tmp_path / "o"
     proc = _cli("extract", str(slow), str(fast), "--tagger", "rules", "--timeout", "1", "-o", str(out), cwd=tmp_path)
     assert proc.returncode == 1

@@ -609,3 +609,62 @@ def test_200_page_pdf_loads_in_bounded_time_and_memory(tmp_path):
     assert stats["tables"] >= 2 * (200 // n)
     assert growth_mb < 1536
     assert stats["seconds"] < 60
+
+
+# --------------------------------------------------------------------------
+# two readers, one result: pdfium where it can, pdfminer for the rest
+
+
+def _same(a, b, where: str = "") -> list[str]:
+    """Where two dumps differ: text exactly, coordinates within 0.5 pt (pdfium computes in float32)."""
+    if isinstance(a, float) and isinstance(b, float):
+        return [] if abs(a - b) <= 0.5 else [f"{where}: {a} != {b}"]
+    if isinstance(a, dict) and isinstance(b, dict):
+        if a.keys() != b.keys():
+            return [f"{where}: keys {sorted(a.keys() ^ b.keys())}"]
+        return [d for k in a for d in _same(a[k], b[k], f"{where}.{k}")]
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return [f"{where}: {len(a)} items != {len(b)}"]
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in _same(x, y, f"{where}[{i}]")]
+    return [] if a == b else [f"{where}: {a!r} != {b!r}"]
+
+
+LAYOUT_PDFS = sorted(p for p in (Path(__file__).parent / "layouts").rglob("*.pdf") if not p.name.endswith(".scan.pdf"))
+
+
+@pytest.mark.parametrize("path", ALL + LAYOUT_PDFS[::4], ids=lambda p: p.stem)
+def test_pdfium_reads_what_pdfminer_reads(path):
+    # the layout PDFs come from reportlab with an embedded font whose descent pdfminer and pdfium take
+    # from different places: the boxes on the baseline make the two agree there too
+    by_pdfium, by_pdfminer = load(path, reader="pdfium").model_dump(), load(path, reader="pdfminer").model_dump()
+    by_pdfium.pop("source"), by_pdfminer.pop("source")
+    assert by_pdfium["blocks"] and not _same(by_pdfium, by_pdfminer)
+
+
+def test_pdfminer_reads_the_page_where_pdfium_would_lose_repeated_lines(tmp_path):
+    # a CJK font the PDF does not embed has no glyph boxes, and pdfium's text layer then drops a line
+    # that repeats one of the lines just above it, less than an eighth of its width away
+    line = "本年度完成既定目标任务，各项指标均达到年初设定的目标值"  # 27 characters, 324 pt
+    path = tmp_path / "repeated.pdf"
+    c = _canvas(path)
+    for i in range(4):
+        _text(c, 72, 100 + i * 20, line)
+    c.save()
+    with pytest.raises(ExtractionError, match="left out 3 text object"):
+        load(path, reader="pdfium")
+    texts = [b.text for b in load(path).blocks]
+    assert texts == [b.text for b in load(path, reader="pdfminer").blocks]
+    assert "".join(texts).count(line) == 4
+
+
+def test_pdfminer_reads_vertical_writing():
+    path = FIXTURES / "peer-bad-inputs" / "pdfminer__pdfminer.six" / "samples__jo.pdf"  # Japanese, top to bottom
+    with pytest.raises(ExtractionError, match="vertical writing"):
+        load(path, reader="pdfium")
+    assert load(path).model_dump() == load(path, reader="pdfminer").model_dump()
+
+
+def test_unknown_reader_is_refused():
+    with pytest.raises(ValueError, match="unknown PDF reader"):
+        load(F004, reader="pymupdf")

@@ -1,7 +1,9 @@
 """PDF backend: its one job is to turn a PDF that has a text layer into a `Document`.
 
-It reads the text layer page by page with pdfplumber and produces, in reading
-order, paragraphs (wrapped lines joined) and ruled tables (merged cells kept,
+It reads the text layer page by page: the characters and ruling lines come
+from pdfium, or from pdfminer where pdfium cannot be trusted with the file
+(`pdf_objects.py` says when), and pdfplumber's table finder and line builder
+work on them. It produces, in reading order, paragraphs (wrapped lines joined) and ruled tables (merged cells kept,
 tables continued over a page break joined into one), each with provenance:
 `At(page, bbox, line)` for text, `At(page, bbox)` for every cell. It knows
 nothing about forms, metrics or rules.
@@ -64,17 +66,23 @@ from __future__ import annotations
 import io
 import re
 import statistics
+from bisect import bisect_left
 from pathlib import Path
+from types import SimpleNamespace
 
 import pdfplumber
+from pdfplumber.table import TableFinder
 from pdfplumber.utils import extract_text as chars_to_text
+from pdfplumber.utils.text import chars_to_textmap
 
 from extractor.document import Document, DocumentBuilder
 from extractor.errors import ExtractionError, debug_detail, exhausted
 from extractor.i18n import _
 from extractor.ingest.layout import EDGE_MERGE, Line, PageLayout, RawCell, TablePart, assemble, cluster
+from extractor.ingest.pdf_objects import PageObjects, Unsuitable, from_pdfium, from_plumber
 from extractor.text import clean_line, fold_lookalikes
 
+READERS = ("auto", "pdfium", "pdfminer")
 # Ruled tables only: these reports draw every cell border. pdfplumber's
 # defaults (snap/join/intersection tolerance 3 pt) find all fixture tables.
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
@@ -87,8 +95,11 @@ def _norm(text: str) -> str:
 # entry point
 
 
-def load(path: Path) -> Document:
-    """Read a text-layer PDF into a `Document` (paragraphs and ruled tables with provenance)."""
+def load(path: Path, reader: str = "auto") -> Document:
+    """Read a text-layer PDF into a `Document` (paragraphs and ruled tables with provenance).
+
+    `reader` picks who parses the file: pdfium when it can ("auto"), or one of them ("pdfium", "pdfminer").
+    """
     from extractor.ingest import source_for  # the package imports this module lazily
 
     path = Path(path)
@@ -96,7 +107,7 @@ def load(path: Path) -> Document:
         data = path.read_bytes()
     except OSError as exc:
         raise ExtractionError(str(path), _("cannot be read ({said})").format(said=exc.strerror)) from None
-    pages = _read_pages(path, data)
+    pages = _read_pages(path, data, reader)
     if not pages:
         raise ExtractionError(str(path), _("is a PDF with no pages"))
     from extractor.ingest.ocr.textlayer import unusable_reason
@@ -133,7 +144,20 @@ def load(path: Path) -> Document:
 # opening and per-page reading
 
 
-def _read_pages(path: Path, data: bytes) -> list[PageLayout]:
+def _read_pages(path: Path, data: bytes, reader: str = "auto") -> list[PageLayout]:
+    """Every page's layout: by pdfium when it can take the whole file, else (or when asked) by pdfminer."""
+    if reader not in READERS:
+        raise ValueError(f"unknown PDF reader {reader!r}; one of {', '.join(READERS)}")
+    if reader != "pdfminer":
+        try:
+            return [_read_page(objects) for objects in from_pdfium(data)]
+        except Unsuitable as why:
+            if reader == "pdfium":
+                raise ExtractionError(str(path), str(why)) from None
+    return _read_pages_pdfminer(path, data)
+
+
+def _read_pages_pdfminer(path: Path, data: bytes) -> list[PageLayout]:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfplumber wraps every pdfminer failure
@@ -152,7 +176,7 @@ def _read_pages(path: Path, data: bytes) -> list[PageLayout]:
                     raise
                 except Exception as exc:
                     raise _damaged(path, data, exc, page=index) from None
-                out.append(_read_page(page, index))
+                out.append(_read_page(from_plumber(page, index)))
             finally:
                 page.close()  # drop the page's parsed objects: memory stays one page deep
         return out
@@ -203,34 +227,32 @@ def _what_is_broken(inner: BaseException) -> str:
     return _("its objects cannot be parsed")
 
 
-def _read_page(page, number: int) -> PageLayout:
-    has_images = bool(page.images)
-    work = _dedupe_chars(page)  # fake-bold overprinting would double every character
-    chars = work.chars
-    has_text = any(c["text"].strip() for c in chars)
-    top0, left0 = float(page.bbox[1]), float(page.bbox[0])
-    if not has_text:
-        return PageLayout(number, float(page.width), float(page.height), top0, left0, [], [], False, has_images)
+def _read_page(objects: PageObjects) -> PageLayout:
+    number, (left0, top0, _, _) = objects.number, objects.bbox
+    chars = _dedupe_chars(objects.chars)  # fake-bold overprinting would double every character
+    if not any(c["text"].strip() for c in chars):
+        return PageLayout(number, objects.width, objects.height, top0, left0, [], [], False, objects.has_images)
     unmapped = sum(1 for c in chars if c["text"].startswith("(cid:"))
 
+    surface = SimpleNamespace(bbox=objects.bbox, edges=objects.edges, chars=chars)  # what TableFinder reads of a page
     parts: list[TablePart] = []
-    for table in work.find_tables(TABLE_SETTINGS):
+    for table in TableFinder(surface, TABLE_SETTINGS).tables:
         if len(table.cells) < 2:
             continue  # a framed paragraph, read as text
         parts.append(_read_table(table, chars, number))
 
     boxes = [p.bbox for p in parts]
 
-    def outside(obj) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        cx = (obj["x0"] + obj["x1"]) / 2
-        cy = (obj["top"] + obj["bottom"]) / 2
+    def outside(c: dict) -> bool:
+        cx = (c["x0"] + c["x1"]) / 2
+        cy = (c["top"] + c["bottom"]) / 2
         return not any(b[0] - 1 <= cx <= b[2] + 1 and b[1] - 1 <= cy <= b[3] + 1 for b in boxes)
 
-    text_page = work.filter(outside) if boxes else work
+    text_chars = [c for c in chars if outside(c)] if boxes else chars
+    textmap = chars_to_textmap(text_chars, layout_bbox=objects.bbox, layout_width=objects.width,
+                               layout_height=objects.height)
     lines: list[Line] = []
-    for raw in text_page.extract_text_lines(strip=True, return_chars=True):
+    for raw in textmap.extract_text_lines(strip=True, return_chars=True):
         text = clean_line(_norm(raw["text"]))
         if not text:
             continue
@@ -253,15 +275,16 @@ def _read_page(page, number: int) -> PageLayout:
     lines.sort(key=lambda ln: (round(ln.top, 1), ln.x0))
     for i, ln in enumerate(lines, start=1):
         ln.number = i
-    return PageLayout(number, float(page.width), float(page.height), top0, left0, lines, parts, True, has_images, unmapped)
+    return PageLayout(number, objects.width, objects.height, top0, left0, lines, parts, True, objects.has_images,
+                      unmapped)
 
 
-def _dedupe_chars(page):
-    """The page without overprinted copies of a character (same text within 1 pt), as pdfplumber's
-    `dedupe_chars` does, but in linear time and only filtering when there is a copy."""
+def _dedupe_chars(chars: list[dict]) -> list[dict]:
+    """The characters without overprinted copies (same text within 1 pt), as pdfplumber's `dedupe_chars`
+    does, but in linear time and only copying the list when there is a copy."""
     seen: dict[tuple[str, int, int], list[dict]] = {}
     dupes: set[int] = set()
-    for c in page.chars:
+    for c in chars:
         x, y = int(c["x0"]), int(c["top"])
         twin = any(
             abs(other["x0"] - c["x0"]) <= 1 and abs(other["top"] - c["top"]) <= 1
@@ -274,8 +297,8 @@ def _dedupe_chars(page):
         else:
             seen.setdefault((c["text"], x, y), []).append(c)
     if not dupes:
-        return page
-    return page.filter(lambda obj: id(obj) not in dupes)
+        return chars
+    return [c for c in chars if id(c) not in dupes]
 
 
 _NO_LINE_START = set("）》」』】〕〉”’，。、；：！？%％…·)]},.;:!?")
@@ -298,18 +321,17 @@ def _lead_width(chars: list[dict]) -> float:
 
 def _read_table(table, chars: list[dict], page_number: int) -> TablePart:
     bx0, btop, bx1, bbottom = table.bbox
-    inside = [
-        c
-        for c in chars
-        if bx0 <= (c["x0"] + c["x1"]) / 2 <= bx1 and btop <= (c["top"] + c["bottom"]) / 2 <= bbottom
-    ]
+    # (centre y, page order, centre x, char) sorted by centre y: a cell's characters are one bisected run
+    inside = sorted(
+        (cy, i, cx, c)
+        for i, c in enumerate(chars)
+        if bx0 <= (cx := (c["x0"] + c["x1"]) / 2) <= bx1 and btop <= (cy := (c["top"] + c["bottom"]) / 2) <= bbottom
+    )
+    centres_y = [item[0] for item in inside]
     cells: list[RawCell] = []
     for x0, top, x1, bottom in table.cells:
-        mine = [
-            c
-            for c in inside
-            if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom
-        ]
+        run = inside[bisect_left(centres_y, top) : bisect_left(centres_y, bottom)]
+        mine = [c for _, _, cx, c in sorted(run, key=lambda item: item[1]) if x0 <= cx < x1]
         visible = [c for c in mine if c["text"].strip()]
         if not visible and (x1 - x0 < 2 * EDGE_MERGE or bottom - top < 2 * EDGE_MERGE):
             continue  # the gap between double rules, not a cell
