@@ -36,8 +36,10 @@ class TableView:
     def row_cells(self, r: int) -> list[Cell]:
         """Distinct cells covering row r, left to right."""
         seen: list[Cell] = []
+        ids: set[int] = set()  # by identity: a merged cell is one object in every grid slot it covers
         for cell in self.grid[r]:
-            if cell is not None and (not seen or seen[-1] is not cell) and cell not in seen:
+            if cell is not None and id(cell) not in ids:
+                ids.add(id(cell))
                 seen.append(cell)
         return seen
 

@@ -133,30 +133,34 @@ def _read_page(raw, page, number: int) -> PageObjects:
 def _chars(raw, text, height: float, number: int) -> list[dict]:
     x, y = ctypes.c_double(), ctypes.c_double()
     box = raw.FS_RECTF()
+    # bound once: six calls a character, tens of thousands of characters a document
+    generated, map_error, unicode = raw.FPDFText_IsGenerated, raw.FPDFText_HasUnicodeMapError, raw.FPDFText_GetUnicode
+    font_size, origin, loose_box = raw.FPDFText_GetFontSize, raw.FPDFText_GetCharOrigin, raw.FPDFText_GetLooseCharBox
+    char_angle = raw.FPDFText_GetCharAngle
     out: list[dict] = []
     for k in range(raw.FPDFText_CountChars(text)):
-        if raw.FPDFText_IsGenerated(text, k):
+        if generated(text, k):
             continue
-        if raw.FPDFText_HasUnicodeMapError(text, k):
+        code = unicode(text, k)
+        if map_error(text, k):
             raise Unsuitable(f"page {number} has glyphs without a Unicode mapping")  # pdfminer marks them (cid:NN)
-        code = raw.FPDFText_GetUnicode(text, k)
         if 0xD800 <= code < 0xE000:
             raise Unsuitable(f"page {number} has characters outside the Basic Multilingual Plane")
-        size = float(raw.FPDFText_GetFontSize(text, k))
-        raw.FPDFText_GetCharOrigin(text, k, x, y)
-        raw.FPDFText_GetLooseCharBox(text, k, box)
-        angle = raw.FPDFText_GetCharAngle(text, k)
-        upright = angle >= 0 and min(angle, 2 * math.pi - angle) < 1e-3
-        if upright and abs(box.left - x.value) > 0.05 * size:
-            # pdfium's box starts at the origin and runs the advance width, unless the font writes
-            # vertically or has no usable metrics (then it is the glyph's ink): pdfminer knows both
-            raise Unsuitable(f"page {number} has vertical writing or a font without metrics")
+        size = font_size(text, k)
+        origin(text, k, x, y)
+        loose_box(text, k, box)
+        angle = char_angle(text, k)
+        x0, x1 = box.left, box.right
+        upright = angle >= 0 and min(angle, _TURN - angle) < 1e-3
         if upright:
+            if abs(x0 - x.value) > 0.05 * size:
+                # pdfium's box starts at the origin and runs the advance width, unless the font writes
+                # vertically or has no usable metrics (then it is the glyph's ink): pdfminer knows both
+                raise Unsuitable(f"page {number} has vertical writing or a font without metrics")
             bottom = height - y.value
             top = bottom - size
         else:
             top, bottom = height - box.top, height - box.bottom
-        x0, x1 = float(box.left), float(box.right)
         out.append(
             {
                 "object_type": "char",
@@ -173,6 +177,9 @@ def _chars(raw, text, height: float, number: int) -> list[dict]:
             }
         )
     return out
+
+
+_TURN = 2 * math.pi
 
 
 # --------------------------------------------------------------------------
