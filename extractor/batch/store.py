@@ -231,6 +231,8 @@ class Store:
             raise StoreUnavailable(f"{shown}: {said}") from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        import extractor.review.tables  # noqa: F401 - the workbench keeps its decisions in the same store
+
         try:
             Base.metadata.create_all(self.engine)
             _add_missing_columns(self.engine)

@@ -1,0 +1,1 @@
+"""The auditors' workbench (issue 20): accounts, decisions on findings and corrections, kept in the results store."""

@@ -1,0 +1,54 @@
+"""The workbench's tables, in the same store as the batch results (SQLite or PostgreSQL).
+
+Nothing here is ever updated or deleted: a decision, an assignment or a
+correction is a new row, and the state of a finding is the fold of its rows.
+`(finding_key, version)` is unique, so of two reviewers who saved on the same
+version the database keeps one and refuses the other (optimistic versioning).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from extractor.batch.store import Base
+
+
+class UserRow(Base):
+    __tablename__ = "review_users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # reviewer | lead | admin
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EventRow(Base):
+    __tablename__ = "review_events"
+    __table_args__ = (UniqueConstraint("finding_key", "version", name="uq_review_events_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # the finding across pipeline versions: the report's content, the rule and the evidence (decisions.finding_key)
+    finding_key: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)  # the finding's version after this event, 1 for the first
+    status_from: Mapped[str | None] = mapped_column(String(16))
+    status_to: Mapped[str | None] = mapped_column(String(16))
+    assignee: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    user: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CorrectionRow(Base):
+    __tablename__ = "review_corrections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)  # the report's content, across pipeline versions
+    where: Mapped[dict] = mapped_column(JSON)  # the cell or span: table, row, col (or block, start, end)
+    original: Mapped[str] = mapped_column(Text)
+    corrected: Mapped[str] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    user: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
