@@ -43,7 +43,7 @@ def test_decisions_are_appended_never_overwritten(store):
                        reason="explained_in_report", note="报告第3页已说明")
         assert (state.status, state.reason, state.user, state.version) == ("dismissed", "explained_in_report", "李审", 2)
         events = history(session, "k1")
-        assert [(e.status_from, e.status_to, e.user) for e in events] == [
+        assert [(e.status_from, e.status_to, e.reviewer) for e in events] == [
             ("open", "explain", "王审"), ("explain", "dismissed", "李审")]
         assert events[0].note == "请单位说明"  # the first decision is still there as it was made
 
@@ -61,9 +61,9 @@ def test_the_database_itself_keeps_one_event_per_version(store):
     # two processes that both read version 0 and write version 1: the unique constraint refuses the second
     now = datetime.now(timezone.utc)
     with store.session() as session:
-        session.add(EventRow(finding_key="k1", version=1, status_to="confirmed", user="a", at=now))
+        session.add(EventRow(finding_key="k1", version=1, status_to="confirmed", reviewer="a", at=now))
         session.commit()
-        session.add(EventRow(finding_key="k1", version=1, status_to="dismissed", user="b", at=now))
+        session.add(EventRow(finding_key="k1", version=1, status_to="dismissed", reviewer="b", at=now))
         with pytest.raises(IntegrityError):
             session.commit()
 

@@ -119,7 +119,7 @@ def decide(
         raise Conflict(current)
     row = EventRow(
         finding_key=key, version=current.version + 1, status_from=current.status if status else None,
-        status_to=status, assignee=assignee, reason=reason, note=(note or "").strip() or None, user=user,
+        status_to=status, assignee=assignee, reason=reason, note=(note or "").strip() or None, reviewer=user,
         at=datetime.now(timezone.utc),
     )
     session.add(row)
@@ -139,4 +139,4 @@ def _apply(state: State, row: EventRow) -> None:
         state.status, state.reason, state.note = row.status_to, row.reason, row.note
     if row.assignee is not None:
         state.assignee = row.assignee or None  # "" takes the assignment back
-    state.user, state.at = row.user, row.at
+    state.user, state.at = row.reviewer, row.at

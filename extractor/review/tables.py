@@ -38,7 +38,7 @@ class EventRow(Base):
     assignee: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
-    user: Mapped[str] = mapped_column(String(64))
+    reviewer: Mapped[str] = mapped_column(String(64))  # the account that did it
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -46,9 +46,9 @@ class CorrectionRow(Base):
     __tablename__ = "review_corrections"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)  # the report's content, across pipeline versions
-    where: Mapped[dict] = mapped_column(JSON)  # the cell or span: table, row, col (or block, start, end)
+    place: Mapped[dict] = mapped_column(JSON)  # the cell or span: table, row, col (or block, start, end)
     original: Mapped[str] = mapped_column(Text)
     corrected: Mapped[str] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
-    user: Mapped[str] = mapped_column(String(64))
+    reviewer: Mapped[str] = mapped_column(String(64))  # the account that did it
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
