@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from extractor.batch.store import Store
+from extractor.batch.store import Store, finding_key
 from extractor.review.accounts import AccountError, add_user, authenticate
-from extractor.review.decisions import Conflict, DecisionError, Forbidden, decide, finding_key, history, states
+from extractor.review.decisions import Conflict, DecisionError, Forbidden, decide, history, states
 from extractor.review.tables import EventRow, UserRow
 
 FINDING = {
@@ -41,9 +41,10 @@ def test_decisions_are_appended_never_overwritten(store):
         decide(session, "k1", user="王审", role="reviewer", seen_version=0, status="explain", note="请单位说明")
         state = decide(session, "k1", user="李审", role="reviewer", seen_version=1, status="dismissed",
                        reason="explained_in_report", note="报告第3页已说明")
-        assert (state.status, state.reason, state.user, state.version) == ("dismissed", "explained_in_report", "李审", 2)
+        assert (state.status, state.reason, state.decided_by, state.version) == (
+            "dismissed", "explained_in_report", "李审", 2)
         events = history(session, "k1")
-        assert [(e.status_from, e.status_to, e.reviewer) for e in events] == [
+        assert [(e.status_from, e.status, e.reviewer) for e in events] == [
             ("open", "explain", "王审"), ("explain", "dismissed", "李审")]
         assert events[0].note == "请单位说明"  # the first decision is still there as it was made
 
@@ -53,17 +54,18 @@ def test_the_second_save_on_the_same_version_is_refused_with_the_others_decision
         decide(session, "k1", user="王审", role="reviewer", seen_version=0, status="confirmed", reason="report_error")
         with pytest.raises(Conflict) as refused:
             decide(session, "k1", user="李审", role="reviewer", seen_version=0, status="dismissed", reason="misread")
-        assert (refused.value.current.status, refused.value.current.user) == ("confirmed", "王审")
+        assert (refused.value.current.status, refused.value.current.decided_by) == ("confirmed", "王审")
         assert session.scalar(select(func.count()).select_from(EventRow)) == 1
 
 
 def test_the_database_itself_keeps_one_event_per_version(store):
     # two processes that both read version 0 and write version 1: the unique constraint refuses the second
     now = datetime.now(timezone.utc)
+    common = {"finding_key": "k1", "version": 1, "change": "status", "status_from": "open", "at": now}
     with store.session() as session:
-        session.add(EventRow(finding_key="k1", version=1, status_to="confirmed", reviewer="a", at=now))
+        session.add(EventRow(**common, status="confirmed", reviewer="a"))
         session.commit()
-        session.add(EventRow(finding_key="k1", version=1, status_to="dismissed", reviewer="b", at=now))
+        session.add(EventRow(**common, status="dismissed", reviewer="b"))
         with pytest.raises(IntegrityError):
             session.commit()
 
@@ -75,6 +77,7 @@ def test_the_database_itself_keeps_one_event_per_version(store):
         ({"status": "closed"}, DecisionError),
         ({"status": "confirmed", "reason": "because"}, DecisionError),
         ({}, DecisionError),
+        ({"status": "confirmed", "assignee": "李审"}, DecisionError),  # one change at a time
         ({"assignee": "李审"}, Forbidden),  # a reviewer does not assign
     ],
 )
@@ -89,7 +92,8 @@ def test_a_lead_assigns_and_the_status_stays(store):
     with store.session() as session:
         decide(session, "k1", user="王审", role="reviewer", seen_version=0, status="explain")
         state = decide(session, "k1", user="组长", role="lead", seen_version=1, assignee="李审")
-        assert (state.status, state.assignee, state.version) == ("explain", "李审", 2)
+        assert (state.status, state.decided_by, state.assignee, state.version) == ("explain", "王审", "李审", 2)
+        assert states(session, ["k1", "k2"]) == {"k1": state, "k2": states(session, ["k2"])["k2"]}
 
 
 def test_the_key_follows_rule_and_evidence_not_the_findings_number():

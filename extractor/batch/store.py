@@ -9,6 +9,7 @@ stored exactly once however often a run is killed and restarted.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zlib
 from dataclasses import dataclass, field
@@ -133,6 +134,8 @@ class FindingRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     doc_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     finding_id: Mapped[str] = mapped_column(String(64))
+    # the finding across runs and pipeline versions of the same report (finding_key); the workbench's decisions hang on it
+    key: Mapped[str | None] = mapped_column(String(40), index=True)
     rule: Mapped[str] = mapped_column(String(64), index=True)
     severity: Mapped[str] = mapped_column(String(16))
     verdict: Mapped[str] = mapped_column(String(16))
@@ -348,9 +351,10 @@ class Store:
         from sqlalchemy import delete
 
         with Session(self.engine) as s:
+            sha256 = s.scalar(select(DocumentRow.sha256).where(DocumentRow.id == doc_id))
             s.execute(delete(FindingRow).where(FindingRow.doc_id == doc_id, FindingRow.rule.startswith(prefix)))
             for f in findings:
-                row = _fitted(_finding_row(f))
+                row = _fitted(_finding_row(f, sha256))
                 row.doc_id = doc_id
                 s.add(row)
             s.flush()
@@ -519,13 +523,25 @@ def _document_row(result: dict, pipeline: str) -> DocumentRow:
                      unit=v.get("unit"), sentence=c.get("sentence", ""), confidence=c.get("confidence"), at=c.get("at"))
         )
     for f in findings:
-        row.findings.append(_finding_row(f))
+        row.findings.append(_finding_row(f, result["sha256"]))
     return row
 
 
-def _finding_row(f: dict) -> FindingRow:
+def finding_key(sha256: str, finding: dict) -> str:
+    """A finding's identity across runs and pipeline versions of one report: the report's content, the rule
+    and the evidence (text and place, in any order), not its number or its wording."""
+    evidence = sorted(
+        json.dumps([e.get("text"), {k: v for k, v in (e.get("at") or {}).items() if v is not None}, e.get("document")],
+                   ensure_ascii=False, sort_keys=True)
+        for e in finding.get("evidence") or []
+    )
+    payload = json.dumps([sha256, finding.get("rule"), evidence], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:40]
+
+
+def _finding_row(f: dict, sha256: str) -> FindingRow:
     """A finding of the output contract as a store row."""
-    return FindingRow(finding_id=f["id"], rule=f["rule"], severity=f["severity"], verdict=f["verdict"],
+    return FindingRow(finding_id=f["id"], key=finding_key(sha256, f), rule=f["rule"], severity=f["severity"], verdict=f["verdict"],
                       message=f["message"], expected=f.get("expected"), found=f.get("found"), evidence=f.get("evidence"),
                       cause=f.get("cause"), confidence=f.get("confidence"))
 

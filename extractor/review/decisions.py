@@ -1,6 +1,6 @@
 """Decisions on findings: what a reviewer may say of one, and the finding's state as the fold of what was said.
 
-A finding is known across runs by `finding_key`: the report's content
+A finding is known across runs by `store.finding_key`: the report's content
 (sha256), the rule and the evidence (text and place). A new pipeline version
 of the same report gives the same key to a finding that did not change, so
 its decisions carry over; a finding whose evidence moved gets a new key and
@@ -9,15 +9,14 @@ starts open, which is what "marked for review" means here.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from extractor.batch.store import id_chunks
 from extractor.review.tables import EventRow
 
 # status -> its name on the workbench's pages
@@ -56,32 +55,37 @@ class Conflict(Exception):
 class State:
     key: str
     status: str = "open"
+    reason: str | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    decision_note: str | None = None
     assignee: str | None = None
     version: int = 0
-    reason: str | None = None
-    note: str | None = None
-    user: str | None = None
-    at: datetime | None = None
+
+    @classmethod
+    def of(cls, row: EventRow) -> State:
+        return cls(row.finding_key, row.status, row.reason, row.decided_by, row.decided_at, row.decision_note,
+                   row.assignee, row.version)
 
 
-def finding_key(sha256: str, finding: dict) -> str:
-    """The finding's identity across pipeline versions of one report: its rule and evidence, not its number."""
-    evidence = sorted(
-        json.dumps([e.get("text"), {k: v for k, v in (e.get("at") or {}).items() if v is not None}, e.get("document")],
-                   ensure_ascii=False, sort_keys=True)
-        for e in finding.get("evidence") or []
-    )
-    payload = json.dumps([sha256, finding.get("rule"), evidence], ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:40]
+def newest_events():
+    """Each decided finding's newest event (its state), as a subquery to join the findings with."""
+    newest = (select(EventRow.finding_key, func.max(EventRow.version).label("version"))
+              .group_by(EventRow.finding_key).subquery())
+    return (select(EventRow).join(newest, (EventRow.finding_key == newest.c.finding_key)
+                                  & (EventRow.version == newest.c.version))).subquery()
 
 
 def states(session: Session, keys: list[str]) -> dict[str, State]:
     """Every asked finding's state; one never decided on is open at version 0."""
     out = {k: State(k) for k in keys}
-    for chunk in [keys[i:i + 500] for i in range(0, len(keys), 500)]:
-        rows = session.scalars(select(EventRow).where(EventRow.finding_key.in_(chunk)).order_by(EventRow.version))
+    for chunk in id_chunks(keys):
+        newest = (select(EventRow.finding_key, func.max(EventRow.version).label("version"))
+                  .where(EventRow.finding_key.in_(chunk)).group_by(EventRow.finding_key).subquery())
+        rows = session.scalars(select(EventRow).join(newest, (EventRow.finding_key == newest.c.finding_key)
+                                                     & (EventRow.version == newest.c.version)))
         for row in rows:
-            _apply(out[row.finding_key], row)
+            out[row.finding_key] = State.of(row)
     return out
 
 
@@ -102,8 +106,11 @@ def decide(
     reason: str | None = None,
     note: str | None = None,
 ) -> State:
-    """Record one decision (a status, an assignment, or both) on the finding as the reviewer saw it at
-    `seen_version`; raises Conflict with the other's decision if it moved since, and commits otherwise."""
+    """Record a decision (`status`) or an assignment (`assignee`, "" to take it back) on the finding as the
+    reviewer saw it at `seen_version`; raises Conflict with the other's change if it moved since, and
+    commits otherwise."""
+    if (status is None) == (assignee is None):
+        raise DecisionError("one change at a time: a status or an assignee")
     if status is not None and status not in STATUSES:
         raise DecisionError(f"unknown status {status!r}")
     if reason is not None and reason not in REASONS:
@@ -112,16 +119,20 @@ def decide(
         raise DecisionError("a dismissal needs a reason")
     if assignee is not None and role not in ASSIGNS:
         raise Forbidden(f"a {role} may not assign findings")
-    if status is None and assignee is None:
-        raise DecisionError("nothing to record: neither a status nor an assignee")
     current = states(session, [key])[key]
     if current.version != seen_version:
         raise Conflict(current)
-    row = EventRow(
-        finding_key=key, version=current.version + 1, status_from=current.status if status else None,
-        status_to=status, assignee=assignee, reason=reason, note=(note or "").strip() or None, reviewer=user,
-        at=datetime.now(timezone.utc),
-    )
+    now = datetime.now(timezone.utc)
+    note = (note or "").strip() or None
+    row = EventRow(finding_key=key, version=current.version + 1, note=note, reviewer=user, at=now,
+                   status_from=current.status, status=current.status, reason=current.reason,
+                   decided_by=current.decided_by, decided_at=current.decided_at,
+                   decision_note=current.decision_note, assignee=current.assignee)
+    if status is not None:
+        row.change, row.status, row.reason = "status", status, reason
+        row.decided_by, row.decided_at, row.decision_note = user, now, note
+    else:
+        row.change, row.assignee = "assign", assignee or None
     session.add(row)
     try:
         session.commit()
@@ -129,14 +140,4 @@ def decide(
         # another reviewer's save of the same version got in between the read and the write
         session.rollback()
         raise Conflict(states(session, [key])[key]) from None
-    _apply(current, row)
-    return current
-
-
-def _apply(state: State, row: EventRow) -> None:
-    state.version = row.version
-    if row.status_to:
-        state.status, state.reason, state.note = row.status_to, row.reason, row.note
-    if row.assignee is not None:
-        state.assignee = row.assignee or None  # "" takes the assignment back
-    state.user, state.at = row.reviewer, row.at
+    return State.of(row)

@@ -1,7 +1,8 @@
 """The workbench's tables, in the same store as the batch results (SQLite or PostgreSQL).
 
 Nothing here is ever updated or deleted: a decision, an assignment or a
-correction is a new row, and the state of a finding is the fold of its rows.
+correction is a new row. A finding's event carries its whole state after the
+change, so its newest row is its state and the older rows are its history.
 `(finding_key, version)` is unique, so of two reviewers who saved on the same
 version the database keeps one and refuses the other (optimistic versioning).
 """
@@ -27,19 +28,25 @@ class UserRow(Base):
 
 
 class EventRow(Base):
+    """One change to a finding, with the finding's whole state after it: the newest row of a key is its state."""
+
     __tablename__ = "review_events"
     __table_args__ = (UniqueConstraint("finding_key", "version", name="uq_review_events_version"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # the finding across pipeline versions: the report's content, the rule and the evidence (decisions.finding_key)
-    finding_key: Mapped[str] = mapped_column(String(64), index=True)
+    finding_key: Mapped[str] = mapped_column(String(40), index=True)  # store.finding_key
     version: Mapped[int] = mapped_column(Integer)  # the finding's version after this event, 1 for the first
-    status_from: Mapped[str | None] = mapped_column(String(16))
-    status_to: Mapped[str | None] = mapped_column(String(16))
-    assignee: Mapped[str | None] = mapped_column(String(64))
-    reason: Mapped[str | None] = mapped_column(String(32))
-    note: Mapped[str | None] = mapped_column(Text)
-    reviewer: Mapped[str] = mapped_column(String(64))  # the account that did it
+    change: Mapped[str] = mapped_column(String(16))  # status | assign
+    note: Mapped[str | None] = mapped_column(Text)  # what the reviewer wrote with this change
+    reviewer: Mapped[str] = mapped_column(String(64))  # the account that made the change
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status_from: Mapped[str] = mapped_column(String(16))
+    # the state after the change
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    assignee: Mapped[str | None] = mapped_column(String(64))
 
 
 class CorrectionRow(Base):
