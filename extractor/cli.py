@@ -402,6 +402,88 @@ def run(
         raise typer.Exit(1)
 
 
+_LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@app.command(help=_("Serve the auditors' workbench over OUT's results store: the review queue, decisions on findings "
+                    "and working papers."))
+def serve(
+    out: Path = typer.Argument(..., help=_("the output folder of `extractor run`")),
+    host: str = typer.Option("127.0.0.1", "--host", help=_("address to listen on (default: this machine only)")),
+    port: int = typer.Option(8765, "--port", min=1, max=65535, help=_("port to listen on")),
+    db: str | None = typer.Option(None, "--db", help=_(
+        "SQLAlchemy URL of the results store (default sqlite:///OUT/results.sqlite)")),
+) -> None:
+    from extractor.batch.store import StoreUnavailable
+    from extractor.review.app import create_app, session_secret
+    from extractor.review.tables import UserRow
+
+    try:
+        store = _workbench_store(out, db)
+    except StoreUnavailable as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from None
+    from sqlalchemy import func, select
+
+    with store.session() as session:
+        if not session.scalar(select(func.count()).select_from(UserRow)):
+            _error(_("{out}: no workbench accounts yet; add one with `extractor users add NAME --role admin --out {out}`")
+                   .format(out=out))
+            raise typer.Exit(2)
+    if host not in _LOCAL_HOSTS:
+        _say(_("the workbench listens on {host}: other machines can reach it; serve it behind HTTPS").format(host=host))
+    _say(_("workbench: http://{host}:{port}/ (Ctrl+C stops it)").format(host=host if ":" not in host else f"[{host}]",
+                                                                       port=port))
+    import uvicorn
+
+    uvicorn.run(create_app(store, session_secret(out)), host=host, port=port, log_level="warning")
+
+
+def _workbench_store(out: Path, db: str | None):
+    from extractor.batch.store import Store
+
+    if not db and not (out / "results.sqlite").exists():
+        from extractor.batch.store import StoreUnavailable
+
+        raise StoreUnavailable(_("{out}: no results store here; run `extractor run … --out {out}` first").format(out=out))
+    return Store.at(out, db)
+
+
+users_app = typer.Typer(no_args_is_help=True, help=_("The workbench's accounts."))
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add", help=_("Add a workbench account; the password is asked for twice (or read from stdin)."))
+def users_add(
+    name: str = typer.Argument(..., help=_("user name")),
+    out: Path = typer.Option(..., "--out", "-o", help=_("the output folder of `extractor run`")),
+    role: str = typer.Option("reviewer", "--role", help=_("reviewer (decides), lead (also assigns) or admin (also "
+                                                          "manages accounts)")),
+    db: str | None = typer.Option(None, "--db", help=_(
+        "SQLAlchemy URL of the results store (default sqlite:///OUT/results.sqlite)")),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help=_("read the password from standard input")),
+) -> None:
+    from extractor.batch.store import StoreUnavailable
+    from extractor.review.accounts import AccountError, add_user
+
+    try:
+        store = _workbench_store(out, db)
+    except StoreUnavailable as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt(_("password"), hide_input=True, confirmation_prompt=True)
+    with store.session() as session:
+        try:
+            add_user(session, name, role, password)
+        except AccountError as exc:
+            _error(str(exc))
+            raise typer.Exit(2) from None
+    _say(_("account {name} ({role}) added").format(name=name, role=role))
+
+
 @app.command(help=_("Tag METRIC, VALUE and TARGET in each line's text; entities get start, end, label and score."))
 def tag(
     input: Path = typer.Argument(..., help=_('JSONL, one {"id", "text"} per line')),

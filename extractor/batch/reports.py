@@ -402,7 +402,7 @@ def _rows(store: Store, model, by_id: dict[int, DocumentRow], order) -> list:
     return out
 
 
-def _evidence_text(evidence: list | None) -> str:
+def evidence_text(evidence: list | None) -> str:
     out = []
     for ev in evidence or []:
         where = _where(ev.get("at") or {})
@@ -427,6 +427,6 @@ def write_findings_csv(store: Store, docs: list[DocumentRow], path: Path) -> Non
             d = by_id[f.doc_id]
             w.writerow([csv_cell(v) for v in (
                 d.source, d.department or "", d.year or "", f.finding_id, f.rule, f.severity, f.verdict,
-                f.message, f.expected or "", f.found or "", _evidence_text(f.evidence), f.cause or "",
+                f.message, f.expected or "", f.found or "", evidence_text(f.evidence), f.cause or "",
                 "" if f.confidence is None else f.confidence)])
     tmp.replace(path)

@@ -1,0 +1,262 @@
+"""The workbench's web application (Starlette, server-rendered Jinja pages, no CDN, no script needed).
+
+Security, all on the server:
+- every page but the login needs a session; the session is a signed cookie (itsdangerous through
+  Starlette's SessionMiddleware), HttpOnly and SameSite=Strict, and lasts a working day;
+- every POST carries the session's CSRF token in a hidden field, compared in constant time;
+- roles: a reviewer decides, a lead also assigns, an admin also manages accounts;
+- after `MAX_FAILURES` wrong passwords for one name from one address, that pair waits `LOCKOUT` seconds;
+- document text reaches the pages only through Jinja's autoescaping.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import tempfile
+import time
+from collections import defaultdict, deque
+from dataclasses import asdict
+from pathlib import Path
+from urllib.parse import urlencode
+
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from sqlalchemy import select
+from starlette.applications import Starlette
+from starlette.background import BackgroundTask
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from extractor.batch.reports import document_view
+from extractor.batch.store import DocumentRow, Store, finding_key
+from extractor.i18n import SEVERITY_WORD, html_lang, translations, word
+from extractor.i18n import current as current_language
+from extractor.review.accounts import AccountError, add_user, authenticate
+from extractor.review.decisions import (
+    ASSIGNS,
+    REASONS,
+    ROLES,
+    STATUSES,
+    Conflict,
+    DecisionError,
+    Forbidden,
+    decide,
+    history,
+    states,
+)
+from extractor.review.paper import rows as paper_rows
+from extractor.review.paper import write_workbook
+from extractor.review.queue import FILTERS, Query, findings
+from extractor.review.tables import UserRow
+
+MAX_FAILURES = 5
+LOCKOUT = 15 * 60  # seconds
+SESSION_SECONDS = 10 * 3600
+
+
+def _env() -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([PackageLoader("extractor.review", "templates"), PackageLoader("extractor.batch", "templates")]),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations(current_language()))
+    env.globals.update(html_lang=html_lang(), STATUSES=STATUSES, REASONS=REASONS, ROLES=ROLES,
+                       severity_word=lambda s: word(SEVERITY_WORD, s), urlencode=urlencode)
+    return env
+
+
+class Throttle:
+    """Wrong passwords per (name, address) in a sliding window; in memory, as the server is one process."""
+
+    def __init__(self, limit: int = MAX_FAILURES, window: float = LOCKOUT):
+        self.limit, self.window = limit, window
+        self.failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+
+    def _recent(self, who: tuple[str, str]) -> deque[float]:
+        q = self.failures[who]
+        while q and q[0] < time.monotonic() - self.window:
+            q.popleft()
+        return q
+
+    def locked(self, who: tuple[str, str]) -> bool:
+        return len(self._recent(who)) >= self.limit
+
+    def failed(self, who: tuple[str, str]) -> None:
+        self._recent(who).append(time.monotonic())
+
+    def passed(self, who: tuple[str, str]) -> None:
+        self.failures.pop(who, None)
+
+
+def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette:
+    env = _env()
+    throttle = Throttle()
+
+    def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+        user = request.session.get("user")
+        html = env.get_template(template).render(user=user, role=request.session.get("role"),
+                                                 csrf=request.session.get("csrf", ""), **context)
+        return HTMLResponse(html, status_code=status_code)
+
+    def signed_in(handler):
+        """Only with a session (else to the login page); POSTs only with the session's CSRF token."""
+
+        async def guarded(request: Request) -> Response:
+            if not request.session.get("user") or request.session.get("until", 0) < time.time():
+                request.session.clear()
+                return RedirectResponse("/login?" + urlencode({"next": request.url.path}), status_code=303)
+            if request.method == "POST":
+                form = await request.form()
+                sent, expected = str(form.get("csrf", "")), request.session.get("csrf", "")
+                if not expected or not secrets.compare_digest(sent, expected):
+                    return render(request, "message.html.j2", 403, title="403",
+                                  message="表单已失效或来源不明（缺少 CSRF 令牌），请返回页面后重试。")
+                request.state.form = form
+            return await handler(request)
+
+        return guarded
+
+    def needs(role_set, request: Request) -> Response | None:
+        if request.session.get("role") not in role_set:
+            return render(request, "message.html.j2", 403, title="403", message="您的角色无权执行此操作。")
+        return None
+
+    async def login(request: Request) -> Response:
+        nxt = request.query_params.get("next", "/")
+        nxt = nxt if nxt.startswith("/") and not nxt.startswith("//") else "/"
+        if request.method == "GET":
+            return render(request, "login.html.j2", next=nxt)
+        form = await request.form()
+        name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
+        who = (name, request.client.host if request.client else "")
+        if throttle.locked(who):
+            return render(request, "login.html.j2", 429, next=nxt, error="登录失败次数过多，请15分钟后再试。")
+        with store.session() as session:
+            user = authenticate(session, name, password)
+            role = user.role if user else None
+        if user is None:
+            throttle.failed(who)
+            return render(request, "login.html.j2", 401, next=nxt, error="用户名或密码错误。")
+        throttle.passed(who)
+        request.session.clear()
+        request.session.update(user=name, role=role, csrf=secrets.token_urlsafe(32), until=time.time() + SESSION_SECONDS)
+        return RedirectResponse(nxt, status_code=303)
+
+    @signed_in
+    async def logout(request: Request) -> Response:
+        request.session.clear()
+        return RedirectResponse("/login", status_code=303)
+
+    @signed_in
+    async def queue(request: Request) -> Response:
+        query = Query.of(request.query_params)
+        with store.session() as session:
+            page = findings(session, query)
+        return render(request, "queue.html.j2", page=page, query=query, filters=FILTERS)
+
+    @signed_in
+    async def document(request: Request) -> Response:
+        doc_id = request.path_params["doc_id"]
+        with store.session() as session:
+            d = session.get(DocumentRow, doc_id)
+        if d is None or d.status != "ok":
+            return render(request, "message.html.j2", 404, title="404", message="没有这份文件。")
+        extraction, doc_json = store.payload(doc_id)
+        ex = json.loads(extraction)
+        ex["findings"] = ex.get("findings", []) + store.findings_of(doc_id, "across.")
+        view = document_view(d, ex, doc_json, store.crops_of(doc_id))
+        keys = {f["id"]: finding_key(d.sha256, f) for f in ex["findings"]}
+        with store.session() as session:
+            state = states(session, list(keys.values()))
+            users = [u.name for u in session.scalars(select(UserRow).where(UserRow.active.is_(True)))]
+            records = {k: history(session, k) for k in keys.values()}
+        decisions = {fid: {"key": k, "state": state[k], "history": records[k]} for fid, k in keys.items()}
+        return render(request, "review_document.html.j2", decisions=decisions, doc_id=doc_id, users=users,
+                      can_assign=request.session.get("role") in ASSIGNS, **view)
+
+    @signed_in
+    async def decision(request: Request) -> Response:
+        form = request.state.form
+        key = request.path_params["key"]
+        back = str(form.get("back", "/"))
+        back = back if back.startswith("/") and not back.startswith("//") else "/"
+        try:
+            seen = int(form.get("version", "-1"))
+        except ValueError:
+            seen = -1
+        change = {"assignee": str(form.get("assignee", ""))} if form.get("change") == "assign" else {
+            "status": str(form.get("status", "")), "reason": str(form.get("reason", "")) or None}
+        with store.session() as session:
+            try:
+                decide(session, key, user=request.session["user"], role=request.session["role"], seen_version=seen,
+                       note=str(form.get("note", ""))[:4000], **change)
+            except Conflict as conflict:
+                return render(request, "conflict.html.j2", 409, other=asdict(conflict.current), back=back)
+            except Forbidden:
+                return render(request, "message.html.j2", 403, title="403", message="您的角色无权执行此操作。")
+            except DecisionError as exc:
+                return render(request, "message.html.j2", 400, title="400", message=f"无法记录：{exc}")
+        return RedirectResponse(back, status_code=303)
+
+    @signed_in
+    async def paper(request: Request) -> Response:
+        query = Query.of(request.query_params)
+        with store.session() as session:
+            found, events = paper_rows(session, query)
+        title = "审核工作底稿 " + " ".join(v for k, v in query.params().items() if k != "page")
+        if request.path_params.get("fmt") == "xlsx":
+            fd, name = tempfile.mkstemp(suffix=".xlsx")
+            os.close(fd)
+            write_workbook(found, events, Path(name), title.strip())
+            return FileResponse(name, filename="working-paper.xlsx",
+                                background=BackgroundTask(Path(name).unlink, missing_ok=True))
+        return render(request, "paper.html.j2", found=found, events=events, title=title, query=query)
+
+    @signed_in
+    async def users(request: Request) -> Response:
+        if refused := needs(("admin",), request):
+            return refused
+        error = None
+        if request.method == "POST":
+            form = request.state.form
+            with store.session() as session:
+                try:
+                    add_user(session, str(form.get("name", "")).strip(), str(form.get("role", "")),
+                             str(form.get("password", "")))
+                except AccountError as exc:
+                    error = str(exc)
+        with store.session() as session:
+            accounts = [(u.name, u.role, u.active) for u in session.scalars(select(UserRow).order_by(UserRow.name))]
+        return render(request, "users.html.j2", 400 if error else 200, accounts=accounts, error=error)
+
+    routes = [
+        Route("/login", login, methods=["GET", "POST"]),
+        Route("/logout", logout, methods=["POST"]),
+        Route("/", queue),
+        Route("/doc/{doc_id:int}", document),
+        Route("/finding/{key:str}", decision, methods=["POST"]),
+        Route("/paper", paper),
+        Route("/paper.{fmt:str}", paper),
+        Route("/users", users, methods=["GET", "POST"]),
+    ]
+    middleware = [Middleware(SessionMiddleware, secret_key=secret, session_cookie="extractor_review",
+                             max_age=SESSION_SECONDS, same_site="strict", https_only=https_only)]
+    return Starlette(routes=routes, middleware=middleware)
+
+
+def session_secret(out: Path) -> str:
+    """The key that signs session cookies, made once per output folder (readable by its owner only), so a
+    restart does not sign everyone out and two stores never accept each other's cookies."""
+    path = Path(out) / ".workbench-secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+    return path.read_text(encoding="utf-8").strip()

@@ -1,0 +1,191 @@
+"""The workbench's web application in-process (Starlette's TestClient): the review flow on a store the
+batch wrote, and the security rules (login, roles, CSRF, escaping, login throttling)."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+
+import pytest
+from openpyxl import load_workbook
+from starlette.testclient import TestClient
+
+from extractor.batch.runner import run
+from extractor.batch.store import Store
+from extractor.review.accounts import add_user
+from extractor.review.app import MAX_FAILURES, create_app
+from tests.batch_corpus import FIXTURES
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    src = tmp_path_factory.mktemp("in")
+    for name in ("004_3a7665fe0dde1512.txt", "001_ec7b4c7cefe3081c.docx"):
+        shutil.copy(FIXTURES / name, src / name)
+    out = tmp_path_factory.mktemp("out")
+    run([src], out, workers=1, tagger="rules", progress=False)
+    store = Store.at(out)
+    with store.session() as session:
+        for name, role in (("王审", "reviewer"), ("李审", "reviewer"), ("组长", "lead"), ("管理员", "admin")):
+            add_user(session, name, role, PASSWORD)
+    store.close()
+    return out
+
+
+@pytest.fixture
+def app(out):
+    store = Store.at(out)
+    yield create_app(store, "a test secret that is long enough for signing")
+    store.close()
+
+
+def _login(app, name: str) -> TestClient:
+    client = TestClient(app)
+    r = client.post("/login", data={"name": name, "password": PASSWORD}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    return client
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def _first_finding(client: TestClient, **filters) -> tuple[str, str]:
+    """(document link, finding key) of the queue's first row."""
+    page = client.get("/", params=filters).text
+    doc, key = re.search(r'href="(/doc/\d+)#f-(\w+)"', page).groups()
+    return doc, key
+
+
+def test_no_page_without_login(app):
+    client = TestClient(app)
+    for path in ("/", "/doc/1", "/paper", "/paper.xlsx", "/users"):
+        r = client.get(path, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login"), path
+    assert client.post("/finding/abc", data={}, follow_redirects=False).status_code == 303
+
+
+def test_the_session_cookie_is_httponly_and_samesite_strict(app):
+    client = TestClient(app)
+    r = client.post("/login", data={"name": "王审", "password": PASSWORD}, follow_redirects=False)
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    assert PASSWORD not in r.headers["set-cookie"]
+
+
+def test_review_flow_dismiss_with_a_reason_then_filter_and_export(app):
+    client = _login(app, "王审")
+    queue = client.get("/")
+    total = int(re.search(r"<small>(\d+) 条</small>", queue.text).group(1))
+    assert total > 0
+    doc, key = _first_finding(client, severity="error")
+    page = client.get(doc).text
+    assert f'id="f-{key}"' in page
+    r = client.post(f"/finding/{key}", data={"csrf": _csrf(page), "version": "0", "change": "status",
+                                            "status": "dismissed", "reason": "misread", "note": "数字识别错误",
+                                            "back": doc}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == doc
+    dismissed = client.get("/", params={"status": "dismissed"}).text
+    assert f'data-key="{key}"' in dismissed and dismissed.count("data-key=") == 1
+    still_open = client.get("/", params={"status": "open"}).text
+    assert f'data-key="{key}"' not in still_open
+    assert int(re.search(r"<small>(\d+) 条</small>", still_open).group(1)) == total - 1
+    xlsx = client.get("/paper.xlsx", params={"status": "dismissed"})
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.content))["审核底稿"]
+    header = [c.value for c in sheet[2]]
+    (row,) = [dict(zip(header, (c.value for c in r))) for r in sheet.iter_rows(min_row=3)]
+    assert (row["审核状态"], row["理由"], row["审核说明"], row["审核人"], row["问题标识"]) == (
+        "排除", "识别或提取有误", "数字识别错误", "王审", key)
+    record = load_workbook(io.BytesIO(xlsx.content))["审核记录"]
+    assert [c.value for c in record[2]][1:5] == [1, "状态", "待审", "排除"]
+
+
+def test_the_second_reviewer_on_the_same_version_is_refused_and_sees_the_first(app):
+    first, second = _login(app, "王审"), _login(app, "李审")
+    doc, key = _first_finding(first, severity="warning")
+    page_1, page_2 = first.get(doc).text, second.get(doc).text  # both see version 0
+    form = {"version": "0", "change": "status", "back": doc}
+    assert first.post(f"/finding/{key}", data={**form, "csrf": _csrf(page_1), "status": "confirmed",
+                                               "reason": "report_error"}, follow_redirects=False).status_code == 303
+    refused = second.post(f"/finding/{key}", data={**form, "csrf": _csrf(page_2), "status": "dismissed",
+                                                   "reason": "duplicate"}, follow_redirects=False)
+    assert refused.status_code == 409 and "确认" in refused.text and "王审" in refused.text
+    assert f'data-key="{key}"' in second.get("/", params={"status": "confirmed"}).text
+
+
+def test_a_form_without_the_csrf_token_is_refused(app):
+    client = _login(app, "王审")
+    doc, key = _first_finding(client, status="open")
+    for token in (None, "forged"):
+        data = {"version": "0", "change": "status", "status": "confirmed", "back": doc}
+        if token:
+            data["csrf"] = token
+        assert client.post(f"/finding/{key}", data=data, follow_redirects=False).status_code == 403
+    assert f'data-key="{key}"' in client.get("/", params={"status": "open"}).text
+
+
+def test_roles_are_enforced_on_the_server(app):
+    reviewer, lead = _login(app, "王审"), _login(app, "组长")
+    assert reviewer.get("/users").status_code == 403
+    page = reviewer.get("/users")
+    assert "无权" in page.text
+    doc, key = _first_finding(reviewer, status="open")
+    html = reviewer.get(doc).text
+    assert 'class="assign"' not in html  # the form is not offered
+    forged = reviewer.post(f"/finding/{key}", data={"csrf": _csrf(html), "version": "0", "change": "assign",
+                                                    "assignee": "李审", "back": doc}, follow_redirects=False)
+    assert forged.status_code == 403  # nor accepted when posted anyway
+    html = lead.get(doc).text
+    assert 'class="assign"' in html
+    assert lead.post(f"/finding/{key}", data={"csrf": _csrf(html), "version": "0", "change": "assign",
+                                              "assignee": "李审", "back": doc}, follow_redirects=False).status_code == 303
+    assert f'data-key="{key}"' in lead.get("/", params={"assignee": "李审"}).text
+
+
+def test_only_an_admin_adds_accounts(app):
+    admin = _login(app, "管理员")
+    page = admin.get("/users").text
+    r = admin.post("/users", data={"csrf": _csrf(page), "name": "赵审", "role": "reviewer", "password": PASSWORD})
+    assert r.status_code == 200 and "赵审" in r.text
+    assert _login(app, "赵审").get("/").status_code == 200
+    short = admin.post("/users", data={"csrf": _csrf(page), "name": "钱审", "role": "reviewer", "password": "short"})
+    assert short.status_code == 400 and "at least 10" in short.text
+
+
+def test_wrong_passwords_are_limited(app):
+    client = TestClient(app)
+    for _ in range(MAX_FAILURES):
+        assert client.post("/login", data={"name": "李审", "password": "wrong password!"}).status_code == 401
+    locked = client.post("/login", data={"name": "李审", "password": PASSWORD}, follow_redirects=False)
+    assert locked.status_code == 429  # even the right password waits
+    assert _login(app, "王审")  # another account is not locked out
+
+
+def test_script_in_document_text_is_escaped(out, tmp_path):
+    # a report whose unit name and text carry markup: the pages show it as text
+    src = tmp_path / "in"
+    src.mkdir()
+    text = (FIXTURES / "004_3a7665fe0dde1512.txt").read_text(encoding="utf-8")
+    (src / "x.txt").write_text("<script>alert(1)</script>\n" + text.replace("。", "<img src=x onerror=alert(2)>。", 1),
+                               encoding="utf-8")
+    hostile = tmp_path / "out"
+    run([src], hostile, workers=1, tagger="rules", progress=False)
+    store = Store.at(hostile)
+    with store.session() as session:
+        add_user(session, "王审", "reviewer", PASSWORD)
+    client = _login(create_app(store, "another secret long enough for signing"), "王审")
+    doc, _key = _first_finding(client)
+    page = client.get(doc).text
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    assert "<img src=x" not in page
+    store.close()
+
+
+def test_login_sends_back_only_to_this_site(app):
+    client = TestClient(app)
+    r = client.post("/login?next=//evil.example/", data={"name": "王审", "password": PASSWORD}, follow_redirects=False)
+    assert r.headers["location"] == "/"
