@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from extractor.batch.runner import run
 from extractor.batch.store import Store
+from extractor.batch.store import finding_key as store_key
 from extractor.review.accounts import add_user
 from extractor.review.app import MAX_FAILURES, create_app
 from tests.batch_corpus import FIXTURES
@@ -189,3 +190,47 @@ def test_login_sends_back_only_to_this_site(app):
     client = TestClient(app)
     r = client.post("/login?next=//evil.example/", data={"name": "王审", "password": PASSWORD}, follow_redirects=False)
     assert r.headers["location"] == "/"
+
+
+def test_decisions_carry_over_to_a_new_pipeline_version_and_moved_findings_are_open_again(out, tmp_path):
+    import json
+
+    from sqlalchemy import select
+
+    from extractor.batch.store import DocumentRow
+
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    store = Store.at(copy)
+    app = create_app(store, "a test secret that is long enough for signing")
+    client = _login(app, "王审")
+    doc, key = _first_finding(client, status="open")
+    html = client.get(doc).text
+    client.post(f"/finding/{key}", data={"csrf": _csrf(html), "version": "0", "change": "status",
+                                        "status": "confirmed", "reason": "report_error", "back": doc})
+    # the same report stored again by a newer pipeline: one finding unchanged, one whose evidence moved
+    doc_id = int(doc.rsplit("/", 1)[1])
+    with store.session() as session:
+        row = session.get(DocumentRow, doc_id)
+        source, sha256 = row.source, row.sha256
+    extraction, document = store.payload(doc_id)
+    ex = json.loads(extraction)
+    moved = next(f for f in ex["findings"] if f["evidence"] and store_key(sha256, f) != key)
+    moved_before = store_key(sha256, moved)
+    html = client.get(doc).text
+    client.post(f"/finding/{moved_before}", data={"csrf": _csrf(html), "version": "0", "change": "status",
+                                                 "status": "dismissed", "reason": "duplicate", "back": doc})
+    assert f'data-key="{moved_before}"' in client.get("/", params={"status": "dismissed"}).text
+    moved["evidence"][0]["at"]["page"] = 99
+    new_id = store.save({"source": source, "sha256": sha256, "status": "ok", "extraction": json.dumps(ex),
+                         "document": document}, pipeline="a newer pipeline")
+    assert new_id and new_id != doc_id
+    with store.session() as session:
+        assert session.scalar(select(DocumentRow.pipeline).where(DocumentRow.id == new_id)) == "a newer pipeline"
+    confirmed = client.get("/", params={"status": "confirmed"}).text
+    assert f'href="/doc/{new_id}#f-{key}"' in confirmed  # the newest version carries the decision
+    assert f"/doc/{doc_id}#" not in client.get("/").text  # the older version is no longer in the queue
+    # the moved finding is a new one to review; its old decision stays in the record, off the queue
+    assert f'data-key="{store_key(sha256, moved)}"' in client.get("/", params={"status": "open"}).text
+    assert "data-key=" not in client.get("/", params={"status": "dismissed"}).text
+    store.close()

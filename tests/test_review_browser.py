@@ -1,0 +1,115 @@
+"""The workbench as a team starts it: `extractor users add` and `extractor serve` from the command line, then
+a reviewer in a real browser (Debian's Chromium, headless, driven by Selenium)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+
+from extractor.batch.runner import run
+from tests.batch_corpus import FIXTURES
+from tests.test_batch_browser import browser  # noqa: F401 - the shared headless Chromium
+
+PASSWORD = "correct horse battery"
+
+
+def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "extractor.cli", *args], input=stdin, capture_output=True, text=True,
+                          timeout=120, env={"EXTRACTOR_LANG": "en", "PATH": "/usr/bin:/bin"})
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    src = tmp_path_factory.mktemp("in")
+    for name in ("004_3a7665fe0dde1512.txt", "003_6aed364f55934feb.txt"):
+        shutil.copy(FIXTURES / name, src / name)
+    out = tmp_path_factory.mktemp("out")
+    run([src], out, workers=1, tagger="rules", progress=False)
+    refused = _cli("serve", str(out), "--port", str(_free_port()))
+    assert refused.returncode == 2 and "no workbench accounts yet" in refused.stderr
+    added = _cli("users", "add", "王审", "--role", "reviewer", "--out", str(out), "--password-stdin", stdin=PASSWORD + "\n")
+    assert added.returncode == 0, added.stderr
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "extractor.cli", "serve", str(out), "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            httpx.get(base + "/login", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.2)
+    else:
+        server.kill()
+        pytest.fail("the workbench did not start: " + server.stderr.read())
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_users_add_refuses_a_short_password_in_one_line(tmp_path):
+    run([FIXTURES / "004_3a7665fe0dde1512.txt"], tmp_path, workers=1, tagger="rules", progress=False)
+    r = _cli("users", "add", "王审", "--out", str(tmp_path), "--password-stdin", stdin="short\n")
+    assert r.returncode == 2 and r.stderr.strip().count("\n") == 0 and "at least 10" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_serve_says_so_when_it_listens_beyond_this_machine(tmp_path):
+    run([FIXTURES / "004_3a7665fe0dde1512.txt"], tmp_path, workers=1, tagger="rules", progress=False)
+    _cli("users", "add", "王审", "--out", str(tmp_path), "--password-stdin", stdin=PASSWORD + "\n")
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "extractor.cli", "serve", str(tmp_path), "--host", "0.0.0.0",
+                               "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              env={"EXTRACTOR_LANG": "en", "PATH": "/usr/bin:/bin"})
+    try:
+        first = server.stdout.readline()
+        assert "other machines can reach it" in first
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_a_reviewer_logs_in_filters_dismisses_and_hands_in_the_working_paper(browser, served):  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(served + "/")
+    assert "/login" in browser.current_url
+    browser.find_element(By.NAME, "name").send_keys("王审")
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    Select(browser.find_element(By.NAME, "severity")).select_by_value("error")
+    browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.queue tr[data-key]")
+    assert rows and all("sev-error" in r.get_attribute("innerHTML") for r in rows)
+    key = rows[0].get_attribute("data-key")
+    rows[0].find_element(By.CSS_SELECTOR, "a").click()
+    card = browser.find_element(By.ID, f"f-{key}")
+    Select(card.find_element(By.NAME, "status")).select_by_value("dismissed")
+    Select(card.find_element(By.NAME, "reason")).select_by_value("rule_not_applicable")
+    card.find_element(By.NAME, "note").send_keys("该项目不适用此规则")
+    card.find_element(By.CSS_SELECTOR, "form.decide button").click()
+    card = browser.find_element(By.ID, f"f-{key}")
+    assert "排除" in card.text and "规则不适用" in card.text and "该项目不适用此规则" in card.text
+    # the working paper, fetched with the browser's own session
+    cookies = {c["name"]: c["value"] for c in browser.get_cookies()}
+    paper = httpx.get(served + "/paper.xlsx", params={"status": "dismissed"}, cookies=cookies)
+    assert paper.status_code == 200
+    sheet = load_workbook(io.BytesIO(paper.content))["审核底稿"]
+    header = [c.value for c in sheet[2]]
+    (row,) = [dict(zip(header, (c.value for c in r))) for r in sheet.iter_rows(min_row=3)]
+    assert (row["问题标识"], row["审核状态"], row["理由"], row["审核人"]) == (key, "排除", "规则不适用", "王审")
