@@ -46,8 +46,10 @@ def base_store(out: Path) -> None:
                    check=True, capture_output=True, env={**os.environ, "EXTRACTOR_LANG": "en"})
 
 
-def grow(out: Path, documents: int, units: int) -> int:
-    """Copy the stored documents until the store holds `documents`; returns the number stored."""
+def grow(out: Path, documents: int, units: int, keep_documents: bool = False) -> int:
+    """Copy the stored documents until the store holds `documents`; returns the number stored. Each copy's
+    findings get keys of their own (as its own content would give them); with `keep_documents` the copies
+    keep the reconstructed Document that a document page shows."""
     db = sqlite3.connect(out / "results.sqlite")
     base = db.execute("select count(*), max(id) from documents").fetchone()
     n_base, top = base
@@ -62,8 +64,10 @@ def grow(out: Path, documents: int, units: int) -> int:
         "sha256": "substr(sha256, 1, 48) || printf('%016d', k)",
         "department": f"case when k % {units} = 0 then department else printf('%04d县', k % {units}) || department end",
         "year": f"year - (k / {units}) % 3",
-        "document": "NULL", "crops": "NULL",
+        "crops": "NULL",
     }
+    if not keep_documents:
+        doc_expr["document"] = "NULL"
     f_cols = [r[1] for r in db.execute("pragma table_info(findings)")]
     i_cols = [r[1] for r in db.execute("pragma table_info(indicators)")]
     step = 500
@@ -73,7 +77,8 @@ def grow(out: Path, documents: int, units: int) -> int:
         db.execute(f"insert into documents ({', '.join(cols)}) {series} "
                    f"select {', '.join(doc_expr[c] for c in cols)} from documents, c where id <= {top}")
         db.execute(f"insert into findings ({', '.join(f_cols)}) {series} select "
-                   + ", ".join({"id": f"id + {f_top} * k", "doc_id": f"doc_id + {top} * k"}.get(c, c) for c in f_cols)
+                   + ", ".join({"id": f"id + {f_top} * k", "doc_id": f"doc_id + {top} * k",
+                                "key": "substr(key, 1, 24) || printf('%016d', k)"}.get(c, c) for c in f_cols)
                    + f" from findings, c where id <= {f_top}")
         db.execute(f"insert into indicators ({', '.join(i_cols)}) {series} select "
                    + ", ".join({"id": f"id + {i_top} * k", "doc_id": f"doc_id + {top} * k"}.get(c, c) for c in i_cols)

@@ -379,6 +379,26 @@ class Store:
                          "confidence": r.confidence, "cause": r.cause})
         return out
 
+    def finding_keys(self, doc_id: int) -> dict[str, str]:
+        """A document's stored findings' keys, by finding id (its own and the cross-year ones)."""
+        with Session(self.engine) as s:
+            return dict(s.execute(select(FindingRow.finding_id, FindingRow.key).where(FindingRow.doc_id == doc_id)).all())
+
+    def fill_finding_keys(self) -> int:
+        """Give a key to the findings of a store written before findings had one; returns how many."""
+        n = 0
+        with Session(self.engine) as s:
+            while True:
+                rows = s.execute(select(FindingRow, DocumentRow.sha256).join(DocumentRow)
+                                 .where(FindingRow.key.is_(None)).limit(1000)).all()
+                if not rows:
+                    break
+                for row, sha256 in rows:
+                    row.key = finding_key(sha256, {"rule": row.rule, "evidence": row.evidence or []})
+                n += len(rows)
+                s.commit()
+        return n
+
     def extractions(self, doc_ids: list[int]) -> dict[int, str]:
         """The stored contract JSON of many documents, in a few queries."""
         out: dict[int, str] = {}

@@ -25,6 +25,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
@@ -45,14 +46,15 @@ from extractor.review.decisions import (
     DecisionError,
     Forbidden,
     decide,
-    history,
+    histories,
     states,
 )
 from extractor.review.paper import rows as paper_rows
 from extractor.review.paper import write_workbook
-from extractor.review.queue import FILTERS, Query, findings
+from extractor.review.queue import FILTERS, Query, choices, findings
 from extractor.review.tables import UserRow
 
+CHOICES_SECONDS = 60  # the filter menus' values are read from the store at most this often
 MAX_FAILURES = 5
 LOCKOUT = 15 * 60  # seconds
 SESSION_SECONDS = 10 * 3600
@@ -96,8 +98,16 @@ class Throttle:
 
 
 def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette:
+    store.fill_finding_keys()  # a store written before findings had keys
     env = _env()
     throttle = Throttle()
+    menus: dict = {"at": 0.0, "values": {}}
+
+    def filter_values() -> dict[str, list[str]]:
+        if time.monotonic() - menus["at"] > CHOICES_SECONDS:
+            with store.session() as session:
+                menus["values"], menus["at"] = choices(session), time.monotonic()
+        return menus["values"]
 
     def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
         user = request.session.get("user")
@@ -154,15 +164,23 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
         request.session.clear()
         return RedirectResponse("/login", status_code=303)
 
-    @signed_in
-    async def queue(request: Request) -> Response:
+    def queue_page(request: Request) -> HTMLResponse:
         query = Query.of(request.query_params)
         with store.session() as session:
             page = findings(session, query)
+        page.choices = filter_values()
         return render(request, "queue.html.j2", page=page, query=query, filters=FILTERS)
 
     @signed_in
+    async def queue(request: Request) -> Response:
+        # the store and the template work in a thread: SQLite lets go of the interpreter while it reads
+        return await run_in_threadpool(queue_page, request)
+
+    @signed_in
     async def document(request: Request) -> Response:
+        return await run_in_threadpool(document_page, request)
+
+    def document_page(request: Request) -> Response:
         doc_id = request.path_params["doc_id"]
         with store.session() as session:
             d = session.get(DocumentRow, doc_id)
@@ -172,11 +190,12 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
         ex = json.loads(extraction)
         ex["findings"] = ex.get("findings", []) + store.findings_of(doc_id, "across.")
         view = document_view(d, ex, doc_json, store.crops_of(doc_id))
-        keys = {f["id"]: finding_key(d.sha256, f) for f in ex["findings"]}
+        stored = store.finding_keys(doc_id)
+        keys = {f["id"]: stored.get(f["id"]) or finding_key(d.sha256, f) for f in ex["findings"]}
         with store.session() as session:
             state = states(session, list(keys.values()))
             users = [u.name for u in session.scalars(select(UserRow).where(UserRow.active.is_(True)))]
-            records = {k: history(session, k) for k in keys.values()}
+            records = histories(session, list(keys.values()))
         decisions = {fid: {"key": k, "state": state[k], "history": records[k]} for fid, k in keys.items()}
         return render(request, "review_document.html.j2", decisions=decisions, doc_id=doc_id, users=users,
                       can_assign=request.session.get("role") in ASSIGNS, **view)
@@ -203,6 +222,8 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
                 return render(request, "message.html.j2", 403, title="403", message="您的角色无权执行此操作。")
             except DecisionError as exc:
                 return render(request, "message.html.j2", 400, title="400", message=f"无法记录：{exc}")
+        if change.get("assignee") is not None or menus["values"]:
+            menus["at"] = 0.0  # a new reviewer or assignee may belong in the menus
         return RedirectResponse(back, status_code=303)
 
     @signed_in

@@ -91,7 +91,16 @@ def states(session: Session, keys: list[str]) -> dict[str, State]:
 
 def history(session: Session, key: str) -> list[EventRow]:
     """Who did what to the finding, oldest first."""
-    return list(session.scalars(select(EventRow).where(EventRow.finding_key == key).order_by(EventRow.version)))
+    return histories(session, [key])[key]
+
+
+def histories(session: Session, keys: list[str]) -> dict[str, list[EventRow]]:
+    """`history` of many findings in a few queries."""
+    out: dict[str, list[EventRow]] = {k: [] for k in keys}
+    for chunk in id_chunks(keys):
+        for row in session.scalars(select(EventRow).where(EventRow.finding_key.in_(chunk)).order_by(EventRow.version)):
+            out[row.finding_key].append(row)
+    return out
 
 
 def decide(

@@ -121,17 +121,17 @@ def _base(query: Query):
     return q.where(and_(*conditions)) if conditions else q
 
 
-def findings(session: Session, query: Query, page_size: int = PAGE_SIZE, with_choices: bool = True) -> Page:
+def findings(session: Session, query: Query, page_size: int = PAGE_SIZE) -> Page:
     """One page of the queue, worst first, then by unit, year and file."""
     base = _base(query)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     rank = case(*[(FindingRow.severity == s, -r) for s, r in SEVERITY_RANK.items()], else_=0)
-    ordered = base.order_by(rank, DocumentRow.department, DocumentRow.year, DocumentRow.source, FindingRow.id)
-    rows = [Row(*r) for r in session.execute(ordered.limit(page_size).offset((query.page - 1) * page_size))]
-    page = Page(rows, total, query, pages=max(1, -(-total // page_size)))
-    if with_choices:
-        page.choices = choices(session)
-    return page
+    order = (rank, DocumentRow.department, DocumentRow.year, DocumentRow.source, FindingRow.id)
+    # the sort runs over narrow rows (ids); only the page's rows are read whole
+    ids = session.scalars(base.with_only_columns(FindingRow.id).order_by(*order).limit(page_size)
+                          .offset((query.page - 1) * page_size)).all()
+    rows = [Row(*r) for r in session.execute(base.where(FindingRow.id.in_(ids)).order_by(*order))] if ids else []
+    return Page(rows, total, query, pages=max(1, -(-total // page_size)))
 
 
 def all_findings(session: Session, query: Query) -> list[Row]:
