@@ -51,7 +51,7 @@ from extractor.review.decisions import (
 )
 from extractor.review.paper import rows as paper_rows
 from extractor.review.paper import write_workbook
-from extractor.review.queue import FILTERS, Query, choices, findings
+from extractor.review.queue import FILTERS, Orders, Query, choices, findings
 from extractor.review.tables import UserRow
 
 CHOICES_SECONDS = 60  # the filter menus' values are read from the store at most this often
@@ -102,6 +102,7 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
     env = _env()
     throttle = Throttle()
     menus: dict = {"at": 0.0, "values": {}}
+    orders = Orders()
 
     def filter_values() -> dict[str, list[str]]:
         if time.monotonic() - menus["at"] > CHOICES_SECONDS:
@@ -167,7 +168,7 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
     def queue_page(request: Request) -> HTMLResponse:
         query = Query.of(request.query_params)
         with store.session() as session:
-            page = findings(session, query)
+            page = findings(session, query, orders=orders)
         page.choices = filter_values()
         return render(request, "queue.html.j2", page=page, query=query, filters=FILTERS)
 

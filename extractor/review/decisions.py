@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from extractor.batch.store import id_chunks
 from extractor.review.tables import EventRow
@@ -68,12 +68,13 @@ class State:
                    row.assignee, row.version)
 
 
-def newest_events():
-    """Each decided finding's newest event (its state), as a subquery to join the findings with."""
-    newest = (select(EventRow.finding_key, func.max(EventRow.version).label("version"))
-              .group_by(EventRow.finding_key).subquery())
-    return (select(EventRow).join(newest, (EventRow.finding_key == newest.c.finding_key)
-                                  & (EventRow.version == newest.c.version))).subquery()
+def newest(key_column=None):
+    """An alias of the events and the condition that keeps each finding's newest one (its state), joined to
+    `key_column` when given. NOT EXISTS on (finding_key, version), which the unique constraint indexes: a
+    lookup per finding, where a GROUP BY subquery would be built and indexed again at every query."""
+    ev, newer = aliased(EventRow), aliased(EventRow)
+    is_newest = ~exists().where(newer.finding_key == ev.finding_key, newer.version > ev.version)
+    return ev, (is_newest if key_column is None else and_(ev.finding_key == key_column, is_newest))
 
 
 def states(session: Session, keys: list[str]) -> dict[str, State]:
