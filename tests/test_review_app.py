@@ -243,3 +243,44 @@ def test_decisions_carry_over_to_a_new_pipeline_version_and_moved_findings_are_o
     assert f'data-key="{store_key(sha256, moved)}"' in client.get("/", params={"status": "open"}).text
     assert f'data-key="{moved_before}"' not in client.get("/", params={"status": "dismissed"}).text
     store.close()
+
+
+def test_correcting_a_misread_figure_rechecks_the_report_and_keeps_both_readings(out, tmp_path):
+    import json
+
+    from sqlalchemy import select
+
+    from extractor.batch.store import FindingRow
+    from extractor.review.tables import CorrectionRow
+
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    store = Store.at(copy)
+    client = _login(create_app(store, "a test secret that is long enough for signing"), "王审")
+    # 001's budget block reads an execution rate of 10% where its figures give 100%
+    with store.session() as session:
+        wrong = session.scalars(select(FindingRow).where(FindingRow.rule == "funds.execution_rate")).first()
+        doc_id, key, expected = wrong.doc_id, wrong.key, wrong.expected
+        cell = next(e["at"] for e in wrong.evidence if e["at"].get("col") is not None)
+    assert f'data-key="{key}"' in client.get("/", params={"rule": "funds.execution_rate"}).text
+    page = client.get(f"/doc/{doc_id}").text
+    place = f"{cell['table']},{cell['row']},{cell['col']}"
+    assert f'href="/doc/{doc_id}?correct={place}#correct"' in page
+    form = client.get(f"/doc/{doc_id}", params={"correct": place}).text
+    read = re.search(r'<b class="original">([^<]*)</b>', form).group(1)
+    done = client.post(f"/doc/{doc_id}/correct", data={"csrf": _csrf(form), "table": cell["table"], "row": cell["row"],
+                                                       "col": cell["col"], "text": expected, "note": "执行率应为100%"})
+    assert done.status_code == 200 and "funds.execution_rate" in done.text.split("新出现的问题")[0]
+    new_id = int(re.search(r'href="/doc/(\d+)">查看更正后的报告', done.text).group(1))
+    queue = client.get("/", params={"rule": "funds.execution_rate"}).text
+    assert f'data-key="{key}"' not in queue and f"/doc/{doc_id}#" not in queue
+    with store.session() as session:
+        (kept,) = session.scalars(select(CorrectionRow)).all()
+        assert (kept.original, kept.corrected, kept.reviewer) == (read, expected, "王审")
+    corrected = json.loads(store.payload(new_id)[0])
+    assert not [f for f in corrected["findings"] if f["rule"] == "funds.execution_rate"]
+    assert read in client.get(f"/doc/{new_id}").text  # the record shows the reading it replaced
+    refused = client.post(f"/doc/{new_id}/correct", data={"csrf": _csrf(form), "table": cell["table"],
+                                                          "row": cell["row"], "col": cell["col"], "text": expected})
+    assert refused.status_code == 400  # nothing to correct: that is what it reads now
+    store.close()

@@ -37,6 +37,7 @@ def served(tmp_path_factory):
     src = tmp_path_factory.mktemp("in")
     for name in ("004_3a7665fe0dde1512.txt", "003_6aed364f55934feb.txt"):
         shutil.copy(FIXTURES / name, src / name)
+    shutil.copy(FIXTURES / "scanned" / "004_3a7665fe0dde1512.pdf", src / "扫描件.pdf")
     out = tmp_path_factory.mktemp("out")
     run([src], out, workers=1, tagger="rules", progress=False)
     refused = _cli("serve", str(out), "--port", str(_free_port()))
@@ -83,26 +84,48 @@ def test_serve_says_so_when_it_listens_beyond_this_machine(tmp_path):
         server.wait(timeout=10)
 
 
+def _click_and_wait(browser, element, until) -> None:
+    """Click what loads a new page, and wait for that page (`until` on the driver), not the old one."""
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    element.click()
+    WebDriverWait(browser, 30).until(ec.staleness_of(element))
+    WebDriverWait(browser, 30).until(until)
+
+
+def _signed_in(browser, base: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(base + "/")
+    if "/login" in browser.current_url:
+        browser.find_element(By.NAME, "name").send_keys("王审")
+        browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+        _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"),
+                        lambda b: "/login" not in b.current_url)
+
+
 def test_a_reviewer_logs_in_filters_dismisses_and_hands_in_the_working_paper(browser, served):  # noqa: F811
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
+    browser.delete_all_cookies()
     browser.get(served + "/")
     assert "/login" in browser.current_url
-    browser.find_element(By.NAME, "name").send_keys("王审")
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    _signed_in(browser, served)
     Select(browser.find_element(By.NAME, "severity")).select_by_value("error")
-    browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]"),
+                    lambda b: "severity=error" in b.current_url)
     rows = browser.find_elements(By.CSS_SELECTOR, "table.queue tr[data-key]")
     assert rows and all("sev-error" in r.get_attribute("innerHTML") for r in rows)
     key = rows[0].get_attribute("data-key")
-    rows[0].find_element(By.CSS_SELECTOR, "a").click()
+    _click_and_wait(browser, rows[0].find_element(By.CSS_SELECTOR, "a"), lambda b: "/doc/" in b.current_url)
     card = browser.find_element(By.ID, f"f-{key}")
     Select(card.find_element(By.NAME, "status")).select_by_value("dismissed")
     Select(card.find_element(By.NAME, "reason")).select_by_value("rule_not_applicable")
     card.find_element(By.NAME, "note").send_keys("该项目不适用此规则")
-    card.find_element(By.CSS_SELECTOR, "form.decide button").click()
+    _click_and_wait(browser, card.find_element(By.CSS_SELECTOR, "form.decide button"),
+                    lambda b: b.find_elements(By.ID, f"f-{key}"))
     card = browser.find_element(By.ID, f"f-{key}")
     assert "排除" in card.text and "规则不适用" in card.text and "该项目不适用此规则" in card.text
     # the working paper, fetched with the browser's own session
@@ -113,3 +136,29 @@ def test_a_reviewer_logs_in_filters_dismisses_and_hands_in_the_working_paper(bro
     header = [c.value for c in sheet[2]]
     (row,) = [dict(zip(header, (c.value for c in r))) for r in sheet.iter_rows(min_row=3)]
     assert (row["问题标识"], row["审核状态"], row["理由"], row["审核人"]) == (key, "排除", "规则不适用", "王审")
+
+
+def test_a_reviewer_corrects_a_misread_figure_on_the_scan_and_its_finding_leaves_the_queue(browser, served):  # noqa: F811
+    from selenium.webdriver.common.by import By
+
+    _signed_in(browser, served)
+    browser.get(served + "/?q=" + "扫描件")
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.queue tr[data-key]")
+    assert rows, "the scanned report has findings"
+    key = rows[0].get_attribute("data-key")
+    _click_and_wait(browser, rows[0].find_element(By.CSS_SELECTOR, "a"), lambda b: "/doc/" in b.current_url)
+    card = browser.find_element(By.ID, f"f-{key}").find_element(By.XPATH, "..")
+    assert card.find_elements(By.CSS_SELECTOR, "img.crop")  # the figure as the scan shows it
+    found = card.find_element(By.CSS_SELECTOR, "div:nth-of-type(3) b:last-of-type").text  # what the form reads
+    link = next(a for a in card.find_elements(By.CSS_SELECTOR, "a.correct-link") if found in a.text)
+    _click_and_wait(browser, link, lambda b: b.find_elements(By.CSS_SELECTOR, "b.original"))
+    assert browser.find_element(By.CSS_SELECTOR, "b.original").text == found
+    field = browser.find_element(By.CSS_SELECTOR, "form.correct input[name=text]")
+    field.clear()
+    field.send_keys("96%")
+    _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form.correct button"),
+                    lambda b: b.find_elements(By.CSS_SELECTOR, "ul.gone"))
+    gone = browser.find_element(By.CSS_SELECTOR, "ul.gone").text
+    assert "scores.actual_not_measured" in gone
+    browser.get(served + "/?q=" + "扫描件")
+    assert key not in [r.get_attribute("data-key") for r in browser.find_elements(By.CSS_SELECTOR, "table.queue tr[data-key]")]

@@ -37,6 +37,7 @@ from extractor.batch.store import DocumentRow, Store, finding_key
 from extractor.i18n import SEVERITY_WORD, html_lang, translations, word
 from extractor.i18n import current as current_language
 from extractor.review.accounts import AccountError, add_user, authenticate
+from extractor.review.corrections import CorrectionError, correct_cell, corrections_of
 from extractor.review.decisions import (
     ASSIGNS,
     REASONS,
@@ -198,8 +199,26 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
             users = [u.name for u in session.scalars(select(UserRow).where(UserRow.active.is_(True)))]
             records = histories(session, list(keys.values()))
         decisions = {fid: {"key": k, "state": state[k], "history": records[k]} for fid, k in keys.items()}
+        fixing = _cell_asked(request.query_params.get("correct"), json.loads(doc_json or "{}"))
         return render(request, "review_document.html.j2", decisions=decisions, doc_id=doc_id, users=users,
-                      can_assign=request.session.get("role") in ASSIGNS, **view)
+                      can_assign=request.session.get("role") in ASSIGNS, fixing=fixing,
+                      corrections=corrections_of(store, d.sha256), **view)
+
+    @signed_in
+    async def correct(request: Request) -> Response:
+        form = request.state.form
+        doc_id = request.path_params["doc_id"]
+        try:
+            table, row, col = str(form.get("table", "")), int(form.get("row", "")), int(form.get("col", ""))
+        except ValueError:
+            return render(request, "message.html.j2", 400, title="400", message="无法更正：单元格位置不完整。")
+        try:
+            outcome = await run_in_threadpool(correct_cell, store, doc_id, table, row, col, str(form.get("text", "")),
+                                              user=request.session["user"], note=str(form.get("note", ""))[:4000])
+        except CorrectionError as exc:
+            return render(request, "message.html.j2", 400, title="400", message=f"无法更正：{exc}")
+        orders.entries.clear()  # the queue's documents changed
+        return render(request, "corrected.html.j2", outcome=outcome, doc_id=doc_id)
 
     @signed_in
     async def decision(request: Request) -> Response:
@@ -263,6 +282,7 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
         Route("/logout", logout, methods=["POST"]),
         Route("/", queue),
         Route("/doc/{doc_id:int}", document),
+        Route("/doc/{doc_id:int}/correct", correct, methods=["POST"]),
         Route("/finding/{key:str}", decision, methods=["POST"]),
         Route("/paper", paper),
         Route("/paper.{fmt:str}", paper),
@@ -271,6 +291,24 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
     middleware = [Middleware(SessionMiddleware, secret_key=secret, session_cookie="extractor_review",
                              max_age=SESSION_SECONDS, same_site="strict", https_only=https_only)]
     return Starlette(routes=routes, middleware=middleware)
+
+
+def _cell_asked(asked: str | None, document: dict) -> dict | None:
+    """The cell named by `?correct=TABLE,ROW,COL`, with the text read there, for the correction form."""
+    if not asked:
+        return None
+    try:
+        table, row, col = asked.rsplit(",", 2)
+        row, col = int(row), int(col)
+    except ValueError:
+        return None
+    for t in document.get("tables", []):
+        if t["id"] != table:
+            continue
+        for c in t["cells"]:
+            if c["row"] <= row < c["row"] + c.get("rowspan", 1) and c["col"] <= col < c["col"] + c.get("colspan", 1):
+                return {"table": table, "row": row, "col": col, "text": c["text"]}
+    return None
 
 
 def session_secret(out: Path) -> str:

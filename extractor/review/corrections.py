@@ -1,0 +1,106 @@
+"""Corrections: a reviewer says what a table cell really reads, the report is checked again at once, and
+both readings stay in the record.
+
+The corrected report is stored as a new version of the same file (its pipeline named
+`<pipeline>+corrected-<n>`), made from the stored `Document` with the cell's text replaced and run
+through the same stages with the same tagger as the batch used. The queue shows the newest version, so
+findings that rested on the misread figure leave it; findings that do not touch the cell keep their
+keys, and with them their decisions. The cross-year findings of the version corrected are carried over
+unchanged (they are recomputed by the next batch run).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+
+from extractor.batch.store import DocumentRow, Store
+from extractor.document import Document
+from extractor.review.tables import CorrectionRow
+
+MARK = "+corrected-"
+
+
+class CorrectionError(ValueError):
+    """A correction that cannot be made as asked (no such cell, nothing changed …)."""
+
+
+@dataclass
+class Outcome:
+    doc_id: int  # the corrected version
+    original: str
+    corrected: str
+    gone: list[dict]  # findings of the version corrected that the corrected report no longer has
+    new: list[dict]  # findings the corrected report has that the version corrected had not
+    kept: int
+
+
+def tagger_of(pipeline: str) -> str:
+    """The tagger a stored version was read with: the pipeline id ends in /<tagger>, before any mark."""
+    return pipeline.split(MARK, 1)[0].rsplit("/", 1)[-1] or "default"
+
+
+def correct_cell(store: Store, doc_id: int, table: str, row: int, col: int, text: str, *, user: str,
+                 note: str | None = None) -> Outcome:
+    """Record the correction of one cell of a stored document, check the report again with it, and store
+    the result as the file's newest version."""
+    from extractor.pipeline import extract_document
+
+    with store.session() as session:
+        d = session.get(DocumentRow, doc_id)
+        if d is None or d.status != "ok":
+            raise CorrectionError("no such document")
+        source, sha256, pipeline = d.source, d.sha256, d.pipeline
+    extraction, document = store.payload(doc_id)
+    if not document:
+        raise CorrectionError("the store does not keep this document's tables; run it again to correct it")
+    doc = Document.model_validate_json(document)
+    cell = _cell(doc, table, row, col)
+    text = text.strip()
+    if cell is None:
+        raise CorrectionError(f"table {table} has no cell at row {row}, column {col}")
+    if text == cell.text.strip():
+        raise CorrectionError("the corrected text is the text already read")
+    original = cell.text
+    cell.text = text
+    before = json.loads(extraction)
+    after = extract_document(doc, tagger=tagger_of(pipeline))
+    now = datetime.now(timezone.utc)
+    with store.session() as session:
+        n = (session.scalar(select(func.count()).select_from(CorrectionRow).where(CorrectionRow.sha256 == sha256))
+             or 0) + 1
+        session.add(CorrectionRow(sha256=sha256, place={"table": table, "row": row, "col": col}, original=original,
+                                  corrected=text, note=(note or "").strip() or None, reviewer=user, at=now))
+        session.commit()
+    crops = store.crops_of(doc_id)
+    new_id = store.save({"source": source, "sha256": sha256, "status": "ok", "extraction": after.model_dump_json(),
+                         "document": doc.model_dump_json(), "crops": json.dumps(crops) if crops else None},
+                        pipeline=f"{pipeline.split(MARK, 1)[0]}{MARK}{n}")
+    if new_id is None:
+        raise CorrectionError("this correction was stored already")
+    across = store.findings_of(doc_id, "across.")
+    if across:
+        store.replace_findings(new_id, "across.", across)
+    old_keys = store.finding_keys(doc_id)
+    new_keys = store.finding_keys(new_id)
+    old_by_key = {old_keys.get(f["id"]): f for f in before.get("findings", [])}
+    new_by_key = {new_keys.get(f.id): f.model_dump() for f in after.findings}
+    gone = [f for k, f in old_by_key.items() if k not in new_by_key]
+    added = [f for k, f in new_by_key.items() if k not in old_by_key]
+    return Outcome(new_id, original, text, gone, added, len(set(old_by_key) & set(new_by_key)))
+
+
+def _cell(doc: Document, table: str, row: int, col: int):
+    for t in doc.tables:
+        if t.id == table and 0 <= row < t.n_rows and 0 <= col < t.n_cols:
+            return t.grid()[row][col]
+    return None
+
+
+def corrections_of(store: Store, sha256: str) -> list[CorrectionRow]:
+    with store.session() as session:
+        return list(session.scalars(select(CorrectionRow).where(CorrectionRow.sha256 == sha256)
+                                    .order_by(CorrectionRow.id)))
