@@ -56,7 +56,7 @@ def _csrf(html: str) -> str:
 
 def _version(html: str, key: str) -> str:
     """The version of the finding the document page shows (what a save must name)."""
-    return re.search(rf'action="/finding/{key}" class="decide">.*?name="version" value="(\d+)"', html, re.S).group(1)
+    return re.search(rf'action="/finding/{key}" class="decide">.*?name="version" value="(\d+)"', html, re.DOTALL).group(1)
 
 
 def _first_finding(client: TestClient, **filters) -> tuple[str, str]:
@@ -280,6 +280,8 @@ def test_correcting_a_misread_figure_rechecks_the_report_and_keeps_both_readings
     corrected = json.loads(store.payload(new_id)[0])
     assert not [f for f in corrected["findings"] if f["rule"] == "funds.execution_rate"]
     assert read in client.get(f"/doc/{new_id}").text  # the record shows the reading it replaced
+    fixed = load_workbook(io.BytesIO(client.get("/paper.xlsx").content))["更正"]
+    assert [c.value for c in fixed[2]][4:8] == [read, expected, "执行率应为100%", "王审"]
     refused = client.post(f"/doc/{new_id}/correct", data={"csrf": _csrf(form), "table": cell["table"],
                                                           "row": cell["row"], "col": cell["col"], "text": expected})
     assert refused.status_code == 400  # nothing to correct: that is what it reads now

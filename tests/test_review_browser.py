@@ -23,7 +23,7 @@ PASSWORD = "correct horse battery"
 
 def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "extractor.cli", *args], input=stdin, capture_output=True, text=True,
-                          timeout=120, env={"EXTRACTOR_LANG": "en", "PATH": "/usr/bin:/bin"})
+                          check=False, timeout=120, env={"EXTRACTOR_LANG": "en", "PATH": "/usr/bin:/bin"})
 
 
 def _free_port() -> int:
@@ -84,24 +84,24 @@ def test_serve_says_so_when_it_listens_beyond_this_machine(tmp_path):
         server.wait(timeout=10)
 
 
-def _click_and_wait(browser, element, until) -> None:
+def _click_and_wait(driver, element, until) -> None:
     """Click what loads a new page, and wait for that page (`until` on the driver), not the old one."""
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     element.click()
-    WebDriverWait(browser, 30).until(ec.staleness_of(element))
-    WebDriverWait(browser, 30).until(until)
+    WebDriverWait(driver, 30).until(ec.staleness_of(element))
+    WebDriverWait(driver, 30).until(until)
 
 
-def _signed_in(browser, base: str) -> None:
+def _signed_in(driver, base: str) -> None:
     from selenium.webdriver.common.by import By
 
-    browser.get(base + "/")
-    if "/login" in browser.current_url:
-        browser.find_element(By.NAME, "name").send_keys("王审")
-        browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-        _click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"),
+    driver.get(base + "/")
+    if "/login" in driver.current_url:
+        driver.find_element(By.NAME, "name").send_keys("王审")
+        driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+        _click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"),
                         lambda b: "/login" not in b.current_url)
 
 

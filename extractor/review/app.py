@@ -50,8 +50,7 @@ from extractor.review.decisions import (
     histories,
     states,
 )
-from extractor.review.paper import rows as paper_rows
-from extractor.review.paper import write_workbook
+from extractor.review.paper import paper, write_workbook
 from extractor.review.queue import FILTERS, Orders, Query, choices, findings
 from extractor.review.tables import UserRow
 
@@ -247,18 +246,18 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
         return RedirectResponse(back, status_code=303)
 
     @signed_in
-    async def paper(request: Request) -> Response:
+    async def working_paper(request: Request) -> Response:
         query = Query.of(request.query_params)
+        title = ("审核工作底稿 " + " ".join(v for k, v in query.params().items() if k != "page")).strip()
         with store.session() as session:
-            found, events = paper_rows(session, query)
-        title = "审核工作底稿 " + " ".join(v for k, v in query.params().items() if k != "page")
+            p = paper(session, query, title)
         if request.path_params.get("fmt") == "xlsx":
             fd, name = tempfile.mkstemp(suffix=".xlsx")
             os.close(fd)
-            write_workbook(found, events, Path(name), title.strip())
+            write_workbook(p, Path(name))
             return FileResponse(name, filename="working-paper.xlsx",
                                 background=BackgroundTask(Path(name).unlink, missing_ok=True))
-        return render(request, "paper.html.j2", found=found, events=events, title=title, query=query)
+        return render(request, "paper.html.j2", paper=p, query=query)
 
     @signed_in
     async def users(request: Request) -> Response:
@@ -284,8 +283,8 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
         Route("/doc/{doc_id:int}", document),
         Route("/doc/{doc_id:int}/correct", correct, methods=["POST"]),
         Route("/finding/{key:str}", decision, methods=["POST"]),
-        Route("/paper", paper),
-        Route("/paper.{fmt:str}", paper),
+        Route("/paper", working_paper),
+        Route("/paper.{fmt:str}", working_paper),
         Route("/users", users, methods=["GET", "POST"]),
     ]
     middleware = [Middleware(SessionMiddleware, secret_key=secret, session_cookie="extractor_review",

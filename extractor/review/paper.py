@@ -1,8 +1,10 @@
 """The working paper: every finding a query selects with its decision, reason, reviewer and time, and the
-record of every change, as a workbook (openpyxl, write-only) an auditor hands in."""
+record of every change and every correction to those reports, as a workbook (openpyxl, write-only) and a
+printable page an auditor hands in."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -11,15 +13,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extractor.batch.reports import evidence_text
+from extractor.batch.store import DocumentRow, id_chunks
 from extractor.i18n import SEVERITY_WORD, word
 from extractor.review.decisions import REASONS, STATUSES
 from extractor.review.queue import Query, Row, all_findings
-from extractor.review.tables import EventRow
+from extractor.review.tables import CorrectionRow, EventRow
 from extractor.safe_text import xlsx_append
 
 FINDINGS_HEADER = ["单位", "年度", "文件", "规则", "严重程度", "问题", "应为", "实为", "证据", "审核状态", "理由", "审核说明",
                    "审核人", "审核时间", "指派给", "问题标识"]
 EVENTS_HEADER = ["问题标识", "版本", "变更", "原状态", "新状态", "理由", "说明", "指派给", "操作人", "时间"]
+CORRECTIONS_HEADER = ["文件", "表", "行", "列", "原读数", "更正为", "说明", "更正人", "时间"]
 
 
 def _when(at: datetime | None) -> str:
@@ -33,29 +37,49 @@ def finding_cells(r: Row) -> list:
             _when(r.decided_at), r.assignee or "", r.key]
 
 
-def rows(session: Session, query: Query) -> tuple[list[Row], list[EventRow]]:
-    """The selected findings and every event on them, oldest first."""
+@dataclass
+class Paper:
+    title: str
+    found: list[Row]
+    events: list[EventRow]  # every change to those findings, oldest first
+    corrections: list[tuple[str, CorrectionRow]]  # (file, correction) of the selected reports, oldest first
+
+
+def paper(session: Session, query: Query, title: str) -> Paper:
+    """The selected findings, every event on them, and the corrections made to their reports."""
     found = all_findings(session, query)
     keys = sorted({r.key for r in found})
     events: list[EventRow] = []
-    for k in range(0, len(keys), 500):
-        events.extend(session.scalars(select(EventRow).where(EventRow.finding_key.in_(keys[k:k + 500]))))
+    for chunk in id_chunks(keys):
+        events.extend(session.scalars(select(EventRow).where(EventRow.finding_key.in_(chunk))))
     events.sort(key=lambda e: (e.at, e.finding_key, e.version))
-    return found, events
+    names = dict(session.execute(select(DocumentRow.sha256, DocumentRow.source)
+                                 .where(DocumentRow.id.in_({r.doc_id for r in found}))).all()) if found else {}
+    corrections: list[tuple[str, CorrectionRow]] = []
+    for chunk in id_chunks(names):
+        for c in session.scalars(select(CorrectionRow).where(CorrectionRow.sha256.in_(chunk))):
+            corrections.append((Path(names[c.sha256]).name, c))
+    corrections.sort(key=lambda fc: fc[1].id)
+    return Paper(title, found, events, corrections)
 
 
-def write_workbook(found: list[Row], events: list[EventRow], path: Path, title: str) -> None:
+def write_workbook(p: Paper, path: Path) -> None:
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet("审核底稿")
-    xlsx_append(sheet, [title])
+    xlsx_append(sheet, [p.title])
     xlsx_append(sheet, FINDINGS_HEADER)
-    for r in found:
+    for r in p.found:
         xlsx_append(sheet, finding_cells(r))
     record = wb.create_sheet("审核记录")
     xlsx_append(record, EVENTS_HEADER)
-    for e in events:
+    for e in p.events:
         xlsx_append(record, [e.finding_key, e.version, "状态" if e.change == "status" else "指派",
                              STATUSES.get(e.status_from, e.status_from), STATUSES.get(e.status, e.status),
                              REASONS.get(e.reason or "", e.reason or ""), e.note or "", e.assignee or "", e.reviewer,
                              _when(e.at)])
+    fixed = wb.create_sheet("更正")
+    xlsx_append(fixed, CORRECTIONS_HEADER)
+    for name, c in p.corrections:
+        xlsx_append(fixed, [name, c.place.get("table"), c.place.get("row", 0) + 1, c.place.get("col", 0) + 1, c.original,
+                            c.corrected, c.note or "", c.reviewer, _when(c.at)])
     wb.save(path)
