@@ -286,3 +286,30 @@ def test_correcting_a_misread_figure_rechecks_the_report_and_keeps_both_readings
                                                           "row": cell["row"], "col": cell["col"], "text": expected})
     assert refused.status_code == 400  # nothing to correct: that is what it reads now
     store.close()
+
+
+def test_a_lead_signs_off_a_paper_once_nothing_in_it_is_open_and_a_reviewer_cannot(app):
+    from extractor.review.queue import Query
+
+    lead, reviewer = _login(app, "组长"), _login(app, "王审")
+    rule = "scores.actual_not_measured"
+    selection = {"rule": rule}
+    page = lead.get("/paper", params=selection).text
+    form = {"csrf": _csrf(page), **selection}
+    refused = lead.post("/paper/signoff", data=form)
+    assert refused.status_code == 400 and "still open" in refused.text
+    assert reviewer.post("/paper/signoff", data={"csrf": _csrf(reviewer.get("/").text), **selection}).status_code == 403
+    keys = re.findall(r'data-key="(\w+)"', reviewer.get("/", params={**selection, "status": "open"}).text)
+    assert keys
+    for key in keys:  # decide every open finding of the selection
+        doc = re.search(rf'href="(/doc/\d+)#f-{key}"', reviewer.get("/", params=selection).text).group(1)
+        html = reviewer.get(doc).text
+        assert reviewer.post(f"/finding/{key}", data={"csrf": _csrf(html), "version": _version(html, key),
+                                                     "change": "status", "status": "explain", "back": doc},
+                             follow_redirects=False).status_code == 303
+    signed = lead.post("/paper/signoff", data={**form, "note": "同意"})
+    assert signed.status_code == 200 and "已签发：组长" in signed.text and "同意" in signed.text
+    sheet = load_workbook(io.BytesIO(lead.get("/paper.xlsx", params=selection).content))["签发"]
+    assert [c.value for c in sheet[2]][0] == "组长"
+    assert "已签发" not in lead.get("/paper", params={"rule": "funds.execution_rate"}).text  # another selection
+    assert Query.of(selection).params() == selection

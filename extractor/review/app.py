@@ -50,7 +50,7 @@ from extractor.review.decisions import (
     histories,
     states,
 )
-from extractor.review.paper import paper, write_workbook
+from extractor.review.paper import SignoffRefused, paper, sign_off, write_workbook
 from extractor.review.queue import FILTERS, Orders, Query, choices, findings
 from extractor.review.tables import UserRow
 
@@ -257,7 +257,20 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
             write_workbook(p, Path(name))
             return FileResponse(name, filename="working-paper.xlsx",
                                 background=BackgroundTask(Path(name).unlink, missing_ok=True))
-        return render(request, "paper.html.j2", paper=p, query=query)
+        return render(request, "paper.html.j2", paper=p, query=query, can_sign=request.session.get("role") in ASSIGNS)
+
+    @signed_in
+    async def signoff(request: Request) -> Response:
+        if refused := needs(ASSIGNS, request):
+            return refused
+        form = request.state.form
+        query = Query.of(form)
+        with store.session() as session:
+            try:
+                sign_off(session, query, request.session["user"], str(form.get("note", ""))[:4000])
+            except SignoffRefused as exc:
+                return render(request, "message.html.j2", 400, title="400", message=f"无法签发：{exc}")
+        return RedirectResponse("/paper?" + urlencode(query.params(page="")), status_code=303)
 
     @signed_in
     async def users(request: Request) -> Response:
@@ -285,6 +298,7 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
         Route("/finding/{key:str}", decision, methods=["POST"]),
         Route("/paper", working_paper),
         Route("/paper.{fmt:str}", working_paper),
+        Route("/paper/signoff", signoff, methods=["POST"]),
         Route("/users", users, methods=["GET", "POST"]),
     ]
     middleware = [Middleware(SessionMiddleware, secret_key=secret, session_cookie="extractor_review",

@@ -5,7 +5,7 @@ printable page an auditor hands in."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -17,7 +17,7 @@ from extractor.batch.store import DocumentRow, id_chunks
 from extractor.i18n import SEVERITY_WORD, word
 from extractor.review.decisions import REASONS, STATUSES
 from extractor.review.queue import Query, Row, all_findings
-from extractor.review.tables import CorrectionRow, EventRow
+from extractor.review.tables import CorrectionRow, EventRow, SignoffRow
 from extractor.safe_text import xlsx_append
 
 FINDINGS_HEADER = ["单位", "年度", "文件", "规则", "严重程度", "问题", "应为", "实为", "证据", "审核状态", "理由", "审核说明",
@@ -43,6 +43,11 @@ class Paper:
     found: list[Row]
     events: list[EventRow]  # every change to those findings, oldest first
     corrections: list[tuple[str, CorrectionRow]]  # (file, correction) of the selected reports, oldest first
+    signoffs: list[SignoffRow]  # the sign-offs of this very selection, oldest first
+
+    @property
+    def still_open(self) -> int:
+        return sum(r.status == "open" for r in self.found)
 
 
 def paper(session: Session, query: Query, title: str) -> Paper:
@@ -60,7 +65,28 @@ def paper(session: Session, query: Query, title: str) -> Paper:
         for c in session.scalars(select(CorrectionRow).where(CorrectionRow.sha256.in_(chunk))):
             corrections.append((Path(names[c.sha256]).name, c))
     corrections.sort(key=lambda fc: fc[1].id)
-    return Paper(title, found, events, corrections)
+    selection = query.params(page="")
+    signoffs = [s for s in session.scalars(select(SignoffRow).order_by(SignoffRow.id)) if s.selection == selection]
+    return Paper(title, found, events, corrections, signoffs)
+
+
+class SignoffRefused(ValueError):
+    """The paper cannot be signed off as it stands (findings still open, nothing selected)."""
+
+
+def sign_off(session: Session, query: Query, lead: str, note: str | None = None) -> SignoffRow:
+    """A lead signs off the working paper of a selection once none of its findings is still open."""
+    p = paper(session, query, "")
+    if not p.found:
+        raise SignoffRefused("the selection holds no findings")
+    if p.still_open:
+        raise SignoffRefused(f"{p.still_open} findings of the selection are still open")
+    counts = {s: sum(r.status == s for r in p.found) for s in ("confirmed", "dismissed", "explain")}
+    row = SignoffRow(selection=query.params(page=""), findings=len(p.found), **counts,
+                     note=(note or "").strip() or None, reviewer=lead, at=datetime.now(timezone.utc))
+    session.add(row)
+    session.commit()
+    return row
 
 
 def write_workbook(p: Paper, path: Path) -> None:
@@ -77,6 +103,10 @@ def write_workbook(p: Paper, path: Path) -> None:
                              STATUSES.get(e.status_from, e.status_from), STATUSES.get(e.status, e.status),
                              REASONS.get(e.reason or "", e.reason or ""), e.note or "", e.assignee or "", e.reviewer,
                              _when(e.at)])
+    signed = wb.create_sheet("签发")
+    xlsx_append(signed, ["签发人", "时间", "问题数", "确认", "排除", "待说明", "说明"])
+    for so in p.signoffs:
+        xlsx_append(signed, [so.reviewer, _when(so.at), so.findings, so.confirmed, so.dismissed, so.explain, so.note or ""])
     fixed = wb.create_sheet("更正")
     xlsx_append(fixed, CORRECTIONS_HEADER)
     for name, c in p.corrections:

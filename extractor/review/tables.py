@@ -59,3 +59,18 @@ class CorrectionRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     reviewer: Mapped[str] = mapped_column(String(64))  # the account that did it
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SignoffRow(Base):
+    """A lead's sign-off of a working paper: the selection it covers and what it held at that moment."""
+
+    __tablename__ = "review_signoffs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    selection: Mapped[dict] = mapped_column(JSON)  # the queue's filters that made the paper
+    findings: Mapped[int] = mapped_column(Integer)
+    confirmed: Mapped[int] = mapped_column(Integer)
+    dismissed: Mapped[int] = mapped_column(Integer)
+    explain: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(64))  # the lead who signed
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
