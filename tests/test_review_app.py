@@ -313,3 +313,22 @@ def test_a_lead_signs_off_a_paper_once_nothing_in_it_is_open_and_a_reviewer_cann
     assert [c.value for c in sheet[2]][0] == "组长"
     assert "已签发" not in lead.get("/paper", params={"rule": "funds.execution_rate"}).text  # another selection
     assert Query.of(selection).params() == selection
+
+
+def test_the_queue_a_decision_and_a_refusal_on_postgresql(postgres, tmp_path):
+    url = postgres.database()
+    run([FIXTURES / "004_3a7665fe0dde1512.txt"], tmp_path, workers=1, tagger="rules", progress=False, db=url)
+    store = Store.at(tmp_path, url)
+    with store.session() as session:
+        add_user(session, "王审", "reviewer", PASSWORD)
+        add_user(session, "李审", "reviewer", PASSWORD)
+    app = create_app(store, "a test secret that is long enough for signing")
+    first, second = _login(app, "王审"), _login(app, "李审")
+    doc, key = _first_finding(first)
+    page_1, page_2 = first.get(doc).text, second.get(doc).text
+    form = {"version": "0", "change": "status", "back": doc, "status": "dismissed", "reason": "misread"}
+    assert first.post(f"/finding/{key}", data={**form, "csrf": _csrf(page_1)}, follow_redirects=False).status_code == 303
+    assert second.post(f"/finding/{key}", data={**form, "csrf": _csrf(page_2)}).status_code == 409
+    assert f'data-key="{key}"' in first.get("/", params={"status": "dismissed", "reviewer": "王审"}).text
+    assert load_workbook(io.BytesIO(first.get("/paper.xlsx").content))["审核记录"].max_row == 2
+    store.close()

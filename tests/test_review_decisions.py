@@ -25,8 +25,8 @@ FINDING = {
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store.at(tmp_path)
+def store(tmp_path, store_url):
+    s = Store.at(tmp_path, store_url)  # SQLite, and a real PostgreSQL server
     yield s
     s.close()
 
