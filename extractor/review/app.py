@@ -249,12 +249,15 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
     async def working_paper(request: Request) -> Response:
         query = Query.of(request.query_params)
         title = ("审核工作底稿 " + " ".join(v for k, v in query.params().items() if k != "page")).strip()
-        with store.session() as session:
-            p = paper(session, query, title)
+        def build():
+            with store.session() as session:
+                return paper(session, query, title)
+
+        p = await run_in_threadpool(build)  # a province's selection is thousands of rows
         if request.path_params.get("fmt") == "xlsx":
             fd, name = tempfile.mkstemp(suffix=".xlsx")
             os.close(fd)
-            write_workbook(p, Path(name))
+            await run_in_threadpool(write_workbook, p, Path(name))
             return FileResponse(name, filename="working-paper.xlsx",
                                 background=BackgroundTask(Path(name).unlink, missing_ok=True))
         return render(request, "paper.html.j2", paper=p, query=query, can_sign=request.session.get("role") in ASSIGNS)

@@ -1,4 +1,4 @@
-"""Decisions on findings: what a reviewer may say of one, and the finding's state as the fold of what was said.
+"""Decisions on findings: what a reviewer may say of one, and the finding's state (its newest event).
 
 A finding is known across runs by `store.finding_key`: the report's content
 (sha256), the rule and the evidence (text and place). A new pipeline version
