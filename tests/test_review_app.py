@@ -332,3 +332,45 @@ def test_the_queue_a_decision_and_a_refusal_on_postgresql(postgres, tmp_path):
     assert f'data-key="{key}"' in first.get("/", params={"status": "dismissed", "reviewer": "王审"}).text
     assert load_workbook(io.BytesIO(first.get("/paper.xlsx").content))["审核记录"].max_row == 2
     store.close()
+
+
+def test_corrections_are_applied_again_when_a_new_pipeline_reads_the_report(tmp_path, monkeypatch):
+    import json
+
+    from sqlalchemy import select
+
+    from extractor.batch import runner
+    from extractor.batch.store import DocumentRow, FindingRow
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(FIXTURES / "001_ec7b4c7cefe3081c.docx", src / "001.docx")
+    run([src], out, workers=1, tagger="rules", progress=False)
+    store = Store.at(out)
+    with store.session() as session:
+        add_user(session, "王审", "reviewer", PASSWORD)
+        wrong = session.scalars(select(FindingRow).where(FindingRow.rule == "funds.execution_rate")).one()
+        doc_id, expected = wrong.doc_id, wrong.expected
+        cell = next(e["at"] for e in wrong.evidence if e["at"].get("col") is not None)
+    from extractor.review.corrections import correct_cell
+
+    correct_cell(store, doc_id, cell["table"], cell["row"], cell["col"], expected, user="王审")
+    store.close()
+    # a new version of the reader: the run stores its own reading, still misread, and applies the correction
+    monkeypatch.setattr(runner, "pipeline_version", lambda tagger: f"extractor-next/{tagger}")
+    run([src], out, workers=1, tagger="rules", progress=False)
+    store = Store.at(out)
+    with store.session() as session:
+        versions = session.execute(select(DocumentRow.id, DocumentRow.pipeline).order_by(DocumentRow.id)).all()
+    assert [p.split("/")[0] for _, p in versions][-2:] == ["extractor-next", "extractor-next"]
+    newest_id, newest = versions[-1]
+    assert newest == "extractor-next/rules+corrected-1"
+    findings = json.loads(store.payload(newest_id)[0])["findings"]
+    assert not [f for f in findings if f["rule"] == "funds.execution_rate"]
+    assert "corrections: 1 applied again" in (out / "run.log").read_text(encoding="utf-8")
+    client = _login(create_app(store, "a test secret that is long enough for signing"), "王审")
+    assert "data-key=" not in client.get("/", params={"rule": "funds.execution_rate"}).text
+    # the audit pages show the corrected reading too
+    pages = list((out / "pages").glob("*.html"))
+    assert pages and all("funds.execution_rate" not in p.read_text(encoding="utf-8") for p in pages)
+    store.close()

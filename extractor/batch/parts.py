@@ -81,7 +81,7 @@ def part_id(year: str, key: str) -> str:
 
 def write(store: Store, out: Path, pipeline: str, docs: list[DocumentRow], fresh: set[int], env: Environment) -> Written:
     """Write the parts that changed, the year pages over them and the overview; `docs` are the store's current
-    documents (`reports.latest_versions`), readable or not."""
+    documents (`store.latest_versions`), readable or not."""
     from extractor.batch.reports import _atomic_write
 
     root = Path(out) / FOLDER

@@ -32,7 +32,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 
 from extractor.batch.crops import crop_key
-from extractor.batch.store import DocumentRow, FindingRow, Store, id_chunks
+from extractor.batch.store import DocumentRow, FindingRow, Store, id_chunks, latest_versions
 from extractor.batch.workbook import EXCEL_ROWS, Places, sheet_rows, write_workbook
 from extractor.i18n import CAUSE_WORD, N_, SEVERITY_WORD, VERDICT_WORD, _, html_lang, translations, word
 from extractor.i18n import current as current_language
@@ -125,15 +125,6 @@ def load(store: Store, docs: list[DocumentRow]) -> list[tuple[DocumentRow, dict]
         ex["findings"] = ex.get("findings", []) + across.get(d.id, [])
         loaded.append((d, ex))
     return loaded
-
-
-def latest_versions(docs: list[DocumentRow]) -> list[DocumentRow]:
-    """One document per source: a file changed since an earlier run supersedes its earlier version
-    (which stays in the store), so pages and counts show what the file says now. Order is kept."""
-    newest: dict[str, int] = {}
-    for d in docs:
-        newest[d.source] = max(newest.get(d.source, d.id), d.id)
-    return [d for d in docs if newest[d.source] == d.id]
 
 
 def _atomic_write(path: Path, text: str) -> None:

@@ -128,6 +128,13 @@ def run(
                 _record(store, pipeline, result, summary, log, fresh)
                 summary.processed += 1
                 bar.update(task, advance=1, pages=summary.pages, findings=summary.findings, errors=summary.failed)
+        from extractor.review.corrections import reapply
+
+        for again in reapply(store, pipeline):
+            # reviewers' corrections of an earlier version, applied to this pipeline's reading of the file
+            fresh.add(again.doc_id)
+            _log(log, f"corrections: {again.applied} applied again to document {again.doc_id}"
+                      + "".join(f"; not applied: {why}" for why in again.skipped))
         across = compare_years(store, pipeline, fresh)
         summary.findings_across = sum(across.values())
         if across:

@@ -30,6 +30,7 @@ from sqlalchemy import (
     create_engine,
     event,
     inspect,
+    or_,
     select,
     text,
 )
@@ -43,6 +44,9 @@ from extractor.i18n import _
 ADVISORY_KEY = 0x65787472
 
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+# a version of a report made by the workbench from a pipeline's version with reviewers' corrections applied:
+# its pipeline id is `<pipeline>+corrected-<n>`, and it counts as that pipeline's (review/corrections.py)
+CORRECTED = "+corrected-"
 
 
 class Base(DeclarativeBase):
@@ -330,13 +334,14 @@ class Store:
         return json.loads(zlib.decompress(blob)) if blob else {}
 
     def documents(self, pipeline: str | None = None) -> list[Listed]:
-        """Every stored document without its payloads, worst first; plain rows, not ORM objects, because a
-        province's store lists 10⁵ of them at every run."""
+        """Every stored document without its payloads (of `pipeline`, its corrected versions included), worst
+        first; plain rows, not ORM objects, because a province's store lists 10⁵ of them at every run."""
         columns = [getattr(DocumentRow, name) for name in LISTED]
         with Session(self.engine) as s:
             q = select(*columns)
             if pipeline:
-                q = q.where(DocumentRow.pipeline == pipeline)
+                q = q.where(or_(DocumentRow.pipeline == pipeline,
+                                DocumentRow.pipeline.startswith(pipeline + CORRECTED, autoescape=True)))
             q = q.order_by(DocumentRow.worst.desc(), DocumentRow.n_findings.desc(), DocumentRow.source)
             docs = [Listed(*row) for row in s.execute(q)]
             failed = {d.id: d for d in docs if d.status != "ok"}
@@ -421,6 +426,16 @@ class Store:
 
 
 SOURCE_MAX = 1024
+
+
+def latest_versions(docs: list) -> list:
+    """One document per source: a file changed since an earlier run, or corrected in the workbench, supersedes
+    its earlier version (which stays in the store), so pages, counts and comparisons use what the file says
+    now. Order is kept."""
+    newest: dict[str, int] = {}
+    for d in docs:
+        newest[d.source] = max(newest.get(d.source, d.id), d.id)
+    return [d for d in docs if newest[d.source] == d.id]
 
 
 def source_label(source: str) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from extractor.batch.store import DocumentRow, Store
+from extractor.batch.store import DocumentRow, Store, latest_versions
 from extractor.reconcile.across import compare, department_key
 from extractor.schema import Extraction
 
@@ -38,7 +38,7 @@ def compare_years(store: Store, pipeline: str, fresh: set[int]) -> dict[int, int
     """Store the cross-year findings of every pair touching a fresh document; for each document whose
     findings were replaced, how many cross-year findings it has now."""
     changed: dict[int, int] = {}
-    for a, b in pairs(store.documents(pipeline)):
+    for a, b in pairs(latest_versions(store.documents(pipeline))):
         if a.id not in fresh and b.id not in fresh:
             continue
         ea, eb = (Extraction.model_validate_json(store.payload(d.id)[0]) for d in (a, b))

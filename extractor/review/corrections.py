@@ -17,11 +17,10 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
+from extractor.batch.store import CORRECTED as MARK
 from extractor.batch.store import DocumentRow, Store
 from extractor.document import Document
 from extractor.review.tables import CorrectionRow
-
-MARK = "+corrected-"
 
 
 class CorrectionError(ValueError):
@@ -47,13 +46,11 @@ def correct_cell(store: Store, doc_id: int, table: str, row: int, col: int, text
                  note: str | None = None) -> Outcome:
     """Record the correction of one cell of a stored document, check the report again with it, and store
     the result as the file's newest version."""
-    from extractor.pipeline import extract_document
-
     with store.session() as session:
         d = session.get(DocumentRow, doc_id)
         if d is None or d.status != "ok":
             raise CorrectionError("no such document")
-        source, sha256, pipeline = d.source, d.sha256, d.pipeline
+        sha256 = d.sha256
     extraction, document = store.payload(doc_id)
     if not document:
         raise CorrectionError("the store does not keep this document's tables; run it again to correct it")
@@ -66,31 +63,83 @@ def correct_cell(store: Store, doc_id: int, table: str, row: int, col: int, text
         raise CorrectionError("the corrected text is the text already read")
     original = cell.text
     cell.text = text
-    before = json.loads(extraction)
-    after = extract_document(doc, tagger=tagger_of(pipeline))
-    now = datetime.now(timezone.utc)
     with store.session() as session:
-        n = (session.scalar(select(func.count()).select_from(CorrectionRow).where(CorrectionRow.sha256 == sha256))
-             or 0) + 1
         session.add(CorrectionRow(sha256=sha256, place={"table": table, "row": row, "col": col}, original=original,
-                                  corrected=text, note=(note or "").strip() or None, reviewer=user, at=now))
+                                  corrected=text, note=(note or "").strip() or None, reviewer=user,
+                                  at=datetime.now(timezone.utc)))
         session.commit()
+    new_id, after = _store_checked(store, doc_id, doc)
+    across = store.findings_of(doc_id, "across.")
+    if across:
+        store.replace_findings(new_id, "across.", across)
+    old_keys, new_keys = store.finding_keys(doc_id), store.finding_keys(new_id)
+    old_by_key = {old_keys.get(f["id"]): f for f in json.loads(extraction).get("findings", [])}
+    new_by_key = {new_keys.get(f.id): f.model_dump() for f in after.findings}
+    gone = [f for k, f in old_by_key.items() if k not in new_by_key]
+    added = [f for k, f in new_by_key.items() if k not in old_by_key]
+    return Outcome(new_id, original, text, gone, added, len(set(old_by_key) & set(new_by_key)))
+
+
+def _store_checked(store: Store, doc_id: int, doc: Document):
+    """Check the corrected `doc` with the tagger the stored version `doc_id` was read with, and store it as
+    the file's newest version; (its id, its extraction)."""
+    from extractor.pipeline import extract_document
+
+    with store.session() as session:
+        d = session.get(DocumentRow, doc_id)
+        source, sha256, pipeline = d.source, d.sha256, d.pipeline
+        n = session.scalar(select(func.count()).select_from(CorrectionRow).where(CorrectionRow.sha256 == sha256)) or 0
+    after = extract_document(doc, tagger=tagger_of(pipeline))
     crops = store.crops_of(doc_id)
     new_id = store.save({"source": source, "sha256": sha256, "status": "ok", "extraction": after.model_dump_json(),
                          "document": doc.model_dump_json(), "crops": json.dumps(crops) if crops else None},
                         pipeline=f"{pipeline.split(MARK, 1)[0]}{MARK}{n}")
     if new_id is None:
         raise CorrectionError("this correction was stored already")
-    across = store.findings_of(doc_id, "across.")
-    if across:
-        store.replace_findings(new_id, "across.", across)
-    old_keys = store.finding_keys(doc_id)
-    new_keys = store.finding_keys(new_id)
-    old_by_key = {old_keys.get(f["id"]): f for f in before.get("findings", [])}
-    new_by_key = {new_keys.get(f.id): f.model_dump() for f in after.findings}
-    gone = [f for k, f in old_by_key.items() if k not in new_by_key]
-    added = [f for k, f in new_by_key.items() if k not in old_by_key]
-    return Outcome(new_id, original, text, gone, added, len(set(old_by_key) & set(new_by_key)))
+    return new_id, after
+
+
+@dataclass
+class Reapplied:
+    doc_id: int  # the corrected version
+    applied: int
+    skipped: list[str]  # why a correction was not applied again, in words
+
+
+def reapply(store: Store, pipeline: str) -> list[Reapplied]:
+    """Apply the recorded corrections again to the reports a run stored under a new `pipeline`, so the work
+    of reviewers survives a new version of the reader. A correction is applied where the cell still reads
+    what was corrected; where the new reader already reads the corrected text, or reads something else,
+    it is left (and said)."""
+    with store.session() as session:
+        corrected = set(session.scalars(select(CorrectionRow.sha256).distinct()))
+        if not corrected:
+            return []
+        rows = session.execute(select(DocumentRow.id, DocumentRow.source, DocumentRow.sha256, DocumentRow.pipeline)
+                               .where(DocumentRow.sha256.in_(corrected), DocumentRow.status == "ok")).all()
+    done = {(source, sha) for _, source, sha, p in rows if p.startswith(pipeline + MARK)}
+    out = []
+    for doc_id, source, sha256, p in rows:
+        if p != pipeline or (source, sha256) in done:
+            continue
+        doc = Document.model_validate_json(store.payload(doc_id)[1] or "{}")
+        applied, skipped = 0, []
+        for c in corrections_of(store, sha256):
+            cell = _cell(doc, c.place.get("table"), c.place.get("row", -1), c.place.get("col", -1))
+            where = f"{c.place.get('table')} ({c.place.get('row', 0) + 1}, {c.place.get('col', 0) + 1})"
+            if cell is None:
+                skipped.append(f"{where}: no such cell any more")
+            elif cell.text.strip() == c.corrected.strip():
+                skipped.append(f"{where}: now read as corrected")
+            elif cell.text.strip() != c.original.strip():
+                skipped.append(f"{where}: now reads {cell.text!r}, not {c.original!r}")
+            else:
+                cell.text = c.corrected
+                applied += 1
+        if applied:
+            new_id, _ = _store_checked(store, doc_id, doc)
+            out.append(Reapplied(new_id, applied, skipped))
+    return out
 
 
 def _cell(doc: Document, table: str, row: int, col: int):
