@@ -1,8 +1,10 @@
 """Inline span markup -> guidelines JSONL, with offsets computed, never counted."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from extractor.tagger.markup import MarkupError, main, parse
+from extractor.tagger.markup import MarkupError, main, parse, render
 
 
 def test_parse_gives_text_and_offsets():
@@ -33,3 +35,20 @@ def test_cli_names_file_and_line_and_writes_nothing(tmp_path, capsys):
     src.write_text("[增长率]{M}[5%]{V}\n", encoding="utf-8")
     assert main([str(src), str(out), "--prefix", "t", "--source", "s"]) == 0
     assert '"id": "t#1"' in out.read_text(encoding="utf-8")
+
+
+@given(st.lists(st.tuples(st.text(alphabet="指标增长率[]{}\\\n\t 8.3%", min_size=0, max_size=6),
+                          st.text(alphabet="规模工业值[]{}\\8.3%", min_size=1, max_size=5),
+                          st.sampled_from(["METRIC", "VALUE", "TARGET"])), max_size=4),
+       st.text(alphabet="。，[]{}\\\n", max_size=4))
+def test_render_is_what_parse_reads_back(pieces, tail):
+    """Any text with any non-overlapping spans, brackets, backslashes and breaks included."""
+    from extractor.tagger.corpus import Entity
+
+    text, entities = "", []
+    for before, span, label in pieces:
+        text += before
+        entities.append(Entity(start=len(text), end=len(text) + len(span), label=label))
+        text += span
+    text += tail
+    assert parse(render(text, entities)) == (text, entities)

@@ -374,3 +374,34 @@ def test_corrections_are_applied_again_when_a_new_pipeline_reads_the_report(tmp_
     pages = list((out / "pages").glob("*.html"))
     assert pages and all("funds.execution_rate" not in p.read_text(encoding="utf-8") for p in pages)
     store.close()
+
+
+def test_a_reviewer_fixes_the_taggers_spans_and_they_leave_as_annotation_data(app, tmp_path):
+    import html as html_lib
+
+    from extractor.tagger.corpus import iter_jsonl, validate
+    from extractor.tagger.markup import parse
+
+    client = _login(app, "王审")
+    doc, key = _first_finding(client, rule="narrative.claim_vs_table")
+    page = client.get(doc).text
+    link = re.search(rf'href="({re.escape(doc)}\?annotate=(\w+))#annotate"', page)
+    assert link, "a narrative finding offers its text block's spans for correction"
+    block = link.group(2)
+    form = client.get(link.group(1)).text
+    markup = html_lib.unescape(re.search(r'<textarea name="markup"[^>]*>(.*?)</textarea>', form, re.DOTALL).group(1))
+    text, machine = parse(markup)
+    assert machine and any(e.label == "METRIC" for e in machine)  # the tagger's spans, as the claims took them
+    fixed = markup.replace("]{M}", "]{T}", 1)  # the reviewer relabels the first metric
+    changed = client.post(f"{doc}/annotate", data={"csrf": _csrf(form), "block": block, "markup": "改" + fixed})
+    assert changed.status_code == 400 and "only the marks may change" in changed.text
+    saved = client.post(f"{doc}/annotate", data={"csrf": _csrf(form), "block": block, "markup": fixed},
+                        follow_redirects=False)
+    assert saved.status_code == 303
+    exported = client.get("/annotations.jsonl")
+    path = tmp_path / "reviewed.jsonl"
+    path.write_bytes(exported.content)
+    ((_line, example),) = list(iter_jsonl(path))
+    assert example.text == text and not validate(example)
+    assert [(e.start, e.end, e.label) for e in example.entities] == [(e.start, e.end, e.label) for e in parse(fixed)[1]]
+    assert example.entities != machine

@@ -37,6 +37,7 @@ from extractor.batch.store import DocumentRow, Store, finding_key
 from extractor.i18n import SEVERITY_WORD, html_lang, translations, word
 from extractor.i18n import current as current_language
 from extractor.review.accounts import AccountError, add_user, authenticate
+from extractor.review.annotations import AnnotationError, examples, keep, markup_of
 from extractor.review.corrections import CorrectionError, correct_cell, corrections_of
 from extractor.review.decisions import (
     ASSIGNS,
@@ -198,10 +199,31 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
             users = [u.name for u in session.scalars(select(UserRow).where(UserRow.active.is_(True)))]
             records = histories(session, list(keys.values()))
         decisions = {fid: {"key": k, "state": state[k], "history": records[k]} for fid, k in keys.items()}
-        fixing = _cell_asked(request.query_params.get("correct"), json.loads(doc_json or "{}"))
+        document = json.loads(doc_json or "{}")
+        fixing = _cell_asked(request.query_params.get("correct"), document)
+        block = request.query_params.get("annotate")
+        marking = {"block": block, "markup": markup_of(ex, document, block)} if block else None
         return render(request, "review_document.html.j2", decisions=decisions, doc_id=doc_id, users=users,
-                      can_assign=request.session.get("role") in ASSIGNS, fixing=fixing,
+                      can_assign=request.session.get("role") in ASSIGNS, fixing=fixing, marking=marking,
+                      request_saved=bool(request.query_params.get("saved")),
                       corrections=corrections_of(store, d.sha256), **view)
+
+    @signed_in
+    async def annotate(request: Request) -> Response:
+        form = request.state.form
+        doc_id = request.path_params["doc_id"]
+        try:
+            row = await run_in_threadpool(keep, store, doc_id, str(form.get("block", "")), str(form.get("markup", "")),
+                                          user=request.session["user"], note=str(form.get("note", ""))[:4000])
+        except AnnotationError as exc:
+            return render(request, "message.html.j2", 400, title="400", message=f"无法保存标注：{exc}")
+        return RedirectResponse(f"/doc/{doc_id}?annotate={row.block}&saved=1#annotate", status_code=303)
+
+    @signed_in
+    async def annotations_export(request: Request) -> Response:
+        lines = [json.dumps(e.model_dump(), ensure_ascii=False) for e in await run_in_threadpool(examples, store)]
+        return Response("".join(line + "\n" for line in lines), media_type="application/x-ndjson",
+                        headers={"Content-Disposition": 'attachment; filename="reviewed.jsonl"'})
 
     @signed_in
     async def correct(request: Request) -> Response:
@@ -298,6 +320,8 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
         Route("/", queue),
         Route("/doc/{doc_id:int}", document),
         Route("/doc/{doc_id:int}/correct", correct, methods=["POST"]),
+        Route("/doc/{doc_id:int}/annotate", annotate, methods=["POST"]),
+        Route("/annotations.jsonl", annotations_export),
         Route("/finding/{key:str}", decision, methods=["POST"]),
         Route("/paper", working_paper),
         Route("/paper.{fmt:str}", working_paper),

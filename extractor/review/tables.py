@@ -74,3 +74,18 @@ class SignoffRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     reviewer: Mapped[str] = mapped_column(String(64))  # the lead who signed
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AnnotationRow(Base):
+    """A reviewer's METRIC / VALUE / TARGET spans for one text block of a report, beside the tagger's."""
+
+    __tablename__ = "review_annotations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    block: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    entities: Mapped[list] = mapped_column(JSON)  # [{start, end, label}], as the annotation files hold them
+    machine: Mapped[list] = mapped_column(JSON)  # the tagger's spans the reviewer started from
+    note: Mapped[str | None] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

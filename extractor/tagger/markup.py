@@ -69,6 +69,24 @@ def parse(markup: str) -> tuple[str, list[Entity]]:
     return "".join(out), entities
 
 
+def render(text: str, entities) -> str:
+    """The markup of a text and its entities (sorted, not overlapping): what `parse` reads back."""
+    letters = {label: code for code, label in CODES.items()}
+
+    def plain(chunk: str) -> str:
+        for ch, esc in (("\\", "\\\\"), ("[", "\\["), ("]", "\\]"), ("{", "\\{"), ("}", "\\}"),
+                        ("\n", "\\n"), ("\t", "\\t")):
+            chunk = chunk.replace(ch, esc)
+        return chunk
+
+    out, at = [], 0
+    for e in sorted(entities, key=lambda e: (e.start, e.end)):
+        out += [plain(text[at:e.start]), "[", plain(text[e.start:e.end]), "]{", letters[e.label], "}"]
+        at = e.end
+    out.append(plain(text[at:]))
+    return "".join(out)
+
+
 def read_markup(path: Path, prefix: str, source: str) -> list[Example]:
     examples, problems = [], []
     lines = path.read_text(encoding="utf-8").splitlines()
