@@ -22,9 +22,9 @@ BIN = Path(sys.executable).parent
 
 def _marked() -> dict[str, str]:
     """Every message marked with _() or N_() in the code and the page templates, as pybabel extracts them."""
-    method_map = [("extractor/**.py", "python"), ("extractor/batch/templates/**.j2", "jinja2")]
-    options = {"extractor/batch/templates/**.j2": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True",
-                                                    "lstrip_blocks": "True"}}
+    templates = ("extractor/batch/templates/**.j2", "extractor/review/templates/**.j2")
+    method_map = [("extractor/**.py", "python"), *((t, "jinja2") for t in templates)]
+    options = {t: {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"} for t in templates}
     found = {}
     for filename, _lineno, message, _comments, _context in extract_from_dir(
             str(ROOT), method_map, options, keywords={"_": None, "N_": None},

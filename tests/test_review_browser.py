@@ -4,6 +4,7 @@ a reviewer in a real browser (Debian's Chromium, headless, driven by Selenium)."
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import socket
 import subprocess
@@ -46,7 +47,8 @@ def served(tmp_path_factory):
     assert added.returncode == 0, added.stderr
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "extractor.cli", "serve", str(out), "--port", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "EXTRACTOR_LANG": "zh"})  # the pages as the users get them
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:

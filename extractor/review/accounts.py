@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from extractor.i18n import _
 from extractor.review.decisions import ROLES
 from extractor.review.tables import UserRow
 
@@ -30,11 +31,11 @@ class AccountError(ValueError):
 
 def add_user(session: Session, name: str, role: str, password: str) -> UserRow:
     if not _NAME.match(name):
-        raise AccountError(f"{name!r}: a user name is 1 to 64 letters, digits, '.', '-' or '_'")
+        raise AccountError(_("{name!r}: a user name is 1 to 64 letters, digits, '.', '-' or '_'").format(name=name))
     if role not in ROLES:
-        raise AccountError(f"{role!r}: a role is one of {', '.join(ROLES)}")
+        raise AccountError(_("{role!r}: a role is one of {roles}").format(role=role, roles=", ".join(ROLES)))
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+        raise AccountError(_("the password must have at least {n} characters").format(n=MIN_PASSWORD))
     user = UserRow(name=name, role=role, password_hash=_HASHER.hash(password), active=True,
                    created=datetime.now(timezone.utc))
     session.add(user)
@@ -42,7 +43,7 @@ def add_user(session: Session, name: str, role: str, password: str) -> UserRow:
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise AccountError(f"{name!r}: there is a user of that name already") from None
+        raise AccountError(_("{name!r}: there is a user of that name already").format(name=name)) from None
     return user
 
 

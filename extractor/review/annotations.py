@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 
 from extractor.batch.store import DocumentRow, Store
+from extractor.i18n import _
 from extractor.review.tables import AnnotationRow
 from extractor.tagger.corpus import Entity, Example, validate
 from extractor.tagger.markup import MarkupError, parse, render
@@ -57,18 +58,18 @@ def keep(store: Store, doc_id: int, block: str, markup: str, *, user: str, note:
     with store.session() as session:
         d = session.get(DocumentRow, doc_id)
         if d is None or d.status != "ok":
-            raise AnnotationError("no such document")
+            raise AnnotationError(_("no such document"))
         sha256 = d.sha256
     extraction, document = (json.loads(x or "{}") for x in store.payload(doc_id))
     text = block_text(document, block)
     if text is None:
-        raise AnnotationError(f"no text block {block}")
+        raise AnnotationError(_("no text block {block}").format(block=block))
     try:
         marked, entities = parse(markup.replace("\r\n", "\n"))
     except MarkupError as exc:
         raise AnnotationError(str(exc)) from None
     if marked != text:
-        raise AnnotationError("only the marks may change: the text differs from the report's")
+        raise AnnotationError(_("only the marks may change: the text differs from the report's"))
     problems = validate(Example(id="check", text=text, entities=entities, source="workbench"))
     if problems:
         raise AnnotationError("; ".join(problems))

@@ -34,7 +34,7 @@ from starlette.routing import Route
 
 from extractor.batch.reports import document_view
 from extractor.batch.store import DocumentRow, Store, finding_key
-from extractor.i18n import SEVERITY_WORD, html_lang, translations, word
+from extractor.i18n import SEVERITY_WORD, _, html_lang, translations, word
 from extractor.i18n import current as current_language
 from extractor.review.accounts import AccountError, add_user, authenticate
 from extractor.review.annotations import AnnotationError, examples, keep, markup_of
@@ -128,8 +128,9 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
                 form = await request.form()
                 sent, expected = str(form.get("csrf", "")), request.session.get("csrf", "")
                 if not expected or not secrets.compare_digest(sent, expected):
-                    return render(request, "message.html.j2", 403, title="403",
-                                  message="表单已失效或来源不明（缺少 CSRF 令牌），请返回页面后重试。")
+                    return render(request, "message.html.j2", 403, title="403", message=_(
+                        "This form has expired or does not come from this site (no valid CSRF token); go back to "
+                        "the page and try again."))
                 request.state.form = form
             return await handler(request)
 
@@ -137,7 +138,7 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
 
     def needs(role_set, request: Request) -> Response | None:
         if request.session.get("role") not in role_set:
-            return render(request, "message.html.j2", 403, title="403", message="您的角色无权执行此操作。")
+            return render(request, "message.html.j2", 403, title="403", message=_("Your role may not do this."))
         return None
 
     async def login(request: Request) -> Response:
@@ -149,13 +150,14 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
         name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
         who = (name, request.client.host if request.client else "")
         if throttle.locked(who):
-            return render(request, "login.html.j2", 429, next=nxt, error="登录失败次数过多，请15分钟后再试。")
+            return render(request, "login.html.j2", 429, next=nxt, error=_(
+                "Too many failed sign-ins; try again in 15 minutes."))
         with store.session() as session:
             user = authenticate(session, name, password)
             role = user.role if user else None
         if user is None:
             throttle.failed(who)
-            return render(request, "login.html.j2", 401, next=nxt, error="用户名或密码错误。")
+            return render(request, "login.html.j2", 401, next=nxt, error=_("Wrong user name or password."))
         throttle.passed(who)
         request.session.clear()
         request.session.update(user=name, role=role, csrf=secrets.token_urlsafe(32), until=time.time() + SESSION_SECONDS)
@@ -187,7 +189,7 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
         with store.session() as session:
             d = session.get(DocumentRow, doc_id)
         if d is None or d.status != "ok":
-            return render(request, "message.html.j2", 404, title="404", message="没有这份文件。")
+            return render(request, "message.html.j2", 404, title="404", message=_("There is no such report."))
         extraction, doc_json = store.payload(doc_id)
         ex = json.loads(extraction)
         ex["findings"] = ex.get("findings", []) + store.findings_of(doc_id, "across.")
@@ -216,7 +218,8 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
             row = await run_in_threadpool(keep, store, doc_id, str(form.get("block", "")), str(form.get("markup", "")),
                                           user=request.session["user"], note=str(form.get("note", ""))[:4000])
         except AnnotationError as exc:
-            return render(request, "message.html.j2", 400, title="400", message=f"无法保存标注：{exc}")
+            return render(request, "message.html.j2", 400, title="400",
+                          message=_("The spans were not saved: {why}").format(why=exc))
         return RedirectResponse(f"/doc/{doc_id}?annotate={row.block}&saved=1#annotate", status_code=303)
 
     @signed_in
@@ -232,12 +235,14 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
         try:
             table, row, col = str(form.get("table", "")), int(form.get("row", "")), int(form.get("col", ""))
         except ValueError:
-            return render(request, "message.html.j2", 400, title="400", message="无法更正：单元格位置不完整。")
+            return render(request, "message.html.j2", 400, title="400", message=_(
+                "Not corrected: the cell's place is incomplete."))
         try:
             outcome = await run_in_threadpool(correct_cell, store, doc_id, table, row, col, str(form.get("text", "")),
                                               user=request.session["user"], note=str(form.get("note", ""))[:4000])
         except CorrectionError as exc:
-            return render(request, "message.html.j2", 400, title="400", message=f"无法更正：{exc}")
+            return render(request, "message.html.j2", 400, title="400",
+                          message=_("Not corrected: {why}").format(why=exc))
         orders.entries.clear()  # the queue's documents changed
         return render(request, "corrected.html.j2", outcome=outcome, doc_id=doc_id)
 
@@ -260,9 +265,10 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
             except Conflict as conflict:
                 return render(request, "conflict.html.j2", 409, other=asdict(conflict.current), back=back)
             except Forbidden:
-                return render(request, "message.html.j2", 403, title="403", message="您的角色无权执行此操作。")
+                return render(request, "message.html.j2", 403, title="403", message=_("Your role may not do this."))
             except DecisionError as exc:
-                return render(request, "message.html.j2", 400, title="400", message=f"无法记录：{exc}")
+                return render(request, "message.html.j2", 400, title="400",
+                              message=_("Not recorded: {why}").format(why=exc))
         if change.get("assignee") is not None or menus["values"]:
             menus["at"] = 0.0  # a new reviewer or assignee may belong in the menus
         return RedirectResponse(back, status_code=303)
@@ -270,7 +276,7 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
     @signed_in
     async def working_paper(request: Request) -> Response:
         query = Query.of(request.query_params)
-        title = ("审核工作底稿 " + " ".join(v for k, v in query.params().items() if k != "page")).strip()
+        title = (_("Working paper") + " " + " ".join(v for k, v in query.params().items() if k != "page")).strip()
         def build():
             with store.session() as session:
                 return paper(session, query, title)
@@ -294,7 +300,8 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
             try:
                 sign_off(session, query, request.session["user"], str(form.get("note", ""))[:4000])
             except SignoffRefused as exc:
-                return render(request, "message.html.j2", 400, title="400", message=f"无法签发：{exc}")
+                return render(request, "message.html.j2", 400, title="400",
+                              message=_("Not signed off: {why}").format(why=exc))
         return RedirectResponse("/paper?" + urlencode(query.params(page="")), status_code=303)
 
     @signed_in

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from extractor.batch.store import CORRECTED as MARK
 from extractor.batch.store import DocumentRow, Store
 from extractor.document import Document
+from extractor.i18n import _
 from extractor.review.tables import CorrectionRow
 
 
@@ -49,18 +50,19 @@ def correct_cell(store: Store, doc_id: int, table: str, row: int, col: int, text
     with store.session() as session:
         d = session.get(DocumentRow, doc_id)
         if d is None or d.status != "ok":
-            raise CorrectionError("no such document")
+            raise CorrectionError(_("no such document"))
         sha256 = d.sha256
     extraction, document = store.payload(doc_id)
     if not document:
-        raise CorrectionError("the store does not keep this document's tables; run it again to correct it")
+        raise CorrectionError(_("the store does not keep this document's tables; run it again to correct it"))
     doc = Document.model_validate_json(document)
     cell = _cell(doc, table, row, col)
     text = text.strip()
     if cell is None:
-        raise CorrectionError(f"table {table} has no cell at row {row}, column {col}")
+        raise CorrectionError(_("table {table} has no cell at row {row}, column {col}").format(
+            table=table, row=row + 1, col=col + 1))
     if text == cell.text.strip():
-        raise CorrectionError("the corrected text is the text already read")
+        raise CorrectionError(_("the corrected text is the text already read"))
     original = cell.text
     cell.text = text
     with store.session() as session:
@@ -95,7 +97,7 @@ def _store_checked(store: Store, doc_id: int, doc: Document):
                          "document": doc.model_dump_json(), "crops": json.dumps(crops) if crops else None},
                         pipeline=f"{pipeline.split(MARK, 1)[0]}{MARK}{n}")
     if new_id is None:
-        raise CorrectionError("this correction was stored already")
+        raise CorrectionError(_("this correction was stored already"))
     return new_id, after
 
 

@@ -17,19 +17,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from extractor.batch.store import id_chunks
+from extractor.i18n import N_, _
 from extractor.review.tables import EventRow
 
-# status -> its name on the workbench's pages
-STATUSES = {"open": "待审", "confirmed": "确认", "dismissed": "排除", "explain": "待说明"}
+# status -> its name on the workbench's pages (translated where shown)
+STATUSES = {"open": N_("open"), "confirmed": N_("confirmed"), "dismissed": N_("dismissed"),
+            "explain": N_("needs an explanation")}
 # reason -> its name; a dismissal needs one, the others may give one
 REASONS = {
-    "misread": "识别或提取有误",
-    "rule_not_applicable": "规则不适用",
-    "within_tolerance": "差异在允许范围内",
-    "explained_in_report": "报告已作说明",
-    "duplicate": "与其他问题重复",
-    "report_error": "报告数据确有错误",
-    "other": "其他",
+    "misread": N_("misread by the machine"),
+    "rule_not_applicable": N_("the rule does not apply"),
+    "within_tolerance": N_("a difference within tolerance"),
+    "explained_in_report": N_("explained in the report"),
+    "duplicate": N_("a duplicate of another finding"),
+    "report_error": N_("the report is wrong"),
+    "other": N_("other reason"),
 }
 ROLES = ("reviewer", "lead", "admin")
 ASSIGNS = ("lead", "admin")  # who may give a finding to someone
@@ -120,15 +122,15 @@ def decide(
     reviewer saw it at `seen_version`; raises Conflict with the other's change if it moved since, and
     commits otherwise."""
     if (status is None) == (assignee is None):
-        raise DecisionError("one change at a time: a status or an assignee")
+        raise DecisionError(_("one change at a time: a decision or an assignment"))
     if status is not None and status not in STATUSES:
-        raise DecisionError(f"unknown status {status!r}")
+        raise DecisionError(_("unknown decision {status!r}").format(status=status))
     if reason is not None and reason not in REASONS:
-        raise DecisionError(f"unknown reason {reason!r}")
+        raise DecisionError(_("unknown reason {reason!r}").format(reason=reason))
     if status == "dismissed" and reason is None:
-        raise DecisionError("a dismissal needs a reason")
+        raise DecisionError(_("a dismissal needs a reason"))
     if assignee is not None and role not in ASSIGNS:
-        raise Forbidden(f"a {role} may not assign findings")
+        raise Forbidden(_("a {role} may not assign findings").format(role=role))
     current = states(session, [key])[key]
     if current.version != seen_version:
         raise Conflict(current)

@@ -14,16 +14,24 @@ from sqlalchemy.orm import Session
 
 from extractor.batch.reports import evidence_text
 from extractor.batch.store import DocumentRow, id_chunks
-from extractor.i18n import SEVERITY_WORD, word
+from extractor.i18n import N_, SEVERITY_WORD, _, word
 from extractor.review.decisions import REASONS, STATUSES
 from extractor.review.queue import Query, Row, all_findings
 from extractor.review.tables import CorrectionRow, EventRow, SignoffRow
 from extractor.safe_text import xlsx_append
 
-FINDINGS_HEADER = ["单位", "年度", "文件", "规则", "严重程度", "问题", "应为", "实为", "证据", "审核状态", "理由", "审核说明",
-                   "审核人", "审核时间", "指派给", "问题标识"]
-EVENTS_HEADER = ["问题标识", "版本", "变更", "原状态", "新状态", "理由", "说明", "指派给", "操作人", "时间"]
-CORRECTIONS_HEADER = ["文件", "表", "行", "列", "原读数", "更正为", "说明", "更正人", "时间"]
+# the workbook's headers and sheet names, translated when it is written
+FINDINGS_HEADER = [N_("unit"), N_("year"), N_("file"), N_("rule"), N_("severity"), N_("finding"), N_("expected"),
+                   N_("found"), N_("evidence"), N_("decision"), N_("decision reason"), N_("decision note"), N_("decided by"),
+                   N_("decided at"), N_("assigned to"), N_("finding key")]
+EVENTS_HEADER = [N_("finding key"), N_("version"), N_("change"), N_("from"), N_("to"), N_("decision reason"), N_("note"),
+                 N_("assigned to"), N_("by"), N_("time")]
+SIGNOFF_HEADER = [N_("signed off by"), N_("time"), N_("findings"), N_("confirmed"), N_("dismissed"),
+                  N_("needs an explanation"), N_("note")]
+CORRECTIONS_HEADER = [N_("file"), N_("table"), N_("row"), N_("column"), N_("read"), N_("corrected to"), N_("note"),
+                      N_("corrected by"), N_("time")]
+SHEETS = {"findings": N_("Working paper"), "events": N_("Record"), "signoffs": N_("Sign-off"),
+          "corrections": N_("Corrections")}
 
 
 def _when(at: datetime | None) -> str:
@@ -32,8 +40,8 @@ def _when(at: datetime | None) -> str:
 
 def finding_cells(r: Row) -> list:
     return [r.department or "", r.year or "", Path(r.source).name, r.rule, word(SEVERITY_WORD, r.severity), r.message,
-            r.expected or "", r.found or "", evidence_text(r.evidence), STATUSES.get(r.status, r.status),
-            REASONS.get(r.reason or "", r.reason or ""), r.decision_note or "", r.decided_by or "",
+            r.expected or "", r.found or "", evidence_text(r.evidence), _(STATUSES.get(r.status, r.status)),
+            _(REASONS[r.reason]) if r.reason in REASONS else "", r.decision_note or "", r.decided_by or "",
             _when(r.decided_at), r.assignee or "", r.key]
 
 
@@ -78,9 +86,9 @@ def sign_off(session: Session, query: Query, lead: str, note: str | None = None)
     """A lead signs off the working paper of a selection once none of its findings is still open."""
     p = paper(session, query, "")
     if not p.found:
-        raise SignoffRefused("the selection holds no findings")
+        raise SignoffRefused(_("the selection holds no findings"))
     if p.still_open:
-        raise SignoffRefused(f"{p.still_open} findings of the selection are still open")
+        raise SignoffRefused(_("{n} findings of the selection are still open").format(n=p.still_open))
     counts = {s: sum(r.status == s for r in p.found) for s in ("confirmed", "dismissed", "explain")}
     row = SignoffRow(selection=query.params(page=""), findings=len(p.found), **counts,
                      note=(note or "").strip() or None, reviewer=lead, at=datetime.now(timezone.utc))
@@ -91,24 +99,24 @@ def sign_off(session: Session, query: Query, lead: str, note: str | None = None)
 
 def write_workbook(p: Paper, path: Path) -> None:
     wb = Workbook(write_only=True)
-    sheet = wb.create_sheet("审核底稿")
+    sheet = wb.create_sheet(_(SHEETS["findings"]))
     xlsx_append(sheet, [p.title])
-    xlsx_append(sheet, FINDINGS_HEADER)
+    xlsx_append(sheet, [_(h) for h in FINDINGS_HEADER])
     for r in p.found:
         xlsx_append(sheet, finding_cells(r))
-    record = wb.create_sheet("审核记录")
-    xlsx_append(record, EVENTS_HEADER)
+    record = wb.create_sheet(_(SHEETS["events"]))
+    xlsx_append(record, [_(h) for h in EVENTS_HEADER])
     for e in p.events:
-        xlsx_append(record, [e.finding_key, e.version, "状态" if e.change == "status" else "指派",
-                             STATUSES.get(e.status_from, e.status_from), STATUSES.get(e.status, e.status),
-                             REASONS.get(e.reason or "", e.reason or ""), e.note or "", e.assignee or "", e.reviewer,
-                             _when(e.at)])
-    signed = wb.create_sheet("签发")
-    xlsx_append(signed, ["签发人", "时间", "问题数", "确认", "排除", "待说明", "说明"])
+        xlsx_append(record, [e.finding_key, e.version, _("decision") if e.change == "status" else _("assignment"),
+                             _(STATUSES.get(e.status_from, e.status_from)), _(STATUSES.get(e.status, e.status)),
+                             _(REASONS[e.reason]) if e.reason in REASONS else "", e.note or "", e.assignee or "",
+                             e.reviewer, _when(e.at)])
+    signed = wb.create_sheet(_(SHEETS["signoffs"]))
+    xlsx_append(signed, [_(h) for h in SIGNOFF_HEADER])
     for so in p.signoffs:
         xlsx_append(signed, [so.reviewer, _when(so.at), so.findings, so.confirmed, so.dismissed, so.explain, so.note or ""])
-    fixed = wb.create_sheet("更正")
-    xlsx_append(fixed, CORRECTIONS_HEADER)
+    fixed = wb.create_sheet(_(SHEETS["corrections"]))
+    xlsx_append(fixed, [_(h) for h in CORRECTIONS_HEADER])
     for name, c in p.corrections:
         xlsx_append(fixed, [name, c.place.get("table"), c.place.get("row", 0) + 1, c.place.get("col", 0) + 1, c.original,
                             c.corrected, c.note or "", c.reviewer, _when(c.at)])
