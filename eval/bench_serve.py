@@ -1,11 +1,11 @@
 """The workbench under a team's load: simulated reviewers against `extractor serve` on 127.0.0.1.
 
-    python -m eval.bench_serve [--documents 2000] [--reviewers 20] [--seconds 60] [--think 1] [--keep DIR]
+    python -m eval.bench_serve [--documents 2000] [--reviewers 20] [--seconds 60] [--think 1] [--workers 1] [--keep DIR]
 
 1. A store of --documents: the 15 fixtures run with the rules tagger, then copied by SQL
    (eval.bench_store.grow, the copies keeping their reconstructed Document so that a
    document page is as heavy as a real one).
-2. --reviewers accounts, and `extractor serve` started as a user starts it.
+2. --reviewers accounts, and `extractor serve` started as a user starts it (`--workers` server processes).
 3. Each reviewer (a thread with its own httpx client and session) loops until the time
    is up: a queue page (a random one of the first five, with a random severity filter
    half of the time), then a document page of a finding on it, then a decision on that
@@ -135,6 +135,7 @@ def main() -> None:
     ap.add_argument("--reviewers", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--think", type=float, default=1.0, help="mean seconds a reviewer reads between two requests")
+    ap.add_argument("--workers", type=int, default=1, help="server processes (extractor serve --workers)")
     ap.add_argument("--keep", type=Path, help="build the store here and leave it")
     args = ap.parse_args()
 
@@ -150,7 +151,8 @@ def main() -> None:
     print(f"store: {n} documents, {n_findings} findings, {len(names)} reviewers; built in {time.perf_counter() - t:.0f} s")
 
     port = _free_port()
-    server = subprocess.Popen([EXTRACTOR, "serve", str(out), "--port", str(port)], stdout=subprocess.DEVNULL,
+    server = subprocess.Popen([EXTRACTOR, "serve", str(out), "--port", str(port), "--workers", str(args.workers)],
+                              stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -184,7 +186,7 @@ def main() -> None:
     lost = set(saved) - set(stored)
     extra = len(stored) - len(set(stored))
 
-    print(f"\n{len(reviewers)} reviewers for {elapsed:.0f} s against 127.0.0.1 (one server process), "
+    print(f"\n{len(reviewers)} reviewers for {elapsed:.0f} s against 127.0.0.1 ({args.workers} server process(es)), "
           f"reading {args.think:g} s on average between requests\n")
     print("| measure | value | goal |")
     print("|---|---|---|")

@@ -413,6 +413,7 @@ def serve(
     port: int = typer.Option(8765, "--port", min=1, max=65535, help=_("port to listen on")),
     db: str | None = typer.Option(None, "--db", help=_(
         "SQLAlchemy URL of the results store (default sqlite:///OUT/results.sqlite)")),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help=_("server processes (one per core for a large team)")),
 ) -> None:
     from extractor.batch.store import StoreUnavailable
     from extractor.review.app import create_app, session_secret
@@ -434,9 +435,18 @@ def serve(
         _say(_("the workbench listens on {host}: other machines can reach it; serve it behind HTTPS").format(host=host))
     _say(_("workbench: http://{host}:{port}/ (Ctrl+C stops it)").format(host=host if ":" not in host else f"[{host}]",
                                                                        port=port))
+    import os
+
     import uvicorn
 
-    uvicorn.run(create_app(store, session_secret(out)), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(store, session_secret(out)), host=host, port=port, log_level="warning")
+        return
+    store.close()
+    session_secret(out)  # made once here, not raced by the workers
+    os.environ["EXTRACTOR_SERVE_OUT"], os.environ["EXTRACTOR_SERVE_DB"] = str(out.resolve()), db or ""
+    uvicorn.run("extractor.review.app:from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="warning")
 
 
 def _workbench_store(out: Path, db: str | None):

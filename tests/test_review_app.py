@@ -162,13 +162,16 @@ def test_only_an_admin_adds_accounts(app):
     assert short.status_code == 400 and "至少需要 10" in short.text
 
 
-def test_wrong_passwords_are_limited(app):
+def test_wrong_passwords_are_limited(app, out):
     client = TestClient(app)
     for _ in range(MAX_FAILURES):
         assert client.post("/login", data={"name": "李审", "password": "wrong password!"}).status_code == 401
     locked = client.post("/login", data={"name": "李审", "password": PASSWORD}, follow_redirects=False)
     assert locked.status_code == 429  # even the right password waits
     assert _login(app, "王审")  # another account is not locked out
+    # the count is in the store: another server process, or the same one restarted, sees it too
+    other = create_app(Store.at(out), "a test secret that is long enough for signing")
+    assert TestClient(other).post("/login", data={"name": "李审", "password": PASSWORD}).status_code == 429
 
 
 def test_script_in_document_text_is_escaped(out, tmp_path):

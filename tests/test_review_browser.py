@@ -164,3 +164,26 @@ def test_a_reviewer_corrects_a_misread_figure_on_the_scan_and_its_finding_leaves
     assert "scores.actual_not_measured" in gone
     browser.get(served + "/?q=" + "扫描件")
     assert key not in [r.get_attribute("data-key") for r in browser.find_elements(By.CSS_SELECTOR, "table.queue tr[data-key]")]
+
+
+def test_serve_with_two_worker_processes_shares_sessions_and_the_record(tmp_path):
+    run([FIXTURES / "004_3a7665fe0dde1512.txt"], tmp_path, workers=1, tagger="rules", progress=False)
+    _cli("users", "add", "王审", "--out", str(tmp_path), "--password-stdin", stdin=PASSWORD + "\n")
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "extractor.cli", "serve", str(tmp_path), "--port", str(port),
+                               "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                httpx.get(base + "/login", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        with httpx.Client(base_url=base, follow_redirects=False) as client:
+            assert client.post("/login", data={"name": "王审", "password": PASSWORD}).status_code == 303
+            # the kernel spreads the connections over the workers; each accepts a session any of them signed
+            assert all(client.get("/").status_code == 200 for _ in range(20))
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -5,7 +5,8 @@ Security, all on the server:
   Starlette's SessionMiddleware), HttpOnly and SameSite=Strict, and lasts a working day;
 - every POST carries the session's CSRF token in a hidden field, compared in constant time;
 - roles: a reviewer decides, a lead also assigns, an admin also manages accounts;
-- after `MAX_FAILURES` wrong passwords for one name from one address, that pair waits `LOCKOUT` seconds;
+- after `MAX_FAILURES` wrong passwords for one name from one address, that pair waits `LOCKOUT` seconds
+  (counted in the store, so every worker process and a restart see the same count);
 - document text reaches the pages only through Jinja's autoescaping.
 """
 
@@ -16,13 +17,13 @@ import os
 import secrets
 import tempfile
 import time
-from collections import defaultdict, deque
 from dataclasses import asdict
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlencode
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -53,7 +54,7 @@ from extractor.review.decisions import (
 )
 from extractor.review.paper import SignoffRefused, paper, sign_off, write_workbook
 from extractor.review.queue import FILTERS, Orders, Query, choices, findings
-from extractor.review.tables import UserRow
+from extractor.review.tables import LoginFailureRow, UserRow
 
 CHOICES_SECONDS = 60  # the filter menus' values are read from the store at most this often
 MAX_FAILURES = 5
@@ -76,32 +77,35 @@ def _env() -> Environment:
 
 
 class Throttle:
-    """Wrong passwords per (name, address) in a sliding window; in memory, as the server is one process."""
+    """Wrong passwords per (name, address) in a sliding window, kept in the store: every server process
+    (`serve --workers N`) and a restart see the same count."""
 
-    def __init__(self, limit: int = MAX_FAILURES, window: float = LOCKOUT):
-        self.limit, self.window = limit, window
-        self.failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-
-    def _recent(self, who: tuple[str, str]) -> deque[float]:
-        q = self.failures[who]
-        while q and q[0] < time.monotonic() - self.window:
-            q.popleft()
-        return q
+    def __init__(self, store: Store, limit: int = MAX_FAILURES, window: float = LOCKOUT):
+        self.store, self.limit, self.window = store, limit, window
 
     def locked(self, who: tuple[str, str]) -> bool:
-        return len(self._recent(who)) >= self.limit
+        since = datetime.now(timezone.utc) - timedelta(seconds=self.window)
+        with self.store.session() as session:
+            n = session.scalar(select(func.count()).select_from(LoginFailureRow).where(
+                LoginFailureRow.name == who[0], LoginFailureRow.address == who[1], LoginFailureRow.at > since))
+        return (n or 0) >= self.limit
 
     def failed(self, who: tuple[str, str]) -> None:
-        self._recent(who).append(time.monotonic())
+        with self.store.session() as session:
+            session.add(LoginFailureRow(name=who[0][:64], address=who[1][:64], at=datetime.now(timezone.utc)))
+            session.commit()
 
     def passed(self, who: tuple[str, str]) -> None:
-        self.failures.pop(who, None)
+        with self.store.session() as session:
+            session.execute(delete(LoginFailureRow).where(LoginFailureRow.name == who[0],
+                                                          LoginFailureRow.address == who[1]))
+            session.commit()
 
 
 def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette:
     store.fill_finding_keys()  # a store written before findings had keys
     env = _env()
-    throttle = Throttle()
+    throttle = Throttle(store)
     menus: dict = {"at": 0.0, "values": {}}
     orders = Orders()
 
@@ -356,6 +360,13 @@ def _cell_asked(asked: str | None, document: dict) -> dict | None:
             if c["row"] <= row < c["row"] + c.get("rowspan", 1) and c["col"] <= col < c["col"] + c.get("colspan", 1):
                 return {"table": table, "row": row, "col": col, "text": c["text"]}
     return None
+
+
+def from_environment() -> Starlette:
+    """The application of `serve --workers N`: each worker process builds its own from what `serve` put in
+    the environment (uvicorn starts workers from an import string)."""
+    out = Path(os.environ["EXTRACTOR_SERVE_OUT"])
+    return create_app(Store.at(out, os.environ.get("EXTRACTOR_SERVE_DB") or None), session_secret(out))
 
 
 def session_secret(out: Path) -> str:
