@@ -196,8 +196,10 @@ def test_script_in_document_text_is_escaped(out, tmp_path):
 
 def test_login_sends_back_only_to_this_site(app):
     client = TestClient(app)
-    r = client.post("/login?next=//evil.example/", data={"name": "王审", "password": PASSWORD}, follow_redirects=False)
-    assert r.headers["location"] == "/"
+    for elsewhere in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
+        r = client.post("/login", params={"next": elsewhere}, data={"name": "王审", "password": PASSWORD},
+                        follow_redirects=False)
+        assert r.headers["location"] == "/", elsewhere
 
 
 def test_decisions_carry_over_to_a_new_pipeline_version_and_moved_findings_are_open_again(out, tmp_path):
@@ -417,4 +419,29 @@ def test_the_workbench_speaks_the_interfaces_language(out, monkeypatch):
         monkeypatch.setenv("EXTRACTOR_LANG", lang)
         page = TestClient(create_app(store, "a test secret that is long enough for signing")).get("/login").text
         assert all(w in page for w in words), lang
+    store.close()
+
+
+def test_a_disabled_account_or_a_changed_role_counts_from_the_next_request(out, tmp_path):
+    from sqlalchemy import update
+
+    from extractor.review.tables import UserRow
+
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    store = Store.at(copy)
+    app = create_app(store, "a test secret that is long enough for signing")
+    lead = _login(app, "组长")
+    assert lead.get("/").status_code == 200
+    with store.session() as session:
+        session.execute(update(UserRow).where(UserRow.name == "组长").values(role="reviewer"))
+        session.commit()
+    doc, _key = _first_finding(lead)
+    html = lead.get(doc).text
+    assert 'class="assign"' not in html
+    with store.session() as session:
+        session.execute(update(UserRow).where(UserRow.name == "组长").values(active=False))
+        session.commit()
+    r = lead.get("/", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
     store.close()

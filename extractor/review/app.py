@@ -125,9 +125,11 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
         """Only with a session (else to the login page); POSTs only with the session's CSRF token."""
 
         async def guarded(request: Request) -> Response:
-            if not request.session.get("user") or request.session.get("until", 0) < time.time():
+            role = current_role(request.session.get("user")) if request.session.get("until", 0) >= time.time() else None
+            if role is None:
                 request.session.clear()
                 return RedirectResponse("/login?" + urlencode({"next": request.url.path}), status_code=303)
+            request.session["role"] = role  # a changed role counts from the next request, not the next login
             if request.method == "POST":
                 form = await request.form()
                 sent, expected = str(form.get("csrf", "")), request.session.get("csrf", "")
@@ -140,14 +142,20 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
 
         return guarded
 
+    def current_role(name: str | None) -> str | None:
+        """The account's role now, None if it is gone or disabled (its sessions end with it)."""
+        if not name:
+            return None
+        with store.session() as session:
+            return session.scalar(select(UserRow.role).where(UserRow.name == name, UserRow.active.is_(True)))
+
     def needs(role_set, request: Request) -> Response | None:
         if request.session.get("role") not in role_set:
             return render(request, "message.html.j2", 403, title="403", message=_("Your role may not do this."))
         return None
 
     async def login(request: Request) -> Response:
-        nxt = request.query_params.get("next", "/")
-        nxt = nxt if nxt.startswith("/") and not nxt.startswith("//") else "/"
+        nxt = _local(request.query_params.get("next", "/"))
         if request.method == "GET":
             return render(request, "login.html.j2", next=nxt)
         form = await request.form()
@@ -254,8 +262,7 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
     async def decision(request: Request) -> Response:
         form = request.state.form
         key = request.path_params["key"]
-        back = str(form.get("back", "/"))
-        back = back if back.startswith("/") and not back.startswith("//") else "/"
+        back = _local(str(form.get("back", "/")))
         try:
             seen = int(form.get("version", "-1"))
         except ValueError:
@@ -342,6 +349,11 @@ def create_app(store: Store, secret: str, https_only: bool = False) -> Starlette
     middleware = [Middleware(SessionMiddleware, secret_key=secret, session_cookie="extractor_review",
                              max_age=SESSION_SECONDS, same_site="strict", https_only=https_only)]
     return Starlette(routes=routes, middleware=middleware)
+
+
+def _local(path: str) -> str:
+    """`path` if it is a path on this site, else "/": never a redirect elsewhere (//host, /\\host)."""
+    return path if path.startswith("/") and path[1:2] not in ("/", "\\") else "/"
 
 
 def _cell_asked(asked: str | None, document: dict) -> dict | None:
