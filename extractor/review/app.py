@@ -35,11 +35,12 @@ from starlette.routing import Route
 
 from extractor.batch.reports import document_view
 from extractor.batch.store import DocumentRow, Store, finding_key
+from extractor.document import Document
 from extractor.i18n import SEVERITY_WORD, _, html_lang, translations, word
 from extractor.i18n import current as current_language
 from extractor.review.accounts import AccountError, add_user, authenticate
 from extractor.review.annotations import AnnotationError, examples, keep, markup_of
-from extractor.review.corrections import CorrectionError, correct_cell, corrections_of
+from extractor.review.corrections import CorrectionError, cell_at, correct_cell, corrections_of
 from extractor.review.decisions import (
     ASSIGNS,
     REASONS,
@@ -358,20 +359,13 @@ def _local(path: str) -> str:
 
 def _cell_asked(asked: str | None, document: dict) -> dict | None:
     """The cell named by `?correct=TABLE,ROW,COL`, with the text read there, for the correction form."""
-    if not asked:
-        return None
     try:
-        table, row, col = asked.rsplit(",", 2)
+        table, row, col = (asked or "").rsplit(",", 2)
         row, col = int(row), int(col)
     except ValueError:
         return None
-    for t in document.get("tables", []):
-        if t["id"] != table:
-            continue
-        for c in t["cells"]:
-            if c["row"] <= row < c["row"] + c.get("rowspan", 1) and c["col"] <= col < c["col"] + c.get("colspan", 1):
-                return {"table": table, "row": row, "col": col, "text": c["text"]}
-    return None
+    cell = cell_at(Document.model_validate(document), table, row, col) if document else None
+    return {"table": table, "row": row, "col": col, "text": cell.text} if cell else None
 
 
 def from_environment() -> Starlette:

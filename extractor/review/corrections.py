@@ -56,7 +56,7 @@ def correct_cell(store: Store, doc_id: int, table: str, row: int, col: int, text
     if not document:
         raise CorrectionError(_("the store does not keep this document's tables; run it again to correct it"))
     doc = Document.model_validate_json(document)
-    cell = _cell(doc, table, row, col)
+    cell = cell_at(doc, table, row, col)
     text = text.strip()
     if cell is None:
         raise CorrectionError(_("table {table} has no cell at row {row}, column {col}").format(
@@ -127,7 +127,7 @@ def reapply(store: Store, pipeline: str) -> list[Reapplied]:
         doc = Document.model_validate_json(store.payload(doc_id)[1] or "{}")
         applied, skipped = 0, []
         for c in corrections_of(store, sha256):
-            cell = _cell(doc, c.place.get("table"), c.place.get("row", -1), c.place.get("col", -1))
+            cell = cell_at(doc, c.place.get("table"), c.place.get("row", -1), c.place.get("col", -1))
             where = f"{c.place.get('table')} ({c.place.get('row', 0) + 1}, {c.place.get('col', 0) + 1})"
             if cell is None:
                 skipped.append(f"{where}: no such cell any more")
@@ -144,7 +144,8 @@ def reapply(store: Store, pipeline: str) -> list[Reapplied]:
     return out
 
 
-def _cell(doc: Document, table: str, row: int, col: int):
+def cell_at(doc: Document, table: str, row: int, col: int):
+    """The cell covering (row, col) of table `table`, None where there is none."""
     for t in doc.tables:
         if t.id == table and 0 <= row < t.n_rows and 0 <= col < t.n_cols:
             return t.grid()[row][col]
