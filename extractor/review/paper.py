@@ -84,13 +84,14 @@ class SignoffRefused(ValueError):
 
 def sign_off(session: Session, query: Query, lead: str, note: str | None = None) -> SignoffRow:
     """A lead signs off the working paper of a selection once none of its findings is still open."""
-    p = paper(session, query, "")
-    if not p.found:
+    found = all_findings(session, query)
+    if not found:
         raise SignoffRefused(_("the selection holds no findings"))
-    if p.still_open:
-        raise SignoffRefused(_("{n} findings of the selection are still open").format(n=p.still_open))
-    counts = {s: sum(r.status == s for r in p.found) for s in ("confirmed", "dismissed", "explain")}
-    row = SignoffRow(selection=query.params(page=""), findings=len(p.found), **counts,
+    still_open = sum(r.status == "open" for r in found)
+    if still_open:
+        raise SignoffRefused(_("{n} findings of the selection are still open").format(n=still_open))
+    counts = {s: sum(r.status == s for r in found) for s in ("confirmed", "dismissed", "explain")}
+    row = SignoffRow(selection=query.params(page=""), findings=len(found), **counts,
                      note=(note or "").strip() or None, reviewer=lead, at=datetime.now(timezone.utc))
     session.add(row)
     session.commit()
