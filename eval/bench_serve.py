@@ -36,16 +36,33 @@ from pathlib import Path
 
 import httpx
 
-from eval.bench_store import EXTRACTOR, base_store, grow
+from eval.bench_store import base_store, grow
 
 PASSWORD = "bench password 2026"
 GOAL_QUEUE_P95_MS = 300
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def start_serve(out: Path, *options: str, env: dict | None = None) -> tuple[subprocess.Popen, str]:
+    """`extractor serve OUT` on a free port of 127.0.0.1, as a user starts it, once it answers: (process,
+    base URL). A server that does not answer within 30 s is stopped and its stderr raised."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "extractor.cli", "serve", str(out), "--port", str(port), *options],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            httpx.get(base + "/login", timeout=1)
+            return server, base
+        except httpx.TransportError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("the workbench did not start: " + server.communicate()[1])
 
 
 def _accounts(out: Path, n: int) -> list[str]:
@@ -150,18 +167,8 @@ def main() -> None:
     db.close()
     print(f"store: {n} documents, {n_findings} findings, {len(names)} reviewers; built in {time.perf_counter() - t:.0f} s")
 
-    port = _free_port()
-    server = subprocess.Popen([EXTRACTOR, "serve", str(out), "--port", str(port), "--workers", str(args.workers)],
-                              stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_serve(out, "--workers", str(args.workers))
     try:
-        for _ in range(200):
-            try:
-                httpx.get(base + "/login", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
         until = time.monotonic() + args.seconds
         reviewers = [Reviewer(base, name, until, seed=i, think=args.think) for i, name in enumerate(names)]
         started = time.perf_counter()

@@ -415,16 +415,12 @@ def serve(
         "SQLAlchemy URL of the results store (default sqlite:///OUT/results.sqlite)")),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help=_("server processes (one per core for a large team)")),
 ) -> None:
-    from extractor.batch.store import StoreUnavailable
+    from sqlalchemy import func, select
+
     from extractor.review.app import create_app, session_secret
     from extractor.review.tables import UserRow
 
-    try:
-        store = _workbench_store(out, db)
-    except StoreUnavailable as exc:
-        _error(str(exc))
-        raise typer.Exit(2) from None
-    from sqlalchemy import func, select
+    store = _workbench_store(out, db)
 
     with store.session() as session:
         if not session.scalar(select(func.count()).select_from(UserRow)):
@@ -450,13 +446,17 @@ def serve(
 
 
 def _workbench_store(out: Path, db: str | None):
-    from extractor.batch.store import Store
+    """The store `run` wrote into OUT (or --db); a missing or unusable one is one error line and exit code 2."""
+    from extractor.batch.store import Store, StoreUnavailable
 
-    if not db and not (out / "results.sqlite").exists():
-        from extractor.batch.store import StoreUnavailable
-
-        raise StoreUnavailable(_("{out}: no results store here; run `extractor run … --out {out}` first").format(out=out))
-    return Store.at(out, db)
+    try:
+        if not db and not (out / "results.sqlite").exists():
+            raise StoreUnavailable(_("{out}: no results store here; run `extractor run … --out {out}` first")
+                                   .format(out=out))
+        return Store.at(out, db)
+    except StoreUnavailable as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from None
 
 
 users_app = typer.Typer(no_args_is_help=True, help=_("The workbench's accounts."))
@@ -473,14 +473,9 @@ def users_add(
         "SQLAlchemy URL of the results store (default sqlite:///OUT/results.sqlite)")),
     password_stdin: bool = typer.Option(False, "--password-stdin", help=_("read the password from standard input")),
 ) -> None:
-    from extractor.batch.store import StoreUnavailable
     from extractor.review.accounts import AccountError, add_user
 
-    try:
-        store = _workbench_store(out, db)
-    except StoreUnavailable as exc:
-        _error(str(exc))
-        raise typer.Exit(2) from None
+    store = _workbench_store(out, db)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:

@@ -19,6 +19,7 @@ from extractor.review.app import MAX_FAILURES, create_app
 from tests.batch_corpus import FIXTURES
 
 PASSWORD = "correct horse battery"
+SECRET = "a test secret that is long enough for signing"
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +38,18 @@ def out(tmp_path_factory):
 
 
 @pytest.fixture
+def own_store(out, tmp_path):
+    """A store of its own for a test that changes more than decisions: a copy of the module's."""
+    shutil.copytree(out, tmp_path / "out")
+    store = Store.at(tmp_path / "out")
+    yield store
+    store.close()
+
+
+@pytest.fixture
 def app(out, zh):  # the pages as the users get them
     store = Store.at(out)
-    yield create_app(store, "a test secret that is long enough for signing")
+    yield create_app(store, SECRET)
     store.close()
 
 
@@ -170,11 +180,11 @@ def test_wrong_passwords_are_limited(app, out):
     assert locked.status_code == 429  # even the right password waits
     assert _login(app, "王审")  # another account is not locked out
     # the count is in the store: another server process, or the same one restarted, sees it too
-    other = create_app(Store.at(out), "a test secret that is long enough for signing")
+    other = create_app(Store.at(out), SECRET)
     assert TestClient(other).post("/login", data={"name": "李审", "password": PASSWORD}).status_code == 429
 
 
-def test_script_in_document_text_is_escaped(out, tmp_path):
+def test_script_in_document_text_is_escaped(tmp_path):
     # a report whose unit name and text carry markup: the pages show it as text
     src = tmp_path / "in"
     src.mkdir()
@@ -202,17 +212,15 @@ def test_login_sends_back_only_to_this_site(app):
         assert r.headers["location"] == "/", elsewhere
 
 
-def test_decisions_carry_over_to_a_new_pipeline_version_and_moved_findings_are_open_again(out, tmp_path):
+def test_decisions_carry_over_to_a_new_pipeline_version_and_moved_findings_are_open_again(own_store):
     import json
 
     from sqlalchemy import select
 
     from extractor.batch.store import DocumentRow
 
-    copy = tmp_path / "out"
-    shutil.copytree(out, copy)
-    store = Store.at(copy)
-    app = create_app(store, "a test secret that is long enough for signing")
+    store = own_store
+    app = create_app(store, SECRET)
     client = _login(app, "王审")
     doc, key = _first_finding(client, status="open")
     html = client.get(doc).text
@@ -247,10 +255,10 @@ def test_decisions_carry_over_to_a_new_pipeline_version_and_moved_findings_are_o
     # the moved finding is a new one to review; its old decision stays in the record, off the queue
     assert f'data-key="{store_key(sha256, moved)}"' in client.get("/", params={"status": "open"}).text
     assert f'data-key="{moved_before}"' not in client.get("/", params={"status": "dismissed"}).text
-    store.close()
 
 
-def test_correcting_a_misread_figure_rechecks_the_report_and_keeps_both_readings(out, tmp_path, zh):
+
+def test_correcting_a_misread_figure_rechecks_the_report_and_keeps_both_readings(own_store, zh):
     import json
 
     from sqlalchemy import select
@@ -258,10 +266,8 @@ def test_correcting_a_misread_figure_rechecks_the_report_and_keeps_both_readings
     from extractor.batch.store import FindingRow
     from extractor.review.tables import CorrectionRow
 
-    copy = tmp_path / "out"
-    shutil.copytree(out, copy)
-    store = Store.at(copy)
-    client = _login(create_app(store, "a test secret that is long enough for signing"), "王审")
+    store = own_store
+    client = _login(create_app(store, SECRET), "王审")
     # 001's budget block reads an execution rate of 10% where its figures give 100%
     with store.session() as session:
         wrong = session.scalars(select(FindingRow).where(FindingRow.rule == "funds.execution_rate")).first()
@@ -291,7 +297,7 @@ def test_correcting_a_misread_figure_rechecks_the_report_and_keeps_both_readings
     refused = client.post(f"/doc/{new_id}/correct", data={"csrf": _csrf(form), "table": cell["table"],
                                                           "row": cell["row"], "col": cell["col"], "text": expected})
     assert refused.status_code == 400  # nothing to correct: that is what it reads now
-    store.close()
+
 
 
 def test_a_lead_signs_off_a_paper_once_nothing_in_it_is_open_and_a_reviewer_cannot(app):
@@ -328,7 +334,7 @@ def test_the_queue_a_decision_and_a_refusal_on_postgresql(postgres, tmp_path, zh
     with store.session() as session:
         add_user(session, "王审", "reviewer", PASSWORD)
         add_user(session, "李审", "reviewer", PASSWORD)
-    app = create_app(store, "a test secret that is long enough for signing")
+    app = create_app(store, SECRET)
     first, second = _login(app, "王审"), _login(app, "李审")
     doc, key = _first_finding(first)
     page_1, page_2 = first.get(doc).text, second.get(doc).text
@@ -374,7 +380,7 @@ def test_corrections_are_applied_again_when_a_new_pipeline_reads_the_report(tmp_
     findings = json.loads(store.payload(newest_id)[0])["findings"]
     assert not [f for f in findings if f["rule"] == "funds.execution_rate"]
     assert "corrections: 1 applied again" in (out / "run.log").read_text(encoding="utf-8")
-    client = _login(create_app(store, "a test secret that is long enough for signing"), "王审")
+    client = _login(create_app(store, SECRET), "王审")
     assert "data-key=" not in client.get("/", params={"rule": "funds.execution_rate"}).text
     # the audit pages show the corrected reading too
     pages = list((out / "pages").glob("*.html"))
@@ -417,20 +423,18 @@ def test_the_workbench_speaks_the_interfaces_language(out, monkeypatch):
     store = Store.at(out)
     for lang, words in (("en", ("Sign in", "User name")), ("zh", ("登录", "用户名"))):
         monkeypatch.setenv("EXTRACTOR_LANG", lang)
-        page = TestClient(create_app(store, "a test secret that is long enough for signing")).get("/login").text
+        page = TestClient(create_app(store, SECRET)).get("/login").text
         assert all(w in page for w in words), lang
     store.close()
 
 
-def test_a_disabled_account_or_a_changed_role_counts_from_the_next_request(out, tmp_path):
+def test_a_disabled_account_or_a_changed_role_counts_from_the_next_request(own_store):
     from sqlalchemy import update
 
     from extractor.review.tables import UserRow
 
-    copy = tmp_path / "out"
-    shutil.copytree(out, copy)
-    store = Store.at(copy)
-    app = create_app(store, "a test secret that is long enough for signing")
+    store = own_store
+    app = create_app(store, SECRET)
     lead = _login(app, "组长")
     assert lead.get("/").status_code == 200
     with store.session() as session:
@@ -444,4 +448,3 @@ def test_a_disabled_account_or_a_changed_role_counts_from_the_next_request(out, 
         session.commit()
     r = lead.get("/", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/login")
-    store.close()

@@ -6,15 +6,14 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
 from openpyxl import load_workbook
 
+from eval.bench_serve import free_port, start_serve
 from extractor.batch.runner import run
 from tests.batch_corpus import FIXTURES
 from tests.test_batch_browser import browser  # noqa: F401 - the shared headless Chromium
@@ -27,12 +26,6 @@ def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
                           check=False, timeout=120, env={"EXTRACTOR_LANG": "en", "PATH": "/usr/bin:/bin"})
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     src = tmp_path_factory.mktemp("in")
@@ -41,24 +34,11 @@ def served(tmp_path_factory):
     shutil.copy(FIXTURES / "scanned" / "004_3a7665fe0dde1512.pdf", src / "扫描件.pdf")
     out = tmp_path_factory.mktemp("out")
     run([src], out, workers=1, tagger="rules", progress=False)
-    refused = _cli("serve", str(out), "--port", str(_free_port()))
+    refused = _cli("serve", str(out), "--port", str(free_port()))
     assert refused.returncode == 2 and "no workbench accounts yet" in refused.stderr
     added = _cli("users", "add", "王审", "--role", "reviewer", "--out", str(out), "--password-stdin", stdin=PASSWORD + "\n")
     assert added.returncode == 0, added.stderr
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "extractor.cli", "serve", str(out), "--port", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              env={**os.environ, "EXTRACTOR_LANG": "zh"})  # the pages as the users get them
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            httpx.get(base + "/login", timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    else:
-        server.kill()
-        pytest.fail("the workbench did not start: " + server.stderr.read())
+    server, base = start_serve(out, env={**os.environ, "EXTRACTOR_LANG": "zh"})  # the pages as the users get them
     yield base
     server.terminate()
     server.wait(timeout=10)
@@ -74,7 +54,7 @@ def test_users_add_refuses_a_short_password_in_one_line(tmp_path):
 def test_serve_says_so_when_it_listens_beyond_this_machine(tmp_path):
     run([FIXTURES / "004_3a7665fe0dde1512.txt"], tmp_path, workers=1, tagger="rules", progress=False)
     _cli("users", "add", "王审", "--out", str(tmp_path), "--password-stdin", stdin=PASSWORD + "\n")
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "extractor.cli", "serve", str(tmp_path), "--host", "0.0.0.0",
                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                               env={"EXTRACTOR_LANG": "en", "PATH": "/usr/bin:/bin"})
@@ -169,17 +149,8 @@ def test_a_reviewer_corrects_a_misread_figure_on_the_scan_and_its_finding_leaves
 def test_serve_with_two_worker_processes_shares_sessions_and_the_record(tmp_path):
     run([FIXTURES / "004_3a7665fe0dde1512.txt"], tmp_path, workers=1, tagger="rules", progress=False)
     _cli("users", "add", "王审", "--out", str(tmp_path), "--password-stdin", stdin=PASSWORD + "\n")
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "extractor.cli", "serve", str(tmp_path), "--port", str(port),
-                               "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_serve(tmp_path, "--workers", "2")
     try:
-        for _ in range(150):
-            try:
-                httpx.get(base + "/login", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
         with httpx.Client(base_url=base, follow_redirects=False) as client:
             assert client.post("/login", data={"name": "王审", "password": PASSWORD}).status_code == 303
             # the kernel spreads the connections over the workers; each accepts a session any of them signed
