@@ -131,3 +131,24 @@ def test_accounts_refused(store, name, role, password, said):
         add_user(session, "dup", "lead", "long enough password")
         with pytest.raises(AccountError, match=said):
             add_user(session, name, role, password)
+
+
+def test_a_store_written_before_findings_had_keys_gets_them(tmp_path):
+    from sqlalchemy import update
+
+    from extractor.batch.runner import run
+    from extractor.batch.store import FindingRow
+    from tests.batch_corpus import FIXTURES
+
+    run([FIXTURES / "004_3a7665fe0dde1512.txt"], tmp_path, workers=1, tagger="rules", progress=False)
+    store = Store.at(tmp_path)
+    with store.session() as session:
+        keys = dict(session.execute(select(FindingRow.id, FindingRow.key)).all())
+        session.execute(update(FindingRow).values(key=None))
+        session.commit()
+    assert keys and all(keys.values())
+    assert store.fill_finding_keys() == len(keys)
+    with store.session() as session:
+        assert dict(session.execute(select(FindingRow.id, FindingRow.key)).all()) == keys
+    assert store.fill_finding_keys() == 0
+    store.close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -82,12 +82,9 @@ def newest(key_column=None):
 def states(session: Session, keys: list[str]) -> dict[str, State]:
     """Every asked finding's state; one never decided on is open at version 0."""
     out = {k: State(k) for k in keys}
+    ev, is_newest = newest()
     for chunk in id_chunks(keys):
-        newest = (select(EventRow.finding_key, func.max(EventRow.version).label("version"))
-                  .where(EventRow.finding_key.in_(chunk)).group_by(EventRow.finding_key).subquery())
-        rows = session.scalars(select(EventRow).join(newest, (EventRow.finding_key == newest.c.finding_key)
-                                                     & (EventRow.version == newest.c.version)))
-        for row in rows:
+        for row in session.scalars(select(ev).where(ev.finding_key.in_(chunk), is_newest)):
             out[row.finding_key] = State.of(row)
     return out
 
