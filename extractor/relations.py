@@ -25,25 +25,42 @@ from collections import defaultdict
 
 from extractor.document import At
 from extractor.facts import clause_name
-from extractor.quantity import _SCALES
+from extractor.quantity import _SCALES, UNITS
 from extractor.schema import Fact, Relation
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
+_RUN_END = re.compile(r"[。；;！？!?\n]")
 _CHANGE_WORDS = re.compile(r"(比上年|较上年|比去年|较去年|同比|较年初|比年初|较预算|比预算|增加|减少|下降|增长|节约|超支|结余|结转|压减|降低|上升|减支|增支)[了为]?\s*$")
 # words that open a list of the parts of the figure before them
 _LIST_MARK = re.compile(r"其中|包括|分别为|分别是|具体为|具体是|主要用于|主要是|由(?=[^。；;]{2,80}构成)")
 _SENTENCE_SUBJECT = re.compile(r"^\s*([^，,：:；;。\d]{2,12}?)(?:主要用于|主要是|主要包括|的构成|[^，,：:；;。\d]{0,12}[，,]|[：:]|$)")
 _COMPARED = re.compile(r"(较|比|相比|对比)[^，,；;。]{0,12}$")
 _SHARE_BEFORE = re.compile(r"占(?P<base>[^，,；;。：:%占（）()]{0,20}?)(?:的)?(?:比重|比例|份额)?(?:为|达到|达|约|是)?\s*$")
-# 每户补助8万元, 每人发放培训补贴3000元, 按每户2000元: a rate per counted thing (not per day or month: no count multiplies those)
-_RATE_BEFORE = re.compile(r"(?:每(?P<per>[人户名个家所亩位辆台件项次村校])|(?P<per2>[人户])均)(?P<gap>[^，,；;。\d]{0,8})$")
+# 每户补助8万元, 每人发放培训补贴3000元, 按每公里每年7,000元, 每亩500元: a rate per counted or measured thing (not per
+# day or month: no count multiplies those). Any unit the parser knows can follow 每, and 村, 校, 站 count as 个.
+_PER_UNITS = tuple(u for u in UNITS if not u.startswith("万") and u not in ("倍", "分")
+                   and _SCALES.get(u, (0, "thing"))[1] not in ("money", "ratio", "pp"))
+_RATE_BEFORE = re.compile(r"(?:每(?P<per>" + "|".join(map(re.escape, sorted(set(_PER_UNITS) | {"村", "校", "站", "所", "名", "位"}, key=len, reverse=True)))
+                          + r")|(?P<per2>[人户])均)(?P<gap>[^，,；;。\d]{0,8})$")
 _PER_TIME = re.compile(r"每?(天|日|季|周)")
 _PER_MONTH = re.compile(r"每?月")
 _MONTHS = re.compile(r"(\d{1,2})\s*个月")
-_TOTAL_BEFORE = re.compile(r"(共计|合计|总计|累计|总额|共|计|全年发放|发放|拨付|兑付)(?:为|达到|达|发放|支出|拨付|下达|安排|金额|资金)?\s*$")
-_COUNT_OF = {"人": ("人", "名", "人次"), "名": ("人", "名"), "户": ("户",), "个": ("个",), "家": ("家",), "所": ("所",),
-             "亩": ("亩",), "位": ("人", "名", "位"), "辆": ("辆",), "台": ("台",), "件": ("件",), "项": ("项",),
-             "次": ("次", "人次"), "村": ("个", "村"), "校": ("所", "个")}
+_TOTAL_BEFORE = re.compile(r"(共计|合计|总计|累计|总额|共|计|全年发放|发放|拨付|兑付|安排|下达)(?:为|达到|达|发放|支出|拨付|下达|安排|金额|资金)?\s*$")
+# the units a count may be in for a rate per X: 每人 counts 人 and 名, 每村 counts 个 …; any other unit counts itself
+# and what converts to it (每亩 counts 万亩, 每公里 counts 千米)
+_COUNT_OF = {"人": ("人", "名", "人次", "位"), "名": ("人", "名"), "位": ("人", "名", "位"), "次": ("次", "人次"),
+             "村": ("个", "村"), "校": ("所", "个"), "站": ("个", "站", "座")}
+
+
+def _counts_per(unit: str | None, per: str) -> bool:
+    if unit is None:
+        return False
+    if unit in _COUNT_OF.get(per, (per,)):
+        return True
+    a, b = _SCALES.get(unit), _SCALES.get(per)
+    return a is not None and b is not None and a[1] == b[1]
+
+
 # names of the same whole: a base written 总支出 is stated elsewhere as 全年支出 or 支出合计
 _SAME_WHOLE = (
     ("总支出", "全年支出", "支出合计", "本年支出", "支出总额", "全部支出", "年度支出", "支出总计", "本年支出合计", "整体支出"),
@@ -213,6 +230,13 @@ def _find_base(base_name: str, share: Fact, facts: list[Fact], all_facts: list[F
     return next((x for x in all_facts if x.source == "table" and ok(x)), None)
 
 
+def _clause_run_bounds(text: str, pos: int) -> tuple[int, int]:
+    """The run of clauses around `pos` up to a full stop or ；: each ；-run of `县道…按每公里7,000元安排…；乡道…` is one product."""
+    lo = max((m.end() for m in _RUN_END.finditer(text, 0, pos)), default=0)
+    m = _RUN_END.search(text, pos)
+    return lo, m.start() if m else len(text)
+
+
 def _products(text: str, facts: list[Fact], at: At) -> list[Relation]:
     out: list[Relation] = []
     done: set[tuple[int, int]] = set()
@@ -221,14 +245,14 @@ def _products(text: str, facts: list[Fact], at: At) -> list[Relation]:
         if not m or _PER_TIME.search(m["gap"]) or dimension(f.value.unit) != "money" or f.value.value is None:
             continue
         per = m["per"] or m["per2"]
-        lo, hi = _sentence_bounds(text, f.at.start)
+        lo, hi = _clause_run_bounds(text, f.at.start)
         if (lo, hi) in done:
             continue
         # 每人每月300元: times the months the sentence states (补贴6个月), else twelve for a whole year's total
         stated = _MONTHS.search(text[f.at.end : hi])
         months = (int(stated[1]) if stated else 12) if _PER_MONTH.search(m["gap"]) else 1
         inside = [x for x in facts if lo <= x.at.start < hi and x.id != f.id and x.value.value is not None and not x.malformed]
-        counts = [x for x in inside if x.value.unit in _COUNT_OF.get(per, ()) and x.value.comparator is None]
+        counts = [x for x in inside if _counts_per(x.value.unit, per) and x.value.comparator is None]
         totals = [x for x in inside if x.at.start > f.at.start and dimension(x.value.unit) == "money"
                   and _TOTAL_BEFORE.search(text[max(0, x.at.start - 6) : x.at.start])]
         rates = [x for x in inside if dimension(x.value.unit) == "money"
@@ -241,7 +265,8 @@ def _products(text: str, facts: list[Fact], at: At) -> list[Relation]:
         count, total = counts[0], totals[0]
         first = min(count.at.start, f.at.start)
         out.append(Relation(kind="product", total=total.id, parts=[count.id, f.id], text=text[first : total.at.end],
-                            months=months, at=at.model_copy(update={"start": first, "end": total.at.end})))
+                            months=months, per=count.value.unit if count.value.unit in _COUNT_OF.get(per, ()) else per,
+                            at=at.model_copy(update={"start": first, "end": total.at.end})))
     return out
 
 

@@ -167,6 +167,7 @@ class Relation(BaseModel):
     base_name: str | None = Field(default=None, description="share: the base as written (基本支出)")
     text: str = Field(description="the words the relation was read from")
     months: int = Field(default=1, description="product: months a per-month rate runs (每人每月 … 全年: 12)")
+    per: str | None = Field(default=None, description="product: the unit the rate is per (人, 公里, 亩); the count is taken in it (1.38万亩 as 13800亩)")
     at: At
 
 

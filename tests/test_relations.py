@@ -272,3 +272,18 @@ def test_a_table_of_numbered_levels_is_not_summed(tmp_path):
     rows = [["项目", "金额（万元）"], ["一、基本支出", "300"], ["1.工资福利", "200"], ["2.公用经费", "100"],
             ["二、项目支出", "500"], ["合计", "800"]]
     assert _found(_run(tmp_path, _table_html(rows), "t.html"), "tables.sum_row") == []
+
+
+def test_a_rate_per_measured_thing_and_each_semicolon_run_its_own_product(tmp_path):
+    # 每公里, 每亩: any unit can follow 每; the count may be written in 万 of it; three ；-runs are three products
+    text = ("县道100.5公里按每公里每年6,000元标准安排60.30万元；乡道200.0公里按每公里每年2,000元标准安排45.00万元；"
+            "人工造林1.20万亩，每亩补助500元，共计600.00万元。\n")
+    found = _found(_run(tmp_path, text), "relations.product")
+    assert sorted(f.verdict for f in found) == ["contradicted", "supported", "supported"]
+    [bad] = [f for f in found if f.verdict == "contradicted"]
+    assert bad.found == "45.00万元" and "40.00" in bad.message
+
+
+def test_a_product_over_stated_months_names_them(tmp_path):
+    [f] = _found(_run(tmp_path, "聘用护路员100名，按每人每月800元标准发放10个月补贴，合计90.00万元。\n"), "relations.product")
+    assert f.verdict == "contradicted" and "×10个月" in f.message and "80.00" in f.message

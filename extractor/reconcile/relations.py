@@ -185,14 +185,14 @@ def product(ex: Extraction):
         count, rate = (facts.get(p) for p in rel.parts)
         if total is None or count is None or rate is None or total.value.comparator is not None:
             continue
-        r = _in(rate, total.value.unit)
-        if r is None or count.value.value is None or total.value.value is None:
+        r, n = _in(rate, total.value.unit), _in(count, rel.per)
+        if r is None or n is None or total.value.value is None:
             continue
-        expected = count.value.value * r * rel.months
+        expected = n * r * rel.months
         d = decimals(total.value.text)
         evidence = [_ev(count), _ev(rate), _ev(total)]
         if abs(expected - total.value.value) <= half_unit(d) + 1e-9 * max(1.0, abs(expected)):
-            yield finding("info", "supported", f"{count.value.text}×{rate.value.text}{'×12个月' if rel.months == 12 else ''}＝{total.value.text}，相符",
+            yield finding("info", "supported", f"{count.value.text}×{rate.value.text}{f'×{rel.months}个月' if rel.months > 1 else ''}＝{total.value.text}，相符",
                           expected=total.value.text, found=total.value.text, evidence=evidence)
             continue
         hint = ""
@@ -204,7 +204,7 @@ def product(ex: Extraction):
         shown = fmt(expected, max(d, decimals(rate.value.text)))
         yield finding(
             "error", "contradicted",
-            f"{count.value.text}×{rate.value.text}{'×12个月' if rel.months == 12 else ''}应为{shown}{total.value.unit or ''}，"
+            f"{count.value.text}×{rate.value.text}{f'×{rel.months}个月' if rel.months > 1 else ''}应为{shown}{total.value.unit or ''}，"
             f"文中写作{total.value.text}{hint}：“{rel.text[:80]}”",
             expected=f"{shown}{total.value.unit or ''}", found=total.value.text, evidence=evidence,
         )
