@@ -97,3 +97,18 @@ def test_check_compare_on_the_command_line():
     one = subprocess.run([sys.executable, "-m", "extractor.cli", "check", str(FIXTURES / "000_ca8b55daf8c6f90a.txt"), "--compare"],
                          check=False, capture_output=True, text=True)
     assert one.returncode == 2 and "two reports" in one.stderr and "Traceback" not in one.stderr
+
+
+def test_a_text_target_needs_words_of_planning_or_a_later_year():
+    last = Fact(id="x1", source="text", metric="新建城市书房", value=parse_quantity("6个"), measure="count", kind="actual",
+                period="2023年", at=At(block="b1", start=1, end=3))
+    a = _ex("a.txt", 2023, facts=[last])
+
+    def target(before, text="4个"):
+        return Fact(id="x2", source="text", metric="新建城市书房", value=parse_quantity(text), measure="count", kind="target",
+                    before=before, at=At(block="b2", start=1, end=3))
+    # this year's result that a tagger called a target is no target for next year
+    assert compare(a, _ex("b.txt", 2024, facts=[target("4.基层文化设施。新建城市书房")])).findings == []
+    for before, text in (("计划新建城市书房", "4个"), ("2025年新建城市书房", "4个"), ("新建城市书房", "≥4个")):
+        [f] = compare(a, _ex("b.txt", 2024, facts=[target(before, text)])).findings
+        assert f.rule == "across.target_below_last_actual" and f.found == text

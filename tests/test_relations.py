@@ -287,3 +287,52 @@ def test_a_rate_per_measured_thing_and_each_semicolon_run_its_own_product(tmp_pa
 def test_a_product_over_stated_months_names_them(tmp_path):
     [f] = _found(_run(tmp_path, "聘用护路员100名，按每人每月800元标准发放10个月补贴，合计90.00万元。\n"), "relations.product")
     assert f.verdict == "contradicted" and "×10个月" in f.message and "80.00" in f.message
+
+
+def _restated(tmp_path, text):
+    (tmp_path / "r.txt").write_text("2024年度部门整体支出绩效自评报告\n" + text, encoding="utf-8")
+    return [f for f in extract(tmp_path / "r.txt", tagger="rules").findings if f.rule == "narrative.restated"]
+
+
+@pytest.mark.parametrize("first, second, shared", [
+    ("2024年完成地质灾害隐患点工程治理17处，搬迁群众42户。", "二是治理成本高，2024年治理隐患点19处。", "隐患点"),
+    ("全区26个社区养老服务站通过考核，每站补助6.5万元，合计169.00万元。", "运营补助覆盖28个社区养老服务站。", "社区养老服务站"),
+    ("全年完成营造林任务3.62万亩。", "综合来看，重点工作推进顺利：完成营造林3.26万亩。", "营造林"),
+])
+def test_one_things_result_in_two_paragraphs_in_other_words(tmp_path, first, second, shared):
+    [f] = _restated(tmp_path, f"四、绩效目标完成情况\n{first}\n六、自评结论\n{second}\n")
+    assert f"“{shared}”" in f.message and f.severity == "warning" and len(f.evidence) == 2
+
+
+@pytest.mark.parametrize("first, second", [
+    # a plan against its result, a stock against the year's work, a part of the unit, another event, two kinds of works
+    ("年初设定的目标为：新建集中供水工程15处。", "全年新建集中供水工程13处。"),
+    ("全县在册地质灾害隐患点143处。", "全年完成地质灾害隐患点工程治理17处。"),
+    ("全局实有在职人数57人。", "局机关共有编制人数35人，实有在职人数35人。"),
+    ("在“春季招商推介会”上，签约项目30个。", "在“秋季招商推介会”上，签约项目25个。"),
+    ("新建集中供水工程13处。", "改造提升小型供水工程35处。"),
+    ("城关镇社区养老服务站12个。", "全区社区养老服务站28个。"),
+    ("全年巡河1,862人次。", "全年巡河1,862人次，发现问题152处。"),
+])
+def test_look_alikes_of_one_thing_stated_twice_are_not_findings(tmp_path, first, second):
+    assert _restated(tmp_path, f"四、绩效目标完成情况\n{first}\n六、自评结论\n{second}\n") == []
+
+
+@pytest.mark.parametrize("growth, share", [
+    ("全旗林草产业总产值达到9.86亿元，同比增长12.4%。", "林草产业产值占全旗农牧业总产值的12.4%。"),
+    ("培训后就业人数同比增长66.4%。", "参训人员中实现就业8,539人，就业率为66.4%。"),
+    ("乡村旅游接待人次同比增长23.5%。", "全市乡村旅游接待游客332.0万人次，占全市接待游客总量的23.5%。"),
+])
+def test_one_percentage_as_a_growth_in_one_paragraph_and_a_share_in_another(tmp_path, growth, share):
+    (tmp_path / "r.txt").write_text(f"2024年度绩效自评报告\n{growth}\n{share}\n", encoding="utf-8")
+    [f] = [f for f in extract(tmp_path / "r.txt", tagger="rules").findings if f.rule == "narrative.definition"]
+    assert f.severity == "warning" and {e.text for e in f.evidence} == {f.found}
+
+
+@pytest.mark.parametrize("growth, share", [
+    ("工业增加值同比增长6.5%。", "高新技术产业增加值占规模工业增加值的6.5%。"),  # two subjects
+    ("林草产业总产值同比增长10%。", "林草产业产值占全旗农牧业总产值的10%。"),  # a round figure: coincidences are common
+])
+def test_a_growth_and_a_share_that_only_share_digits_are_not_a_definition(tmp_path, growth, share):
+    (tmp_path / "r.txt").write_text(f"2024年度绩效自评报告\n{growth}\n{share}\n", encoding="utf-8")
+    assert [f for f in extract(tmp_path / "r.txt", tagger="rules").findings if f.rule == "narrative.definition"] == []

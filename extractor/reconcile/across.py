@@ -248,9 +248,6 @@ def _text_restated(a: Extraction, b: Extraction):
                           expected=mine.value.text, found=f.value.text, evidence=evidence)
 
 
-_FLOOR = (">=", ">", None)
-
-
 def _last_actuals(a: Extraction) -> dict[tuple[str, str | None], tuple[str, object, object]]:
     """What the earlier report says was achieved in its year, by (canonical name, unit): (text, value, at).
 
@@ -270,13 +267,23 @@ def _last_actuals(a: Extraction) -> dict[tuple[str, str | None], tuple[str, obje
 
 _FLOOR = (">=", ">", None)
 _GROWTH = re.compile(r"(增速|增长|增幅|增长率)")
+# a text figure is a target for the coming year only when its words say so: a bound (不少于) or a word of planning;
+# `新建城市书房4个` tagged TARGET by mistake is this year's result
+_PLANNED = re.compile(r"(计划|目标|力争|预计|拟|确保|争取|下一步|明年)")
+
+
+def _planned(f, year: int | None) -> bool:
+    before = f.before or ""
+    later = [int(y) for y in re.findall(r"((?:19|20)\d{2})年", before) if year and int(y) > year]
+    return f.value.comparator is not None or bool(_PLANNED.search(before)) or bool(later)
 
 
 def _targets(a: Extraction, b: Extraction, both: list[tuple[Indicator, Indicator]]):
     last = _last_actuals(a)
     stated = [(y.name, y.target, y.cells.get("target") or y.at) for y in b.indicators]
     # targets the later report states only in its text (计划新增规模以上工业企业不少于22家)
-    stated += [(f.metric, f.value, f.at) for f in b.facts if f.source == "text" and f.kind == "target" and f.metric]
+    stated += [(f.metric, f.value, f.at) for f in b.facts if f.source == "text" and f.kind == "target" and f.metric
+               and _planned(f, b.year)]
     seen = set()
     for name, t, at in stated:
         if t is None or t.value is None or t.comparator not in _FLOOR or _GROWTH.search(name):
