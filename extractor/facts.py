@@ -36,7 +36,8 @@ _ITEM_END = re.compile(r"[。；;！？!?\n]")
 _CLAUSE_BREAK = re.compile(r"[，,；;。：:！？!?\n（）()、]")
 # words that only link a name to its figure: 基本支出为2195.62万元 -> 基本支出
 _LINK_TAIL = re.compile(r"(为|达到|达|是|约|共计|合计|总计|累计|共|计|实现|完成|仅|近|超过|突破|达成|已)+$")
-_LEAD = re.compile(r"^(其中|包括|另外|此外|以及|及|和|与|[一二三四五六七八九十]是|\d+[.、]|至|截至|截止)+(20\d{2}年(度|末|底)?)?")
+_LEAD = re.compile(r"^(其中|包括|分别为|分别是|由(?!于)|另外|此外|以及|及|和|与|[一二三四五六七八九十]是|\d+[.、]|至|截至|截止)+(20\d{2}年(度|末|底)?)?")
+_IN_NUMBER = re.compile(r"\d[,，]\d{3}")
 _LABEL_MAX = 40
 _NOT_QUANTITY = re.compile(r"(电话|号码|编号|代码|邮编|账号|传真|手机)")
 _SKIP_HEADS = ("序号", "编号", "行次", "栏次", "项次")
@@ -64,9 +65,14 @@ def measure_of(unit: str | None, before: str = "", name: str = "") -> str:
 def clause_name(text: str, start: int) -> str:
     """The words of the clause before position `start`, without linking verbs and list words."""
     left = start
-    while left > 0 and not _CLAUSE_BREAK.match(text[left - 1]):
+    # a comma between digits is a thousands separator (1,150.00), not a clause break
+    while left > 0 and not (_CLAUSE_BREAK.match(text[left - 1]) and not (left >= 2 and _IN_NUMBER.match(text, left - 2))):
         left -= 1
     name = re.sub(r"\s+", "", text[left:start])
+    # a figure earlier in the clause ends the name before it (…1,150.00万元和市级配套资金 -> 市级配套资金)
+    found = [e for _s, e, q in find_quantities(name) if q.value is not None]
+    if found:
+        name = re.sub(r"^(和|及|与|、|以及)", "", name[found[-1]:])
     name = _LINK_TAIL.sub("", name)
     name = _LEAD.sub("", name)
     return name

@@ -33,7 +33,10 @@ _RUN_END = re.compile(r"[。；;！？!?\n]")
 _CHANGE_WORDS = re.compile(r"(比上年|较上年|比去年|较去年|同比|较年初|比年初|较预算|比预算|增加|减少|下降|增长|节约|超支|结余|结转|压减|降低|上升|减支|增支)[了为]?\s*$")
 # words that open a list of the parts of the figure before them
 _LIST_MARK = re.compile(r"其中|包括|分别为|分别是|具体为|具体是|主要用于|主要是|由(?=[^。；;]{2,80}构成)")
-_SENTENCE_SUBJECT = re.compile(r"^\s*([^，,：:；;。\d]{2,12}?)(?:主要用于|主要是|主要包括|的构成|[^，,：:；;。\d]{0,12}[，,]|[：:]|$)")
+# the whole a sentence names first: before its purpose words when it has them (项目支出主要用于五个方面，具体为：…), else its
+# first words up to a comma or colon
+_SENTENCE_SUBJECT = (re.compile(r"^\s*([^，,：:；;。\d]{2,12}?)(?:主要用于|主要是|主要包括|的构成)"),
+                     re.compile(r"^\s*([^，,：:；;。\d]{2,12}?)(?:[^，,：:；;。\d]{0,12}[，,]|[：:]|$)"))
 _COMPARED = re.compile(r"(较|比|相比|对比)[^，,；;。]{0,12}$")
 _SHARE_BEFORE = re.compile(r"占(?P<base>[^，,；;。：:%占（）()]{0,20}?)(?:的)?(?:比重|比例|份额)?(?:为|达到|达|约|是)?\s*$")
 # 每户补助8万元, 每人发放培训补贴3000元, 按每公里每年7,000元, 每亩500元: a rate per counted or measured thing (not per
@@ -77,13 +80,26 @@ def dimension(unit: str | None) -> str | None:
     return scale[1] if scale else f"unit:{unit}"
 
 
+# words that qualify a whole without changing it: its year, 本, 共, 年度, a 资金 or 合计 at its end (本项目年度预算 is
+# 项目预算资金; 2023年度部门支出 is 部门支出合计)
+_QUALIFIERS = re.compile(r"^((19|20)\d{2}年度?|本年度?|本|共|全年)+|年度|(资金|金额|合计|总计|总额)$")
+
+
 def _name_key(name: str | None) -> str:
     return re.sub(r"[“”\"'‘’\s的]", "", name or "")
 
 
 def names_base(name: str | None, base: str) -> bool:
-    """Does a figure's name say it is the base `base`? (2021年基本支出 is 基本支出; 全年支出 is 总支出)."""
+    """Does a figure's name say it is the base `base`? (2021年基本支出 is 基本支出; 全年支出 is 总支出; 本项目年度预算 is
+    项目预算资金 once their qualifiers are gone, when what is left still names something: 支出合计 is not any 支出)."""
     n, b = _name_key(name), _name_key(base)
+    if _same_name(n, b):
+        return True
+    n2, b2 = _QUALIFIERS.sub("", n), _QUALIFIERS.sub("", b)
+    return (n2, b2) != (n, b) and len(b2) >= 3 and _same_name(n2, b2)
+
+
+def _same_name(n: str, b: str) -> bool:
     if not n or not b:
         return False
     if n == b or (n.endswith(b) and len(b) >= 2) or (b.startswith("总") and n == b[1:]):
@@ -109,6 +125,11 @@ def _is_part_candidate(text: str, f: Fact) -> bool:
     if q.value is None or q.comparator is not None or q.low is not None or f.malformed:
         return False
     return not _CHANGE_WORDS.search(text[max(0, f.at.start - 8) : f.at.start])
+
+
+def _order(f: Fact) -> int:
+    """A fact's place in the document (x12 after x9: the ids are numbered in order)."""
+    return int(f.id[1:]) if f.id[1:].isdigit() else 0
 
 
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -147,9 +168,9 @@ def _parts(text: str, facts: list[Fact], at: At, all_facts: list[Fact]) -> list[
             continue  # 较2022年的8.46万元减少…，其中…: the figure compared with is not the whole broken down
         if total is None:
             # 基本支出主要用于…，包括人员经费…: the sentence names its whole first, stated in an earlier sentence
-            lead = _SENTENCE_SUBJECT.match(text[lo : m.start()])
+            lead = next((x for r in _SENTENCE_SUBJECT if (x := r.match(text[lo : m.start()]))), None)
             if lead:
-                total = next((x for x in reversed([x for x in all_facts if x.source == "text" and x.id < parts[0].id
+                total = next((x for x in reversed([x for x in all_facts if x.source == "text" and _order(x) < _order(parts[0])
                                                    and x not in parts]) if dimension(x.value.unit) == dim
                               and x.measure == "amount" and not x.malformed and names_base(x.name, lead[1])), None)
         if total is None:
@@ -160,7 +181,9 @@ def _parts(text: str, facts: list[Fact], at: At, all_facts: list[Fact]) -> list[
                               and dimension(f.value.unit) == dim), None)
         if total is None or not parts:
             continue
-        first = total.at.start if total.at.start >= lo else m.start()  # a whole found by its name may stand sentences earlier
+        # a whole found by its name may stand sentences earlier, or in another paragraph
+        here = (total.at.block, total.at.table, total.at.row, total.at.col) == (at.block, at.table, at.row, at.col)
+        first = total.at.start if here and total.at.start >= lo else m.start()
         out.append(Relation(kind="parts", total=total.id, parts=[f.id for f in parts], text=text[first : parts[-1].at.end],
                             at=at.model_copy(update={"start": first, "end": parts[-1].at.end})))
     return out
@@ -194,7 +217,7 @@ def _shares(text: str, facts: list[Fact], at: At, all_facts: list[Fact]) -> list
             # the part named before 占: in this paragraph, else anywhere earlier in the text, else the amount of its clause run
             part = next((p for p in reversed(facts[:k]) if names_base(p.name, named) and dimension(p.value.unit) == "money"
                          and _is_part_candidate(text, p)), None)
-            part = part or next((p for p in reversed([x for x in all_facts if x.source == "text" and x.id < f.id and x not in facts])
+            part = part or next((p for p in reversed([x for x in all_facts if x.source == "text" and _order(x) < _order(f) and x not in facts])
                                  if names_base(p.name, named) and dimension(p.value.unit) == "money" and not p.malformed
                                  and p.measure == "amount"), None)
         part = part or nearest

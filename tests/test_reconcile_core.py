@@ -105,6 +105,9 @@ def test_decimals_follow_the_written_text():
     assert decimals(1786.77) == 2
     assert decimals(752.0) == 0
     assert decimals(735) == 0
+    # a thousands separator is part of the number, not its end
+    assert decimals("5,418.36万元") == 2
+    assert decimals("12,860人") == 0
 
 
 def test_written_percentage_matches_rounded_computed_rate():

@@ -336,3 +336,20 @@ def test_one_percentage_as_a_growth_in_one_paragraph_and_a_share_in_another(tmp_
 def test_a_growth_and_a_share_that_only_share_digits_are_not_a_definition(tmp_path, growth, share):
     (tmp_path / "r.txt").write_text(f"2024年度绩效自评报告\n{growth}\n{share}\n", encoding="utf-8")
     assert [f for f in extract(tmp_path / "r.txt", tagger="rules").findings if f.rule == "narrative.definition"] == []
+
+
+def test_a_figures_name_starts_after_the_figure_before_it_and_thousands_separators_do_not_break_it():
+    from extractor.facts import clause_name
+    text = "改造资金由中央补助资金3,200.00万元、省级补助资金1,150.00万元和市级配套资金1,168.36万元构成"
+    assert clause_name(text, text.index("1,168.36")) == "市级配套资金"
+    text = "2023年度部门支出合计51,904.72万元，分别为基本支出40,218.36万元"
+    assert clause_name(text, text.index("51,904")) == "2023年度部门支出"
+    assert clause_name(text, text.index("40,218")) == "基本支出"
+
+
+def test_a_named_whole_in_another_paragraph_with_qualifiers_and_separators(tmp_path):
+    # 老旧小区改造资金 names the 城镇老旧小区改造 figure of another paragraph; the sum is off by 100.00 at two decimals
+    text = ("项目支出中，城镇老旧小区改造5,418.36万元。\n"
+            "老旧小区改造资金由中央补助资金3,200.00万元、省级补助资金1,150.00万元和市级配套资金1,168.36万元构成。\n")
+    [f] = _problems(_run(tmp_path, text), "relations.parts_sum")
+    assert f.expected == "5,418.36万元" and "市级配套资金1,168.36万元" in f.message and "100.00" in f.message

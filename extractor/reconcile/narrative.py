@@ -316,7 +316,8 @@ def _slip(a: Fact, b: Fact) -> bool:
 
 def _near(f: Fact) -> str:
     """A figure with the words before it, as an auditor would look for it in the text."""
-    return re.sub(r"\s+", "", f.before or "")[-24:] + f.value.text
+    tail = re.match(r"[^，,；;。：:（(\d]{0,10}", f.after or "")[0]
+    return re.sub(r"\s+", "", f.before or "")[-20:] + f.value.text + tail
 
 
 def _restated_thing(ex: Extraction, reported: set[tuple]):

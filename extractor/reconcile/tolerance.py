@@ -22,7 +22,8 @@ import re
 from collections.abc import Iterable
 
 EPS = 1e-9
-_NUMERAL = re.compile(r"\d+(?:[.．](\d*))?")
+# thousands separators belong to the number: 5,418.36 shows two decimals, not none
+_NUMERAL = re.compile(r"(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:[.．](\d*))?")
 
 
 def decimals(written: str | float | int | None) -> int:
