@@ -268,10 +268,19 @@ def _texts(f) -> set[str]:
     return {t for t in [f.found or "", f.expected or "", *(e.text for e in f.evidence)] if re.search(r"\d", t)}
 
 
+def _within(short: str, long: str) -> bool:
+    """`short` stands in `long` as a whole figure: 86.4公里 is not in 1,286.4公里, 62.4% is in 比重为62.4%."""
+    for m in re.finditer(re.escape(short), long):
+        before, after = long[: m.start()][-1:], long[m.end() :][:1]
+        if not re.match(r"[\d.,，]", before) and not (short[-1:].isdigit() and re.match(r"[\d.]", after)):
+            return True
+    return False
+
+
 def _cites(f, figures: list[str]) -> bool:
     """Does the finding cite one of the planted figures? The gold may write a figure with its words around it
     (比重为62.4%), a finding may cite the figure with or without its unit (21.63亿 for 21.63亿斤)."""
-    return any(t in g or g in t for t in _texts(f) for g in figures)
+    return any(_within(t, g) or _within(g, t) for t in _texts(f) for g in figures)
 
 
 def heldout(tagger, folder: Path = HELDOUT) -> list[str]:

@@ -19,6 +19,7 @@ import re
 from itertools import pairwise
 
 from extractor.document import At, Cell, Document, Table
+from extractor.sections import section_roles
 from extractor.quantity import COUNT_UNITS, Quantity, find_malformed, find_quantities, parse_quantity
 from extractor.schema import Claim, Fact
 from extractor.text import squash
@@ -37,6 +38,8 @@ _CLAUSE_BREAK = re.compile(r"[，,；;。：:！？!?\n（）()、]")
 # words that only link a name to its figure: 基本支出为2195.62万元 -> 基本支出
 _LINK_TAIL = re.compile(r"(为|达到|达|是|约|共计|合计|总计|累计|共|计|实现|完成|仅|近|超过|突破|达成|已)+$")
 _LEAD = re.compile(r"^(其中|包括|分别为|分别是|由(?!于)|另外|此外|以及|及|和|与|[一二三四五六七八九十]是|\d+[.、]|至|截至|截止)+(20\d{2}年(度|末|底)?)?")
+# a paragraph that opens a list of goals (绩效目标为：…；…；…): every figure after it is a goal
+_DECLARES_GOALS = re.compile(r"(目标|任务)(为|是|包括|如下)?\s*[：:]|目标(为|是)")
 _IN_NUMBER = re.compile(r"\d[,，]\d{3}")
 _LABEL_MAX = 40
 _NOT_QUANTITY = re.compile(r"(电话|号码|编号|代码|邮编|账号|传真|手机)")
@@ -178,8 +181,8 @@ def _unit_key(at: At) -> tuple:
     return (at.block, at.table, at.row, at.col)
 
 
-def text_facts(text: str, at: At, claims: list[Claim]) -> list[Fact]:
-    """Every figure of one narrative unit, named by its claim's metric or by its clause."""
+def text_facts(text: str, at: At, claims: list[Claim], role: str | None = None) -> list[Fact]:
+    """Every figure of one narrative unit, named by its claim's metric or by its clause; `role` is its section's."""
     own = {c.at.start: c for c in claims if _unit_key(c.at) == _unit_key(at) and c.at.start is not None}
     sentences = [(m.start(), m.end()) for m in re.finditer(r"[^。！？!?\n]+[。！？!?]?", text)]
     out: list[Fact] = []
@@ -202,6 +205,7 @@ def text_facts(text: str, at: At, claims: list[Claim]) -> list[Fact]:
             measure=claim.measure if claim and claim.measure else measure_of(q.unit, before, name),
             kind=claim.kind if claim else None, period=_own_year(text, s) or _period(sentence),
             sentence=sentence, before=text[lo:s].strip(), after=text[e:hi].strip(), malformed=why, at=fact_at,
+            role="goal" if _DECLARES_GOALS.search(text[:s]) else role,
         ))
     covered = [(f.at.start, f.at.end) for f in out]
     for bs, be, why in broken:
@@ -239,6 +243,7 @@ def fact_table(doc: Document, units: list[tuple[str, At, str | None]], claims: l
     facts: list[Fact] = []
     for table in doc.tables:
         facts.extend(table_facts(table))
+    roles = section_roles(doc.sections)
     for text, at, _role in units:
-        facts.extend(text_facts(text, at, claims))
+        facts.extend(text_facts(text, at, claims, roles.get(at.section or "")))
     return [f.model_copy(update={"id": f"x{i}"}) for i, f in enumerate(facts, 1)]

@@ -854,7 +854,8 @@ def _whole_cell(t: str, f: _Fig) -> bool:
 # Broken figures
 # ---------------------------------------------------------------------------
 
-_UNIT_AHEAD = r"(?=\s*(?:[%％‰]|[万亿]?元|个百分点|万?(?:人次|人|户|家|件|个|处|项|座|所|吨|亩|公顷|场|次|期|例|篇)|平方公里|平方米|公里|千米|米))"
+# any unit the parser knows (3,86.5立方米 too), and 公顷, 期, 篇, 道 that it does not
+_UNIT_AHEAD = r"(?=\s*(?:" + "|".join(re.escape(u) for u in UNITS if u not in ("万", "亿", "万亿", "分", "倍")) + r"|公顷|期|篇|道))"
 # Each pattern needs a unit right after the figure, so that list numbers (3.1.2), dates (2021.12.31),
 # version strings and codes never look broken.
 _MALFORMED = (

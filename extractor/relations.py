@@ -31,6 +31,8 @@ from extractor.schema import Fact, Relation
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _RUN_END = re.compile(r"[。；;！？!?\n]")
 _CHANGE_WORDS = re.compile(r"(比上年|较上年|比去年|较去年|同比|较年初|比年初|较预算|比预算|增加|减少|下降|增长|节约|超支|结余|结转|压减|降低|上升|减支|增支)[了为]?\s*$")
+# a difference from a goal or a plan (超出目标16人, 低于计划3处) is no whole and no part
+_BEYOND = re.compile(r"(超出|超过|高于|低于|多于|少于|未达)[^，,；;。\d]{0,6}$")
 # words that open a list of the parts of the figure before them
 _LIST_MARK = re.compile(r"其中|包括|分别为|分别是|具体为|具体是|主要用于|主要是|由(?=[^。；;]{2,80}构成)")
 # the whole a sentence names first: before its purpose words when it has them (项目支出主要用于五个方面，具体为：…), else its
@@ -38,21 +40,24 @@ _LIST_MARK = re.compile(r"其中|包括|分别为|分别是|具体为|具体是|
 _SENTENCE_SUBJECT = (re.compile(r"^\s*([^，,：:；;。\d]{2,12}?)(?:主要用于|主要是|主要包括|的构成)"),
                      re.compile(r"^\s*([^，,：:；;。\d]{2,12}?)(?:[^，,：:；;。\d]{0,12}[，,]|[：:]|$)"))
 _COMPARED = re.compile(r"(较|比|相比|对比)[^，,；;。]{0,12}$")
-_SHARE_BEFORE = re.compile(r"占(?P<base>[^，,；;。：:%占（）()]{0,20}?)(?:的)?(?:比重|比例|份额)?(?:为|达到|达|约|是)?\s*$")
+# 占基本支出的17.83%, and with the base's figure inline: 占全年支出917.05万元的85.67% (a separator's comma is no break)
+_SHARE_BEFORE = re.compile(r"占(?P<base>(?:[^，,；;。：:%占（）()]|(?<=\d)[,，](?=\d)){0,24}?)(?:的)?(?:比重|比例|份额)?(?:为|达到|达|约|是)?\s*$")
 # 每户补助8万元, 每人发放培训补贴3000元, 按每公里每年7,000元, 每亩500元: a rate per counted or measured thing (not per
 # day or month: no count multiplies those). Any unit the parser knows can follow 每, and 村, 校, 站 count as 个.
 _PER_UNITS = tuple(u for u in UNITS if not u.startswith("万") and u not in ("倍", "分")
                    and _SCALES.get(u, (0, "thing"))[1] not in ("money", "ratio", "pp"))
-_RATE_BEFORE = re.compile(r"(?:每(?P<per>" + "|".join(map(re.escape, sorted(set(_PER_UNITS) | {"村", "校", "站", "所", "名", "位"}, key=len, reverse=True)))
-                          + r")|(?P<per2>[人户])均)(?P<gap>[^，,；;。\d]{0,8})$")
+_RATE_BEFORE = re.compile(r"(?:每(?P<per>" + "|".join(map(re.escape, sorted(set(_PER_UNITS) | {"村", "校", "站", "所", "名", "位", "生"}, key=len, reverse=True)))
+                          + r")|(?P<per2>[人户生亩])均)(?P<gap>[^，,；;。\d]{0,8})$")
 _PER_TIME = re.compile(r"每?(天|日|季|周)")
 _PER_MONTH = re.compile(r"每?月")
 _MONTHS = re.compile(r"(\d{1,2})\s*个月")
-_TOTAL_BEFORE = re.compile(r"(共计|合计|总计|累计|总额|共|计|全年发放|发放|拨付|兑付|安排|下达)(?:为|达到|达|发放|支出|拨付|下达|安排|金额|资金)?\s*$")
+# the total a rate adds up to: 共计…, 发放…, 安排建设资金… (a word or two of what the money is may stand between)
+_TOTAL_BEFORE = re.compile(r"(共计|合计|总计|累计|总额|共|计|全年发放|发放|拨付|兑付|安排|下达)"
+                           r"(?:[\u4e00-\u9fff]{0,4}(?:资金|经费|补助|补贴|奖励|奖补))?(?:为|达到|达|发放|支出|拨付|下达|安排|金额|资金)?\s*$")
 # the units a count may be in for a rate per X: 每人 counts 人 and 名, 每村 counts 个 …; any other unit counts itself
 # and what converts to it (每亩 counts 万亩, 每公里 counts 千米)
 _COUNT_OF = {"人": ("人", "名", "人次", "位"), "名": ("人", "名"), "位": ("人", "名", "位"), "次": ("次", "人次"),
-             "村": ("个", "村"), "校": ("所", "个"), "站": ("个", "站", "座")}
+             "村": ("个", "村"), "校": ("所", "个"), "站": ("个", "站", "座"), "生": ("人", "名")}
 
 
 def _counts_per(unit: str | None, per: str) -> bool:
@@ -124,7 +129,8 @@ def _is_part_candidate(text: str, f: Fact) -> bool:
     q = f.value
     if q.value is None or q.comparator is not None or q.low is not None or f.malformed:
         return False
-    return not _CHANGE_WORDS.search(text[max(0, f.at.start - 8) : f.at.start])
+    before = text[max(0, f.at.start - 12) : f.at.start]
+    return not (_CHANGE_WORDS.search(before[-8:]) or _BEYOND.search(before))
 
 
 def _order(f: Fact) -> int:
@@ -205,25 +211,32 @@ def _shares(text: str, facts: list[Fact], at: At, all_facts: list[Fact]) -> list
         if not m or not m["base"] or len(_name_key(m["base"])) < 2:
             continue
         base_name = m["base"]
+        # a base stated inline is that figure, and its name the words before it
+        inline = next((x for x in facts if lo + m.start("base") <= x.at.start < lo + m.end("base")
+                       and dimension(x.value.unit) not in (None, "ratio", "pp") and x.value.value), None)
+        if inline is not None:
+            base_name = text[lo + m.start("base") : inline.at.start]
+        # shares of money, or of whatever the inline base measures (86.4公里占总里程741.1公里的6.72%)
+        dim = dimension(inline.value.unit) if inline is not None else "money"
         s_lo, _ = _sentence_bounds(text, f.at.start)
         seg_lo = max([s_lo] + [x.end() for x in re.finditer(r"[；;]", text[: lo + m.start()])])
         named = clause_name(text, lo + m.start())  # 人员经费占基本支出的84.58%: the part is named before 占
         if "分别" in text[seg_lo : f.at.start]:
             continue  # A、B分别占…的x%、y%: which amount goes with which share needs the list aligned
-        nearest = next((p for p in reversed(facts[:k]) if p.at.start >= seg_lo and dimension(p.value.unit) == "money"
-                        and _is_part_candidate(text, p)), None)
+        nearest = next((p for p in reversed(facts[:k]) if p.at.start >= seg_lo and dimension(p.value.unit) == dim
+                        and _is_part_candidate(text, p) and p is not inline), None)
         part = None
         if named:
             # the part named before 占: in this paragraph, else anywhere earlier in the text, else the amount of its clause run
-            part = next((p for p in reversed(facts[:k]) if names_base(p.name, named) and dimension(p.value.unit) == "money"
-                         and _is_part_candidate(text, p)), None)
+            part = next((p for p in reversed(facts[:k]) if names_base(p.name, named) and dimension(p.value.unit) == dim
+                         and _is_part_candidate(text, p) and p is not inline), None)
             part = part or next((p for p in reversed([x for x in all_facts if x.source == "text" and _order(x) < _order(f) and x not in facts])
-                                 if names_base(p.name, named) and dimension(p.value.unit) == "money" and not p.malformed
-                                 and p.measure == "amount"), None)
+                                 if names_base(p.name, named) and dimension(p.value.unit) == dim and not p.malformed
+                                 and p.measure != "growth"), None)
         part = part or nearest
         if part is None:
             continue
-        base = _find_base(base_name, f, facts, all_facts, part, below_whole=f.value.value < 100)
+        base = inline or _find_base(base_name, f, facts, all_facts, part, below_whole=f.value.value < 100)
         out.append(Relation(kind="share", share=f.id, parts=[part.id], base=base.id if base else None, base_name=base_name,
                             text=text[part.at.start : f.at.end], at=at.model_copy(update={"start": part.at.start, "end": f.at.end})))
     return out

@@ -153,6 +153,9 @@ class Fact(BaseModel):
     before: str | None = Field(default=None, description="text: the words from the last 。 or ； up to the figure")
     after: str | None = Field(default=None, description="text: the words from the figure to the next 。 or ；")
     malformed: str | None = Field(default=None, description="why the figure as written is broken (46.%, 12O5万元), else null")
+    role: Literal["goal", "result", "plan"] | None = Field(
+        default=None, description="text figures: what their section heading or paragraph says they are (绩效目标 -> goal, "
+        "完成情况 -> result, 下一步 -> plan), null where neither says")
     at: At
 
 

@@ -76,6 +76,28 @@ def assign_sections(doc: Document) -> None:
         block.section = stack[-1].id if stack else None
 
 
+# what a heading says its text is: results (完成情况, 自评结论, 存在的问题), goals (绩效目标, 年度指标), or plans
+# (下一步, 改进措施); the innermost heading that says either decides, so 绩效目标完成情况 › 产出指标 is results
+_RESULT_TITLE = re.compile(r"(完成|实现|情况|结论|评价|成效|效果|问题|原因|总结)")
+_GOAL_TITLE = re.compile(r"(目标|任务|预期)")
+_PLAN_TITLE = re.compile(r"(下一步|改进|措施|计划|打算|思路|建议|展望|安排)")
+
+
+def section_roles(sections: list[Section]) -> dict[str, str | None]:
+    """Each section's role (goal, result, plan or None) from its own title or, when it says neither, its parents'."""
+    roles: dict[str, str | None] = {}
+    stack: list[Section] = []
+    for sec in sections:
+        while stack and stack[-1].level >= sec.level:
+            stack.pop()
+        title = sec.title
+        own = ("result" if _RESULT_TITLE.search(title) else "plan" if _PLAN_TITLE.search(title)
+               else "goal" if _GOAL_TITLE.search(title) else None)
+        roles[sec.id] = own if own or not stack else roles[stack[-1].id]
+        stack.append(sec)
+    return roles
+
+
 def title_tables(doc: Document) -> None:
     """A table's title is the form title just above it (within three blocks), if any."""
     for i, block in enumerate(doc.blocks):

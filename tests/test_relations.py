@@ -353,3 +353,40 @@ def test_a_named_whole_in_another_paragraph_with_qualifiers_and_separators(tmp_p
             "老旧小区改造资金由中央补助资金3,200.00万元、省级补助资金1,150.00万元和市级配套资金1,168.36万元构成。\n")
     [f] = _problems(_run(tmp_path, text), "relations.parts_sum")
     assert f.expected == "5,418.36万元" and "市级配套资金1,168.36万元" in f.message and "100.00" in f.message
+
+
+@pytest.mark.parametrize("text, found, likely", [
+    # the base stated inline; the share is of another figure of the text
+    ("全年支出917.05万元，其中基本支出468.39万元。\n基本支出中，人员经费401.25万元，占全年支出917.05万元的85.67%。\n",
+     "85.67%", "基本支出"),
+    # a share of lengths, not of money
+    ("全县列养农村公路1,286.4公里，其中县乡道741.1公里。\n全年修复养护86.4公里，占县乡道总里程741.1公里的6.72%。\n",
+     "6.72%", "全县列养农村公路"),
+])
+def test_a_share_with_its_base_inline_of_any_measure(tmp_path, text, found, likely):
+    [f] = _problems(_run(tmp_path, text), "relations.share_base")
+    assert f.found == found and f"“{likely}”" in f.message
+
+
+def test_a_share_of_a_base_in_another_unit_names_no_base_by_its_rounding():
+    # 200元 shown to the 元 is 0.0200万元 to four places: it must not pass for any base within half a 万元
+    from extractor.reconcile.relations import _places
+    from extractor.schema import Fact
+    from extractor.document import At
+    from extractor.quantity import parse_quantity
+    f = Fact(id="x1", source="text", value=parse_quantity("200元"), measure="amount", at=At())
+    assert _places(f, "万元") == 4 and _places(f, "元") == 0
+
+
+@pytest.mark.parametrize("text, found", [
+    ("初中1,428人，按每生每年1,375元标准发放193.65万元。\n", "193.65万元"),
+    ("柳湾镇新建高标准农田6,850亩，按每亩3,000元的标准安排建设资金2,155.00万元。\n", "2,155.00万元"),
+])
+def test_rates_per_pupil_and_totals_named_by_what_the_money_is(tmp_path, text, found):
+    [f] = _problems(_run(tmp_path, text), "relations.product")
+    assert f.found == found
+
+
+def test_a_misplaced_thousands_separator_before_any_unit():
+    assert find_malformed("清理塌方土石方3,86.5立方米，修复涵洞9道")[0][2] == "千分位逗号位置不对"
+    assert find_malformed("见第3.1.2节，2021.12.31日") == []

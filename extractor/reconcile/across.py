@@ -259,7 +259,7 @@ def _last_actuals(a: Extraction) -> dict[tuple[str, str | None], tuple[str, obje
             out.setdefault((canonical(ind.name), ind.actual.unit), (ind.actual.text, ind.actual.value, ind.cells.get("actual") or ind.at))
     year = f"{a.year}年" if a.year else None
     for f in a.facts:
-        if f.source == "text" and f.kind == "actual" and f.value.value is not None and f.value.comparator is None \
+        if f.source == "text" and f.kind == "actual" and f.role not in ("goal", "plan") and f.value.value is not None and f.value.comparator is None \
                 and f.period in (year, None) and f.measure in ("count", "amount", "share", "level") and f.metric:
             out.setdefault((canonical(f.metric), f.value.unit), (f.value.text, f.value.value, f.at))
     return out
@@ -275,19 +275,19 @@ _PLANNED = re.compile(r"(计划|目标|力争|预计|拟|确保|争取|下一步
 def _planned(f, year: int | None) -> bool:
     before = f.before or ""
     later = [int(y) for y in re.findall(r"((?:19|20)\d{2})年", before) if year and int(y) > year]
-    return f.value.comparator is not None or bool(_PLANNED.search(before)) or bool(later)
+    return f.value.comparator is not None or f.role == "plan" or bool(_PLANNED.search(before)) or bool(later)
 
 
 def _targets(a: Extraction, b: Extraction, both: list[tuple[Indicator, Indicator]]):
     last = _last_actuals(a)
     stated = [(y.name, y.target, y.cells.get("target") or y.at) for y in b.indicators]
     # targets the later report states only in its text (计划新增规模以上工业企业不少于22家)
-    stated += [(f.metric, f.value, f.at) for f in b.facts if f.source == "text" and f.kind == "target" and f.metric
-               and _planned(f, b.year)]
+    stated += [(f.metric, f.value, f.at) for f in b.facts if f.source == "text" and f.metric
+               and (f.kind == "target" or f.role == "plan") and _planned(f, b.year)]
     seen = set()
     for name, t, at in stated:
-        if t is None or t.value is None or t.comparator not in _FLOOR or _GROWTH.search(name):
-            continue  # growth targets move with the economy; only floors of levels, counts and amounts
+        if t is None or t.value is None or t.comparator not in _FLOOR or _GROWTH.search(name) or t.unit in ("%", "‰"):
+            continue  # growth targets move with the economy, rates (执行率≥95%) are norms: floors of counts and amounts only
         got = last.get((canonical(name), t.unit))
         if got is None or (canonical(name), t.text) in seen:
             continue

@@ -121,6 +121,8 @@ def self_score(ex: Extraction):
     yield from _check(ex, scores=True)
 
 
+# figures of a goals section or paragraph (绩效目标为：…) and of the plans (下一步) are not the year's results
+_NOT_THIS_YEAR = ("goal", "plan")
 _BREAKDOWN = re.compile(r"(其中|分别|按.{1,8}(划分|分)|各项|明细|包括)")
 _GENERIC = {"企业", "项目", "投资", "资金", "支出", "收入", "人数", "次数"}
 
@@ -135,6 +137,7 @@ def restated(ex: Extraction):
       (a sentence restated word for word in another section, only its figure changed).
     """
     reported: set[tuple] = set()
+    facts = _text_facts(ex)
     groups: dict[tuple, list[Claim]] = defaultdict(list)
     for c in ex.claims:
         if not c.metric or c.measure not in COMPARABLE or c.value.value is None or c.value.comparator is not None:
@@ -144,7 +147,9 @@ def restated(ex: Extraction):
         if len(name) < 4 or name in _GENERIC or _BREAKDOWN.search(c.sentence) or len(context) < 2:
             continue  # no subject words before the metric: cannot tell whose figure it is
         named = frozenset(_NAMED.findall(c.sentence[: max(0, c.sentence.find(c.metric))]))  # whose: the event its sentence names
-        groups[(name, context, c.kind, c.measure, c.period, c.value.unit, named)].append(c)
+        fact = facts.get(_place(c.at))
+        kind = "target" if fact is not None and fact.role in _NOT_THIS_YEAR else c.kind
+        groups[(name, context, kind, c.measure, c.period, c.value.unit, named)].append(c)
     for (name, _, kind, measure, period, unit, _named), items in groups.items():
         places = {(c.at.block, c.at.table, c.at.row, c.at.col): c for c in items}
         values: dict[float, Claim] = {}
@@ -192,7 +197,7 @@ def _restated_metric(ex: Extraction, reported: set[tuple]):
                 or c.measure not in ("amount", "count", "growth", "share") or c.at.block is None:
             continue
         f = facts.get(_place(c.at))
-        if f is None or f.id in in_relation:
+        if f is None or f.id in in_relation or f.role in _NOT_THIS_YEAR:
             continue
         before = f.before or ""
         subject = before.split(c.metric)[0]
@@ -288,6 +293,12 @@ def _thing(f: Fact) -> str:
     return "|".join(_NOISE.sub("", w) for w in (before, m[0] if m else "") if w)
 
 
+def _head(thing: str) -> str:
+    """The last two characters of the words before the figure, or the first two after its unit when it has them."""
+    before, _, after = thing.partition("|")
+    return after[:2] if len(after) >= 2 else before[-2:]
+
+
 def _bigrams(text: str) -> set[str]:
     return {a + b for w in _WORDS.findall(text) for a, b in zip(w, w[1:])}
 
@@ -334,11 +345,11 @@ def _restated_thing(ex: Extraction, reported: set[tuple]):
         # (实际支出, 资本性支出) recur for every part of the budget
         if (f.source != "text" or f.at.block is None or f.value.value is None or f.value.comparator is not None or f.malformed
                 or f.measure not in ("count", "share", "level") or dimension(f.value.unit) in (None, "money", "pp")
-                or f.id in in_relation or (f.period or year) != year):
+                or f.id in in_relation or (f.period or year) != year or f.role in _NOT_THIS_YEAR):
             continue
         before = f.before or ""
         clause = re.split(r"[，,；;。：:]", before)[-1]
-        if (_NOT_RESULT.search(clause) or _PLAN.search(before) or _SUB_SCOPE.search(before) or "、" in clause or _CIRCUMSTANCE.search(before)
+        if (_NOT_RESULT.search(clause) or _PLAN.search(before) or _SUB_SCOPE.search(before) or _CIRCUMSTANCE.search(before)
                 or _LIST_ITEM.search(before) or before.count("（") + before.count("(") > before.count("）") + before.count(")")):
             continue
         thing = _thing(f)
@@ -359,6 +370,10 @@ def _restated_thing(ex: Extraction, reported: set[tuple]):
             # 改造提升小型 | 集中) make two different things
             rest_a, rest_b = _bigrams(ta.replace(shared, "|")), _bigrams(tb.replace(shared, "|"))
             if rest_a and rest_b and not rest_a & rest_b:
+                continue
+            # the thing a name counts stands at its end (…优良中等路里程 counts 里程, not 农村公路), or right after the unit
+            # (26个社区养老服务站): each name's head must be in the other name
+            if not (_head(ta) in tb and _head(tb) in ta):
                 continue
             reported |= {(a.at.block, a.at.start), (b.at.block, b.at.start)}
             slip = "（两数仅一位数字不同或相邻两位颠倒，疑为笔误）" if _slip(a, b) else ""
@@ -434,15 +449,20 @@ _GROWTH_WORDS = re.compile(r"(同比|环比|比上年|较上年|比去年|较去
 _SHARE_WORDS = re.compile(r"(的)?(比重|比例|占比|份额)?(为|达到|达|是)?$")
 
 
+_CLAUSES = re.compile(r"[，；;：:]|(?<!\d),|,(?!\d)")  # a comma between digits separates thousands, not clauses
+_COMPARED_WITH = re.compile(r"(较|比|相比)[^，,；;]*?[\d.,]+\s*[^\d\s]{0,3}$")
+
+
 def _subject(f: Fact) -> str:
     """Whose rate a percentage is: its clause's words without the rate's own words, or, when the clause is only those
-    (`，同比增长12.4%`, `，占全市总量的23.5%`), the clause before it, figures and scope words dropped."""
-    clauses = [c for c in re.split(r"[，,；;：:]", f.before or "") if c]
+    (`，同比增长12.4%`, `，占全市总量的23.5%`, `，较上年的2,106.30万元增长10.55%`), the first clause of its sentence (the
+    topic), figures and scope words dropped."""
+    clauses = [c for c in _CLAUSES.split(f.before or "") if c]
     words = clauses[-1] if clauses else ""
     words = words.split("占")[0] if "占" in words else _SHARE_WORDS.sub("", _GROWTH_WORDS.sub("", words))
-    words = re.sub(r"率$", "", words)
-    if len(_NOISE.sub("", words)) < 2 and len(clauses) > 1:
-        words = re.sub(r"\d[\d.,，]*[^\u4e00-\u9fff]*[\u4e00-\u9fff]{0,3}$", "", clauses[-2])
+    words = _COMPARED_WITH.sub("", re.sub(r"率$", "", words))
+    if len(_NOISE.sub("", "".join(_WORDS.findall(words)))) < 2 and len(clauses) > 1:
+        words = _NUMBERING.sub("", re.sub(r"[\d.,，]+[^\u4e00-\u9fff]*[\u4e00-\u9fff]{0,3}$", "", clauses[0]))
     return _NOISE.sub("", "".join(_WORDS.findall(words)))
 
 

@@ -46,6 +46,15 @@ def _in(f: Fact, unit: str | None) -> float | None:
     return f.value.scaled(unit)
 
 
+def _places(f: Fact, unit: str | None) -> int:
+    """The decimals `f` is shown to once in `unit`: 200元 is shown to the 元, four places of 万元."""
+    d = decimals(f.value.text)
+    x = _in(f, unit)
+    if x is None or not f.value.value or x == f.value.value:
+        return d
+    return d + round(-math.log10(abs(x / f.value.value)))
+
+
 def _label(f: Fact) -> str:
     if f.source == "table":
         column = (f.column or "").split("/")[-1]
@@ -83,7 +92,7 @@ def parts_sum(ex: Extraction):
             continue
         total, parts = facts.get(rel.total), [facts[p] for p in rel.parts if p in facts]
         unit = total.value.unit if total else None
-        values = [(_in(p, unit), decimals(p.value.text)) for p in parts]
+        values = [(_in(p, unit), _places(p, unit)) for p in parts]
         if total is None or total.value.value is None or any(v is None for v, _ in values):
             continue
         d_total = decimals(total.value.text)
@@ -148,7 +157,7 @@ def share_base(ex: Extraction):
         a, b = _in(part, unit), _in(base, unit)
         if a is None or b is None or b == 0:
             continue
-        da, db = decimals(part.value.text), decimals(base.value.text)
+        da, db = _places(part, unit), _places(base, unit)
         evidence = [_ev(share), _ev(part), _ev(base)]
         if _share_ok(a, da, b, db, pct, dp):
             yield finding("info", "supported", f"“{_label(part)}”{part.value.text}占“{rel.base_name}”{base.value.text}的{share.value.text}，相符",
@@ -157,10 +166,10 @@ def share_base(ex: Extraction):
         computed = a / b * 100
         likely = None
         for f in sorted(ex.facts, key=lambda f: f.source != "text"):
-            if f.id in (part.id, base.id, share.id) or f.malformed or f.measure != "amount":
+            if f.id in (part.id, base.id, share.id) or f.malformed or f.measure not in ("amount", "count", "level"):
                 continue
             x = _in(f, unit)
-            if x and dimension(f.value.unit or unit) == "money" and _share_ok(a, da, x, decimals(f.value.text), pct, dp):
+            if x and dimension(f.value.unit or unit) == dimension(unit) and _share_ok(a, da, x, _places(f, unit), pct, dp):
                 likely = f
                 break
         hint = (f"；{share.value.text}是{part.value.text}与“{_label(likely)}”{likely.value.text}之比，疑为占{_label(likely)}的比例"
