@@ -4,9 +4,9 @@
 
 (a) Recall and precision on eval/reconcile_gold.json, the hand-made list of
     the real inconsistencies of the five seeds, in every format (txt, docx, pdf).
-(b) The held-out narrative documents (eval/narrative_heldout, README there): six
-    reports of five provinces written by a helper blind to the rules, with 20
-    planted inconsistencies (sums, shares, products, broken figures, restated
+(b) The held-out narrative documents (eval/narrative_heldout…4, README in each): sets
+    of six reports written by a helper blind to the rules and to the sets before, each with
+    about 20 planted inconsistencies (sums, shares, products, broken figures, restated
     figures, growth vs share, a year pair); planted items found, false findings.
 (c) A perturbation benchmark: one figure is changed at random in a seed's
     Document (after ingestion, so each format's reading is exercised) — a
@@ -257,9 +257,66 @@ def perturbation(docs, tagger, n: int, seed: int) -> list[str]:
     return lines
 
 
+# seeds of one department in consecutive years: 岳阳 工信局 2021 and 2022
+YEAR_PAIRS = (("002_418cb45b50d16ad8", "000_ca8b55daf8c6f90a"),)
+
+
+def cross_year(docs, tagger, n: int, seed: int) -> list[str]:
+    """Plants across a year pair: a sentence of the earlier report that states one of its results is written into the
+    later report as a statement about the earlier year, with the figure changed (a later report misquoting last
+    year's result); how often `across.*` reports something new."""
+    from extractor.reconcile.across import compare
+
+    rng = random.Random(seed)
+    pairs = [((early, fmt), (late, fmt)) for early, late in YEAR_PAIRS for fmt in FORMATS if (early, fmt) in docs and (late, fmt) in docs]
+    if not pairs:
+        return []
+    earlier = {a: extract_document(copy.deepcopy(docs[a]), tagger=tagger) for a, _ in pairs}
+    base = {(a, b): {(f.rule, f.found, f.expected) for f in compare(earlier[a], extract_document(copy.deepcopy(docs[b]), tagger=tagger)).findings}
+            for a, b in pairs}
+    hits, done, missed, rules = 0, 0, [], Counter()
+    for i in range(n * 10):
+        if done >= n:
+            break
+        a, b = pairs[i % len(pairs)]
+        ex = earlier[a]
+        year = f"{ex.year}年"
+        sites = [c for c in ex.claims if c.kind == "actual" and c.metric and c.at.block and c.value.value is not None
+                 and c.value.comparator is None and c.measure in ("count", "amount") and c.period in (None, year)]
+        if not sites:
+            break
+        c = rng.choice(sites)
+        text = next(bl.text for bl in docs[a].blocks if bl.id == c.at.block)
+        lo = max([0] + [m.end() for m in re.finditer(r"[。；;\n]", text[: c.at.start])])
+        hi = next((m.start() for m in re.finditer(r"[。；;\n]", text[c.at.end :])), len(text) - c.at.end) + c.at.end
+        new = _bump(text[c.at.start : c.at.end], rng)
+        if new is None:
+            continue
+        sentence = text[lo : c.at.start] + new + text[c.at.end : hi]
+        if year not in sentence:
+            sentence = year + sentence.strip()
+        doc = copy.deepcopy(docs[b])
+        target = rng.choice([bl for bl in doc.blocks if bl.kind == "paragraph"])
+        head = target.text.rstrip()
+        target.text = head + ("" if head.endswith(("。", "；", ";")) else "。") + sentence.strip() + "。"
+        found = {(f.rule, f.found, f.expected) for f in compare(ex, extract_document(doc, tagger=tagger)).findings} - base[(a, b)]
+        done += 1
+        hits += bool(found)
+        rules.update({r for r, _, _ in found})
+        if not found:
+            missed.append(f"  {b[0][:3]}.{b[1]}: {sentence.strip()[:70]!r} (the {a[0][:3]} report: {text[c.at.start : c.at.end]})")
+    lines = ["| planted figure | detected | plants | rate | rules that found it (plants) |", "|---|---|---|---|---|",
+             f"| last year's result misquoted | {hits} | {done} | {hits / max(1, done):.3f} | "
+             + ", ".join(f"{r} {k}" for r, k in rules.most_common(3)) + " |"]
+    if missed:
+        lines += ["\nmissed plants:", *missed]
+    return lines
+
+
 HELDOUT = ROOT / "eval" / "narrative_heldout"
 HELDOUT2 = ROOT / "eval" / "narrative_heldout2"
 HELDOUT3 = ROOT / "eval" / "narrative_heldout3"
+HELDOUT4 = ROOT / "eval" / "narrative_heldout4"
 KIND_NAMES = {"A": "其中 parts ≠ whole", "B": "share of the wrong base", "C": "count × rate ≠ total", "D": "malformed figure",
               "E": "one figure stated twice, differently", "F": "growth rate vs share", "G": "across the year pair"}
 
@@ -343,7 +400,9 @@ def main(argv: list[str] | None = None) -> int:
     worst = max(len(v) for v in false.values())
     print(f"  most in one document: {worst}")
     print("\n## (b) held-out narrative documents\n")
-    print("### eval/narrative_heldout3 (six reports, written blind to the rules and to the other sets; see its README)\n")
+    print("### eval/narrative_heldout4 (six reports, written blind to the rules and to the other sets; see its README)\n")
+    print("\n".join(heldout(tagger, HELDOUT4)))
+    print("\n### eval/narrative_heldout3 (a development set since its first measurement)\n")
     print("\n".join(heldout(tagger, HELDOUT3)))
     print("\n### eval/narrative_heldout2 (the second set: a development set since its first measurement)\n")
     print("\n".join(heldout(tagger, HELDOUT2)))
@@ -351,6 +410,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(heldout(tagger, HELDOUT)))
     print(f"\n## (c) perturbation benchmark ({args.plants} plants, seed {args.seed})\n")
     print("\n".join(perturbation(docs, tagger, args.plants, args.seed)))
+    print(f"\n### across the year pair ({args.plants // 7} plants, seed {args.seed})\n")
+    print("\n".join(cross_year(docs, tagger, args.plants // 7, args.seed)))
     return 0
 
 

@@ -19,9 +19,9 @@ import re
 from itertools import pairwise
 
 from extractor.document import At, Cell, Document, Table
-from extractor.sections import section_roles
 from extractor.quantity import COUNT_UNITS, Quantity, find_malformed, find_quantities, parse_quantity
 from extractor.schema import Claim, Fact
+from extractor.sections import section_roles
 from extractor.text import squash
 
 MONEY_UNITS = ("元", "千元", "万元", "亿元", "万亿元", "万", "亿")

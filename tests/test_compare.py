@@ -112,3 +112,13 @@ def test_a_text_target_needs_words_of_planning_or_a_later_year():
     for before, text in (("计划新建城市书房", "4个"), ("2025年新建城市书房", "4个"), ("新建城市书房", "≥4个")):
         [f] = compare(a, _ex("b.txt", 2024, facts=[target(before, text)])).findings
         assert f.rule == "across.target_below_last_actual" and f.found == text
+
+
+def test_last_years_result_quoted_in_other_words_is_found(tmp_path):
+    # the later report names the thing otherwise than the earlier one did; things.same_thing links them
+    (tmp_path / "a.txt").write_text("某县应急管理局2023年度部门整体支出绩效自评报告\n全年完成防雷重点单位安全检查120家。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("某县应急管理局2024年度部门整体支出绩效自评报告\n2023年检查防雷安全重点单位128家。\n", encoding="utf-8")
+    from extractor.pipeline import extract
+    a, b = extract(tmp_path / "a.txt", tagger="rules"), extract(tmp_path / "b.txt", tagger="rules")
+    [f] = [f for f in compare(a, b).findings if f.rule == "across.last_year_restated"]
+    assert f.found == "128家" and f.expected == "120家" and {e.document for e in f.evidence} == {str(tmp_path / "a.txt"), str(tmp_path / "b.txt")}

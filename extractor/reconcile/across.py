@@ -28,6 +28,7 @@ from functools import lru_cache
 
 from extractor.reconcile.core import finding
 from extractor.reconcile.linking import canonical
+from extractor.reconcile.things import same_thing, states_result, thing
 from extractor.reconcile.tolerance import agrees, decimals, fmt_plain
 from extractor.schema import Evidence, Extraction, Fact, Finding, Indicator
 
@@ -228,6 +229,9 @@ def _text_restated(a: Extraction, b: Extraction):
             key = _fact_key(f)
             if key:
                 own.setdefault((key, f.measure, f.value.unit), f)
+    # a's results for one thing in other words than b's (things.same_thing): 签约41个项目 | 现场签约45个项目
+    results = [(x, thing(x)) for x in a.facts if x.source == "text" and x.value.value is not None and x.period in (year, None)
+               and x.measure in ("amount", "count") and x.value.comparator is None and not x.malformed and states_result(x)]
     for f in b.facts:
         if f.source != "text" or f.kind == "target" or f.period != year or f.value.value is None \
                 or f.measure not in ("amount", "count") or f.value.comparator is not None:
@@ -236,6 +240,12 @@ def _text_restated(a: Extraction, b: Extraction):
             continue
         key = _fact_key(f)
         mine = own.get((key, f.measure, f.value.unit)) if key else None
+        if mine is None:
+            name = thing(f)
+            matches = [(len(shared), x) for x, tx in results if x.value.unit == f.value.unit
+                       and (shared := same_thing(f, name, x, tx)) is not None]
+            mine = max(matches, key=lambda m: m[0])[1] if matches else None
+            key = key or name.replace("|", "")
         if mine is None:
             continue
         evidence = [_ev(b, f.value.text, f.at), _ev(a, mine.value.text, mine.at)]

@@ -22,6 +22,7 @@ from collections import defaultdict
 
 from extractor.reconcile.core import finding, rule
 from extractor.reconcile.linking import Candidate, _synonym_keys, candidates, canonical, link
+from extractor.reconcile.things import NAMED, NOISE, WORDS, common, near, same_thing, slip, states_result, thing
 from extractor.reconcile.tolerance import decimals, half_unit
 from extractor.relations import dimension
 from extractor.schema import Claim, Evidence, Extraction, Fact
@@ -146,7 +147,7 @@ def restated(ex: Extraction):
         context = _context(c)
         if len(name) < 4 or name in _GENERIC or _BREAKDOWN.search(c.sentence) or len(context) < 2:
             continue  # no subject words before the metric: cannot tell whose figure it is
-        named = frozenset(_NAMED.findall(c.sentence[: max(0, c.sentence.find(c.metric))]))  # whose: the event its sentence names
+        named = frozenset(NAMED.findall(c.sentence[: max(0, c.sentence.find(c.metric))]))  # whose: the event its sentence names
         fact = facts.get(_place(c.at))
         kind = "target" if fact is not None and fact.role in _NOT_THIS_YEAR else c.kind
         groups[(name, context, kind, c.measure, c.period, c.value.unit, named)].append(c)
@@ -263,79 +264,9 @@ def _restated_words(ex: Extraction, reported: set[tuple]):
         )
 
 
-# words that make a figure a plan, a part, a comparison or a running total rather than the year's result
-_NOT_RESULT = re.compile(r"(计划|目标|预计|力争|拟|争取|要求|确保|预期|不低于|不少于|不超过|以上|以内|其中|分别|包括|累计|截至|截止|"
-                         r"上半年|下半年|季度|\d+月|每|人均|户均|生均|平均|比|较|同比|相比|高于|低于|超过|突破|增长|增加|减少|下降|提高|"
-                         r"上年|去年|占)")
-# a sentence that sets goals (年初设定的主要目标为：…) states no result anywhere in it
-_PLAN = re.compile(r"(目标|计划|预计|力争|预期|拟)")
-# a circumstance that narrows what the clause counts (在另一场推介会上, 其中, 此外)
-_CIRCUMSTANCE = re.compile(r"(在[^，,。；;]{1,15}(上|中|期间|方面|内)|其中|另有|此外)")
-# a place or a part of the unit named in the figure's clause (城关镇, 局机关, 二级单位): a part, not the whole; 农村, 乡村 and
-# 县乡村三级 name kinds of place, not one
-_SUB_SCOPE = re.compile(r"(机关|二级单位|二级机构|下属|所属|局属|直属|[^全各\W\d]{2}(?<![农乡城])(镇|街道|村)(?![级民组集]))")
-# words around a thing that do not say which thing: scope, verbs of doing, and generic tails (营造林任务 is 营造林)
-_NOISE = re.compile(r"(全年|全县|全市|全区|全省|全州|全旗|全部|本年度?|年度|(19|20)\d{2}年度?|我局|我单位|本部门|本项目|"
-                    r"完成了?|实现了?|达到|共计|合计|总计|共|已|均|为|是|有|的|了|任务|工作|数量|总量|规模|共有|开展|覆盖)")
-_WORDS = re.compile(r"[\u4e00-\u9fff]+")
-_THING_AFTER = re.compile(r"^(?![和及与])[\u4e00-\u9fff]{2,12}?(?=[，,；;。：:（(、和及与\d]|$|通过|投入|均|已|全部|完成|实现|得到|达到)")
-# a list's items (其中…、…；由…和…构成；具体为：…) are parts of their whole, not the year's result for a thing
-_LIST_ITEM = re.compile(r"(其中|分别|包括|具体为|具体是|主要用于|由.{0,20}和)")
-_NAMED = re.compile(r"[“\"《]([^”\"》]{2,40})[”\"》]")
-
-
-def _thing(f: Fact) -> str:
-    """What a figure counts: the words of its clause before it (from the last figure on) and, for
-    `15处集中供水工程`, the words after its unit."""
-    before = re.split(r"[，,；;：:。（(]", f.before or "")[-1]
-    before = re.sub(r"^年度?", "", _NUMBERING.sub("", re.split(r"\d[^\u4e00-\u9fff]*", before)[-1]))
-    m = _THING_AFTER.match(f.after or "")
-    return "|".join(_NOISE.sub("", w) for w in (before, m[0] if m else "") if w)
-
-
-def _head(thing: str) -> str:
-    """The last two characters of the words before the figure, or the first two after its unit when it has them."""
-    before, _, after = thing.partition("|")
-    return after[:2] if len(after) >= 2 else before[-2:]
-
-
-def _bigrams(text: str) -> set[str]:
-    return {a + b for w in _WORDS.findall(text) for a, b in zip(w, w[1:])}
-
-
-def _common(a: str, b: str) -> str:
-    """The longest run of characters two things share."""
-    best = ""
-    for i in range(len(a)):
-        for j in range(i + len(best) + 1, len(a) + 1):
-            if a[i:j] in b:
-                best = a[i:j]
-            else:
-                break
-    return best.strip("|")
-
-
-def _slip(a: Fact, b: Fact) -> bool:
-    """Two figures one slip apart: one digit changed, or two neighbouring digits swapped (3.62 | 3.26, 83.4 | 84.3)."""
-    x, y = (re.sub(r"[^\d.]", "", f.value.text) for f in (a, b))
-    if len(x) != len(y) or x.find(".") != y.find(".") or x == y:
-        return False
-    x, y = x.replace(".", ""), y.replace(".", "")
-    diff = [i for i, (p, q) in enumerate(zip(x, y)) if p != q]
-    return len(diff) == 1 or len(diff) == 2 and diff[1] == diff[0] + 1 and x[diff[0]] == y[diff[1]] and x[diff[1]] == y[diff[0]]
-
-
-def _near(f: Fact) -> str:
-    """A figure with the words before it, as an auditor would look for it in the text."""
-    tail = re.match(r"[^，,；;。：:（(\d]{0,10}", f.after or "")[0]
-    return re.sub(r"\s+", "", f.before or "")[-20:] + f.value.text + tail
-
-
 def _restated_thing(ex: Extraction, reported: set[tuple]):
     """The year's result for one thing in two paragraphs, each worded its own way (治理隐患点19处 | 地质灾害隐患点工程治理17处,
-    覆盖28个社区养老服务站 | 全区26个社区养老服务站): the two things share a run of four characters or more (three when the
-    figures are one slip apart), neither clause makes its figure a plan, part, comparison or running total, and neither
-    names a place or part of the unit that the other does not."""
+    覆盖28个社区养老服务站 | 全区26个社区养老服务站): `things.same_thing` decides that two figures count one thing."""
     year = f"{ex.year}年" if ex.year else None
     # a share and its base are read by relations.share_base; the items of a 其中 list are parts (a product's count is a result)
     in_relation = {ref for r in ex.relations for ref in [r.share, r.base, *(r.parts if r.kind == "parts" else [])] if ref}
@@ -345,42 +276,26 @@ def _restated_thing(ex: Extraction, reported: set[tuple]):
         # (实际支出, 资本性支出) recur for every part of the budget
         if (f.source != "text" or f.at.block is None or f.value.value is None or f.value.comparator is not None or f.malformed
                 or f.measure not in ("count", "share", "level") or dimension(f.value.unit) in (None, "money", "pp")
-                or f.id in in_relation or (f.period or year) != year or f.role in _NOT_THIS_YEAR):
+                or f.id in in_relation or (f.period or year) != year or not states_result(f)):
             continue
-        before = f.before or ""
-        clause = re.split(r"[，,；;。：:]", before)[-1]
-        if (_NOT_RESULT.search(clause) or _PLAN.search(before) or _SUB_SCOPE.search(before) or _CIRCUMSTANCE.search(before)
-                or _LIST_ITEM.search(before) or before.count("（") + before.count("(") > before.count("）") + before.count(")")):
-            continue
-        thing = _thing(f)
-        if len("".join(_WORDS.findall(thing))) >= 3:
-            results.append((f, thing))
+        name = thing(f)
+        if len(name.replace("|", "")) >= 3:
+            results.append((f, name))
     for i, (a, ta) in enumerate(results):
         for b, tb in results[i + 1:]:
             if a.at.block == b.at.block or a.value.unit != b.value.unit or _agree_values(a.value, b.value):
                 continue
-            if set(_NAMED.findall(a.before or "")) != set(_NAMED.findall(b.before or "")):
-                continue  # each figure belongs to the event or project its sentence names (“…推介会”)
             if {(a.at.block, a.at.start), (b.at.block, b.at.start)} <= reported:
                 continue
-            shared = max((_common(x, y) for x in ta.split("|") for y in tb.split("|")), key=len)
-            if len(shared) < 3 or len(shared) < 4 and not _slip(a, b):
-                continue
-            # what is left of each name once the shared run is gone: two different words there (在册 | 工程治理,
-            # 改造提升小型 | 集中) make two different things
-            rest_a, rest_b = _bigrams(ta.replace(shared, "|")), _bigrams(tb.replace(shared, "|"))
-            if rest_a and rest_b and not rest_a & rest_b:
-                continue
-            # the thing a name counts stands at its end (…优良中等路里程 counts 里程, not 农村公路), or right after the unit
-            # (26个社区养老服务站): each name's head must be in the other name
-            if not (_head(ta) in tb and _head(tb) in ta):
+            shared = same_thing(a, ta, b, tb)
+            if shared is None:
                 continue
             reported |= {(a.at.block, a.at.start), (b.at.block, b.at.start)}
-            slip = "（两数仅一位数字不同或相邻两位颠倒，疑为笔误）" if _slip(a, b) else ""
+            typo = "（两数仅一位数字不同或相邻两位颠倒，疑为笔误）" if slip(a, b) else ""
             yield finding(
                 "warning", "contradicted",
-                f"正文两处给出同一事项“{shared}”的本年数值不同：{a.value.text}与{b.value.text}{slip}："
-                f"“…{_near(a)}”；“…{_near(b)}”",
+                f"正文两处给出同一事项“{shared}”的本年数值不同：{a.value.text}与{b.value.text}{typo}："
+                f"“…{near(a)}”；“…{near(b)}”",
                 expected=a.value.text, found=b.value.text,
                 evidence=[Evidence(text=a.value.text, at=a.at), Evidence(text=b.value.text, at=b.at)],
             )
@@ -461,9 +376,9 @@ def _subject(f: Fact) -> str:
     words = clauses[-1] if clauses else ""
     words = words.split("占")[0] if "占" in words else _SHARE_WORDS.sub("", _GROWTH_WORDS.sub("", words))
     words = _COMPARED_WITH.sub("", re.sub(r"率$", "", words))
-    if len(_NOISE.sub("", "".join(_WORDS.findall(words)))) < 2 and len(clauses) > 1:
+    if len(NOISE.sub("", "".join(WORDS.findall(words)))) < 2 and len(clauses) > 1:
         words = _NUMBERING.sub("", re.sub(r"[\d.,，]+[^\u4e00-\u9fff]*[\u4e00-\u9fff]{0,3}$", "", clauses[0]))
-    return _NOISE.sub("", "".join(_WORDS.findall(words)))
+    return NOISE.sub("", "".join(WORDS.findall(words)))
 
 
 def _definition_in_text(ex: Extraction, reported: set[tuple]):
@@ -479,8 +394,8 @@ def _definition_in_text(ex: Extraction, reported: set[tuple]):
             if g.sentence == sh.sentence or not _agree_values(g.value, sh.value) or g.value.text != sh.value.text:
                 continue
             a, b = _subject(g), _subject(sh)
-            common = max((_common(a, b), _common(b, a)), key=len)
-            if len(common) < 2 or len(common) * 2 < min(len(a), len(b)):
+            common_run = max((common(a, b), common(b, a)), key=len)
+            if len(common_run) < 2 or len(common_run) * 2 < min(len(a), len(b)):
                 continue
             pair = tuple(sorted([(g.at.block, g.at.table, g.at.row, g.at.start), (sh.at.block, sh.at.table, sh.at.row, sh.at.start)], key=str))
             if pair in reported:
@@ -488,7 +403,7 @@ def _definition_in_text(ex: Extraction, reported: set[tuple]):
             reported.add(pair)
             yield finding(
                 "warning", "contradicted",
-                f"正文同一数字{g.value.text}一处是“{a}”的增长率，另一处是“{b}”的占比或比率，二者不能相同：“…{_near(g)}”；“…{_near(sh)}”",
+                f"正文同一数字{g.value.text}一处是“{a}”的增长率，另一处是“{b}”的占比或比率，二者不能相同：“…{near(g)}”；“…{near(sh)}”",
                 expected=sh.value.text, found=g.value.text,
                 evidence=[Evidence(text=g.value.text, at=g.at), Evidence(text=sh.value.text, at=sh.at)],
             )
