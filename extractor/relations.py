@@ -306,6 +306,42 @@ def _products(text: str, facts: list[Fact], at: At) -> list[Relation]:
     return out
 
 
+# a rate of two amounts the text states (执行率, 到位率, 完成率): (what it counts, what it divides by)
+_RATES = {
+    "执行率": (r"(支出|执行|决算|使用)", r"(预算|计划|下达|批复|核定|可用资金)"),
+    "到位率": (r"(到位|到账|拨付)", r"(下达|计划|预算|应到位|批复|安排)"),
+    "完成率": (r"(完成|实际|实现)", r"(计划|目标|任务|预算)"),
+    "支付率": (r"(支付|拨付|兑付)", r"(应付|计划|预算|下达|合同)"),
+    "兑付率": (r"(兑付|发放)", r"(应兑付|应发放|计划|下达)"),
+}
+_RATE_BEFORE_PCT = re.compile(r"(" + "|".join(_RATES) + r")(?:为|达到|达|是|约)?\s*$")
+
+
+def _rates(text: str, facts: list[Fact], at: At, all_facts: list[Fact]) -> list[Relation]:
+    """`实际支出2318.64万元，预算执行率为97.42%` with `全年预算数为2380.00万元` before it: the rate, the amount it counts
+    (in its sentence, named by the rate's own words) and the amount it divides by (nearest before it in the text)."""
+    out: list[Relation] = []
+    for k, f in enumerate(facts):
+        if f.value.unit != "%" or f.value.value is None or f.value.comparator is not None or f.malformed:
+            continue
+        m = _RATE_BEFORE_PCT.search(text[max(0, f.at.start - 12) : f.at.start])
+        if not m:
+            continue
+        counts, divides = _RATES[m[1]]
+        lo, _ = _sentence_bounds(text, f.at.start)
+        here = [x for x in facts[:k] if x.at.start >= lo and x.value.value is not None and x.value.comparator is None
+                and not x.malformed and dimension(x.value.unit) not in (None, "ratio", "pp") and _is_part_candidate(text, x)]
+        num = next((x for x in reversed(here) if re.search(counts, x.name or "") and not re.search(divides, x.name or "")), None)
+        if num is None:
+            continue
+        # what it divides by: named so in its own sentence; else the rule looks for the year's budget in the text
+        den = next((x for x in reversed(here) if x is not num and _order(x) < _order(f) and re.search(divides, x.name or "")
+                    and not re.search(counts, x.name or "") and dimension(x.value.unit) == dimension(num.value.unit)), None)
+        out.append(Relation(kind="rate", share=f.id, parts=[num.id], base=den.id if den else None, base_name=m[1],
+                            text=text[num.at.start : f.at.end], at=at.model_copy(update={"start": num.at.start, "end": f.at.end})))
+    return out
+
+
 def find_relations(units: list[tuple[str, At, str | None]], facts: list[Fact]) -> list[Relation]:
     """Every relation of every narrative unit, in document order."""
     by_unit: dict[tuple, list[Fact]] = defaultdict(list)
@@ -320,4 +356,5 @@ def find_relations(units: list[tuple[str, At, str | None]], facts: list[Fact]) -
         out.extend(_parts(text, mine, at, facts))
         out.extend(_shares(text, mine, at, facts))
         out.extend(_products(text, mine, at))
+        out.extend(_rates(text, mine, at, facts))
     return out

@@ -162,11 +162,12 @@ class Fact(BaseModel):
 class Relation(BaseModel):
     """A relation the document states between its figures (fact ids), read from its words."""
 
-    kind: Literal["parts", "share", "product"]
+    kind: Literal["parts", "share", "product", "rate"]
     total: str | None = Field(default=None, description="parts: the whole the 其中 list breaks down; product: the stated result")
     parts: list[str] = Field(default_factory=list, description="parts: the items; product: the count and the rate")
-    share: str | None = Field(default=None, description="share: the percentage")
-    base: str | None = Field(default=None, description="share: the figure the base names, null when the document states none")
+    share: str | None = Field(default=None, description="share, rate: the percentage")
+    base: str | None = Field(default=None, description="share: the figure the base names, null when the document states none; "
+                             "rate: the budget, plan or amount due the rate divides by")
     base_name: str | None = Field(default=None, description="share: the base as written (基本支出)")
     text: str = Field(description="the words the relation was read from")
     months: int = Field(default=1, description="product: months a per-month rate runs (每人每月 … 全年: 12)")

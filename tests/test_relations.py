@@ -390,3 +390,23 @@ def test_rates_per_pupil_and_totals_named_by_what_the_money_is(tmp_path, text, f
 def test_a_misplaced_thousands_separator_before_any_unit():
     assert find_malformed("清理塌方土石方3,86.5立方米，修复涵洞9道")[0][2] == "千分位逗号位置不对"
     assert find_malformed("见第3.1.2节，2021.12.31日") == []
+
+
+def test_a_stated_rate_against_its_two_amounts(tmp_path):
+    # the budget in the rate's sentence
+    [f] = _problems(_run(tmp_path, "全年预算数为2380.00万元，实际支出2318.64万元，预算执行率为98.42%。\n"), "relations.rate")
+    assert f.found == "98.42%" and f.expected == "97.42%"
+    # two budgets stated before: the one that fits is the report's
+    ok = _run(tmp_path, "年初预算7,920.00万元，全年预算为8,530.40万元。\n全年实际支出8,215.64万元，预算执行率为96.31%。\n", "ok.txt")
+    assert [x.verdict for x in _found(ok, "relations.rate")] == ["supported"]
+    # one budget before, and the rate does not fit it
+    [f] = _problems(_run(tmp_path, "全年预算为8,530.40万元。\n全年实际支出8,215.64万元，预算执行率为97.31%。\n", "one.txt"), "relations.rate")
+    assert f.severity == "error" and f.expected == "96.31%"
+    # two budgets and neither fits: which one the report divided by is not known
+    assert _found(_run(tmp_path, "年初预算7,920.00万元，全年预算为8,530.40万元。\n全年实际支出8,215.64万元，预算执行率为97.31%。\n",
+                       "two.txt"), "relations.rate") == []
+
+
+def test_a_completion_rate_of_counts_in_one_sentence(tmp_path):
+    ok = _run(tmp_path, "计划实施90公里，实际完成86.4公里，完成率96.00%。\n")
+    assert [x.verdict for x in _found(ok, "relations.rate")] == ["supported"]

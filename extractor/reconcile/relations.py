@@ -11,6 +11,8 @@
   figure of the document that N% is a share of (the likely base) is named.
 - `relations.product`: `C人，每人R元，共计T元` against C×R; a power of ten
   between the two names a unit slip (元 for 万元).
+- `relations.rate`: a stated 执行率/到位率/完成率 against the two amounts it is the
+  ratio of (the counted amount in its sentence, the budget or plan before it).
 - `figures.malformed`: a figure written broken (`46.%`, `12O5万元`).
 
 Where a difference is one digit in one figure, the message says which figure
@@ -20,6 +22,7 @@ and what it would be (`one_digit_apart`).
 from __future__ import annotations
 
 import math
+import re
 
 from extractor.reconcile.core import finding, rule
 from extractor.reconcile.tolerance import decimals, fmt, half_unit, sum_agrees
@@ -181,6 +184,61 @@ def share_base(ex: Extraction):
             f"“{_label(part)}”{part.value.text}占“{rel.base_name}”（{base.value.text}）的比例写作{share.value.text}，"
             f"按两数计算为{computed:.{max(dp, 1)}f}%{hint}",
             expected=f"{computed:.{max(dp, 1)}f}%", found=share.value.text, evidence=evidence,
+        )
+
+
+# the year's whole budget by its usual names (全年预算数, 调整后预算, 项目预算资金, 下达资金)
+_WHOLE_BUDGET = re.compile(r"^((19|20)\d{2}年度?)?(全年|年度|本年|部门|项目|年初|调整后?的?|共)*(预算|预算数|预算资金|预算总额|可用资金|"
+                           r"下达资金|下达预算资金|资金总额)$")
+
+
+def _order(f: Fact) -> int:
+    return int(f.id[1:]) if f.id[1:].isdigit() else 0
+
+
+def _name_key(name: str | None) -> str:
+    return re.sub(r"[“”\"'‘’\s的]", "", name or "")
+
+
+@rule("relations.rate")
+def rate(ex: Extraction):
+    """A rate the text states (执行率, 到位率, 完成率) against the two amounts it is the ratio of, at their displayed
+    precision; when it does not fit, the amount of the text it does fit is named (the rate of another budget)."""
+    facts = _facts(ex)
+    for rel in ex.relations:
+        if rel.kind != "rate":
+            continue
+        pct_f, num, den = facts.get(rel.share), facts.get(rel.parts[0]) if rel.parts else None, facts.get(rel.base or "")
+        if pct_f is None or num is None:
+            continue
+        pct, dp = pct_f.value.value, decimals(pct_f.value.text)
+        if den is None:
+            # no budget in the rate's sentence: the year's budget stated earlier in the text; of several (年初预算, 调整后预算)
+            # the one that fits, and none fitting says nothing unless the text states only one
+            budgets = [f for f in ex.facts if f.source == "text" and _order(f) < _order(num) and _WHOLE_BUDGET.match(_name_key(f.name))
+                       and _in(f, num.value.unit)]
+            den = next((f for f in budgets if _share_ok(num.value.value, _places(num, num.value.unit), _in(f, num.value.unit),
+                                                        _places(f, num.value.unit), pct, dp)), None)
+            den = den or (budgets[0] if len(budgets) == 1 else None)
+            if den is None:
+                continue
+        unit = den.value.unit
+        a, b = _in(num, unit), _in(den, unit)
+        if a is None or not b:
+            continue
+        evidence = [_ev(pct_f), _ev(num), _ev(den)]
+        what = f"{rel.base_name}{pct_f.value.text}（{_label(num)}{num.value.text}÷{_label(den)}{den.value.text}）"
+        if _share_ok(a, _places(num, unit), b, _places(den, unit), pct, dp):
+            yield finding("info", "supported", f"{what}相符", expected=pct_f.value.text, found=pct_f.value.text, evidence=evidence)
+            continue
+        computed = a / b * 100
+        other = next((f for f in ex.facts if f.source == "text" and f.id not in (num.id, den.id) and f.measure == den.measure
+                      and not f.malformed and (x := _in(f, unit)) and _share_ok(a, _places(num, unit), x, _places(f, unit), pct, dp)), None)
+        hint = f"；{pct_f.value.text}是{num.value.text}与“{_label(other)}”{other.value.text}之比" if other is not None else ""
+        yield finding(
+            "error" if other is None else "warning", "contradicted",
+            f"{what}按两数计算为{computed:.{max(dp, 1)}f}%，文中写作{pct_f.value.text}{hint}",
+            expected=f"{computed:.{max(dp, 1)}f}%", found=pct_f.value.text, evidence=evidence + ([_ev(other)] if other else []),
         )
 
 
