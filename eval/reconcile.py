@@ -13,7 +13,10 @@
     narrative figure that the forms also state, an indicator score, a budget
     component (按收入/支出性质分), or the written execution rate — and the run
     counts how often a new finding appears. Also: findings on the unchanged
-    documents that match no gold item (false findings per clean seed).
+    documents that match no gold item (false findings per clean seed); and plants
+    across the year pair 002 → 000: the later report misquoting the earlier one's result.
+(d) The layout documents of tests/layouts (and its held-out batches): the rules each
+    gold plants reported, and errors or warnings of rules it does not plant.
 """
 
 from __future__ import annotations
@@ -379,6 +382,32 @@ def heldout(tagger, folder: Path = HELDOUT) -> list[str]:
     return table + false + lines
 
 
+LAYOUTS = ROOT / "tests" / "layouts"
+
+
+def layout_findings(tagger) -> list[str]:
+    """The layout documents (tests/layouts, and the batches kept apart in heldout/): each gold's planted_rules reported,
+    and errors or warnings of any rule it does not plant (a clean document should have none)."""
+    lines = ["| set | documents | planted rules reported | errors and warnings of unplanted rules |", "|---|---|---|---|"]
+    notes = []
+    for name, folder in (("tests/layouts", LAYOUTS), ("tests/layouts/heldout", LAYOUTS / "heldout")):
+        golds = sorted(folder.glob("*.gold.json"))
+        found = planted = extra = 0
+        for g in golds:
+            rules = set(json.loads(g.read_text(encoding="utf-8")).get("planted_rules", []))
+            doc = g.with_name(g.name.removesuffix(".gold.json") + ".docx")
+            result = extract_document(load(doc), tagger=tagger)
+            reported = _problems(result.findings)
+            found += len(rules & {f.rule for f in reported})
+            planted += len(rules)
+            unplanted = [f for f in reported if f.rule not in rules]
+            extra += len(unplanted)
+            notes += [f"  missed {doc.stem}: {r}" for r in sorted(rules - {f.rule for f in reported})]
+            notes += [f"  unplanted {doc.stem}: {f.rule} {f.severity}: {f.message[:90]}" for f in unplanted]
+        lines.append(f"| {name} | {len(golds)} | {found}/{planted} | {extra} |")
+    return lines + notes
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--plants", type=int, default=350)
@@ -412,6 +441,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(perturbation(docs, tagger, args.plants, args.seed)))
     print(f"\n### across the year pair ({args.plants // 7} plants, seed {args.seed})\n")
     print("\n".join(cross_year(docs, tagger, args.plants // 7, args.seed)))
+    print("\n## (d) the layout documents\n")
+    print("\n".join(layout_findings(tagger)))
     return 0
 
 
