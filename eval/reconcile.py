@@ -429,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
     worst = max(len(v) for v in false.values())
     print(f"  most in one document: {worst}")
     print("\n## (b) held-out narrative documents\n")
-    print("### eval/narrative_heldout4 (six reports, written blind to the rules and to the other sets; see its README)\n")
+    print("### eval/narrative_heldout4 (six reports written blind to the rules; measured once, see its README, and a development set since)\n")
     print("\n".join(heldout(tagger, HELDOUT4)))
     print("\n### eval/narrative_heldout3 (a development set since its first measurement)\n")
     print("\n".join(heldout(tagger, HELDOUT3)))
