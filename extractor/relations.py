@@ -90,14 +90,14 @@ def dimension(unit: str | None) -> str | None:
 _QUALIFIERS = re.compile(r"^((19|20)\d{2}年度?|本年度?|本|共|全年)+|年度|(资金|金额|合计|总计|总额)$")
 
 
-def _name_key(name: str | None) -> str:
+def name_key(name: str | None) -> str:
     return re.sub(r"[“”\"'‘’\s的]", "", name or "")
 
 
 def names_base(name: str | None, base: str) -> bool:
     """Does a figure's name say it is the base `base`? (2021年基本支出 is 基本支出; 全年支出 is 总支出; 本项目年度预算 is
     项目预算资金 once their qualifiers are gone, when what is left still names something: 支出合计 is not any 支出)."""
-    n, b = _name_key(name), _name_key(base)
+    n, b = name_key(name), name_key(base)
     if _same_name(n, b):
         return True
     n2, b2 = _QUALIFIERS.sub("", n), _QUALIFIERS.sub("", b)
@@ -133,7 +133,7 @@ def _is_part_candidate(text: str, f: Fact) -> bool:
     return not (_CHANGE_WORDS.search(before[-8:]) or _BEYOND.search(before))
 
 
-def _order(f: Fact) -> int:
+def order(f: Fact) -> int:
     """A fact's place in the document (x12 after x9: the ids are numbered in order)."""
     return int(f.id[1:]) if f.id[1:].isdigit() else 0
 
@@ -176,7 +176,7 @@ def _parts(text: str, facts: list[Fact], at: At, all_facts: list[Fact]) -> list[
             # 基本支出主要用于…，包括人员经费…: the sentence names its whole first, stated in an earlier sentence
             lead = next((x for r in _SENTENCE_SUBJECT if (x := r.match(text[lo : m.start()]))), None)
             if lead:
-                total = next((x for x in reversed([x for x in all_facts if x.source == "text" and _order(x) < _order(parts[0])
+                total = next((x for x in reversed([x for x in all_facts if x.source == "text" and order(x) < order(parts[0])
                                                    and x not in parts]) if dimension(x.value.unit) == dim
                               and x.measure == "amount" and not x.malformed and names_base(x.name, lead[1])), None)
         if total is None:
@@ -208,7 +208,7 @@ def _shares(text: str, facts: list[Fact], at: At, all_facts: list[Fact]) -> list
             continue
         lo = max(0, f.at.start - 30)
         m = _SHARE_BEFORE.search(text[lo : f.at.start])
-        if not m or not m["base"] or len(_name_key(m["base"])) < 2:
+        if not m or not m["base"] or len(name_key(m["base"])) < 2:
             continue
         base_name = m["base"]
         # a base stated inline is that figure, and its name the words before it
@@ -230,7 +230,7 @@ def _shares(text: str, facts: list[Fact], at: At, all_facts: list[Fact]) -> list
             # the part named before 占: in this paragraph, else anywhere earlier in the text, else the amount of its clause run
             part = next((p for p in reversed(facts[:k]) if names_base(p.name, named) and dimension(p.value.unit) == dim
                          and _is_part_candidate(text, p) and p is not inline), None)
-            part = part or next((p for p in reversed([x for x in all_facts if x.source == "text" and _order(x) < _order(f) and x not in facts])
+            part = part or next((p for p in reversed([x for x in all_facts if x.source == "text" and order(x) < order(f) and x not in facts])
                                  if names_base(p.name, named) and dimension(p.value.unit) == dim and not p.malformed
                                  and p.measure != "growth"), None)
         part = part or nearest
@@ -335,7 +335,7 @@ def _rates(text: str, facts: list[Fact], at: At, all_facts: list[Fact]) -> list[
         if num is None:
             continue
         # what it divides by: named so in its own sentence; else the rule looks for the year's budget in the text
-        den = next((x for x in reversed(here) if x is not num and _order(x) < _order(f) and re.search(divides, x.name or "")
+        den = next((x for x in reversed(here) if x is not num and order(x) < order(f) and re.search(divides, x.name or "")
                     and not re.search(counts, x.name or "") and dimension(x.value.unit) == dimension(num.value.unit)), None)
         out.append(Relation(kind="rate", share=f.id, parts=[num.id], base=den.id if den else None, base_name=m[1],
                             text=text[num.at.start : f.at.end], at=at.model_copy(update={"start": num.at.start, "end": f.at.end})))

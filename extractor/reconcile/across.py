@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from extractor.reconcile.core import finding
 from extractor.reconcile.linking import canonical
-from extractor.reconcile.things import same_thing, states_result, thing
+from extractor.reconcile.things import NOT_THIS_YEAR, same_thing, states_result, thing
 from extractor.reconcile.tolerance import agrees, decimals, fmt_plain
 from extractor.schema import Evidence, Extraction, Fact, Finding, Indicator
 
@@ -269,7 +269,7 @@ def _last_actuals(a: Extraction) -> dict[tuple[str, str | None], tuple[str, obje
             out.setdefault((canonical(ind.name), ind.actual.unit), (ind.actual.text, ind.actual.value, ind.cells.get("actual") or ind.at))
     year = f"{a.year}年" if a.year else None
     for f in a.facts:
-        if f.source == "text" and f.kind == "actual" and f.role not in ("goal", "plan") and f.value.value is not None and f.value.comparator is None \
+        if f.source == "text" and f.kind == "actual" and f.role not in NOT_THIS_YEAR and f.value.value is not None and f.value.comparator is None \
                 and f.period in (year, None) and f.measure in ("count", "amount", "share", "level") and f.metric:
             out.setdefault((canonical(f.metric), f.value.unit), (f.value.text, f.value.value, f.at))
     return out

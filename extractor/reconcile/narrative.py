@@ -22,7 +22,7 @@ from collections import defaultdict
 
 from extractor.reconcile.core import finding, rule
 from extractor.reconcile.linking import Candidate, _synonym_keys, candidates, canonical, link
-from extractor.reconcile.things import NAMED, NOISE, WORDS, common, near, same_thing, slip, states_result, thing
+from extractor.reconcile.things import NAMED, NOISE, NOT_THIS_YEAR, WORDS, common, near, same_thing, slip, states_result, thing
 from extractor.reconcile.tolerance import decimals, half_unit
 from extractor.relations import dimension
 from extractor.schema import Claim, Evidence, Extraction, Fact
@@ -122,8 +122,6 @@ def self_score(ex: Extraction):
     yield from _check(ex, scores=True)
 
 
-# figures of a goals section or paragraph (绩效目标为：…) and of the plans (下一步) are not the year's results
-_NOT_THIS_YEAR = ("goal", "plan")
 _BREAKDOWN = re.compile(r"(其中|分别|按.{1,8}(划分|分)|各项|明细|包括)")
 _GENERIC = {"企业", "项目", "投资", "资金", "支出", "收入", "人数", "次数"}
 
@@ -149,7 +147,7 @@ def restated(ex: Extraction):
             continue  # no subject words before the metric: cannot tell whose figure it is
         named = frozenset(NAMED.findall(c.sentence[: max(0, c.sentence.find(c.metric))]))  # whose: the event its sentence names
         fact = facts.get(_place(c.at))
-        kind = "target" if fact is not None and fact.role in _NOT_THIS_YEAR else c.kind
+        kind = "target" if fact is not None and fact.role in NOT_THIS_YEAR else c.kind
         groups[(name, context, kind, c.measure, c.period, c.value.unit, named)].append(c)
     for (name, _, kind, measure, period, unit, _named), items in groups.items():
         places = {(c.at.block, c.at.table, c.at.row, c.at.col): c for c in items}
@@ -198,7 +196,7 @@ def _restated_metric(ex: Extraction, reported: set[tuple]):
                 or c.measure not in ("amount", "count", "growth", "share") or c.at.block is None:
             continue
         f = facts.get(_place(c.at))
-        if f is None or f.id in in_relation or f.role in _NOT_THIS_YEAR:
+        if f is None or f.id in in_relation or f.role in NOT_THIS_YEAR:
             continue
         before = f.before or ""
         subject = before.split(c.metric)[0]

@@ -26,7 +26,7 @@ import re
 
 from extractor.reconcile.core import finding, rule
 from extractor.reconcile.tolerance import decimals, fmt, half_unit, sum_agrees
-from extractor.relations import dimension
+from extractor.relations import dimension, name_key, order
 from extractor.schema import Evidence, Extraction, Fact
 
 _PARTIAL = 0.10
@@ -192,14 +192,6 @@ _WHOLE_BUDGET = re.compile(r"^((19|20)\d{2}年度?)?(全年|年度|本年|部门
                            r"下达资金|下达预算资金|资金总额)$")
 
 
-def _order(f: Fact) -> int:
-    return int(f.id[1:]) if f.id[1:].isdigit() else 0
-
-
-def _name_key(name: str | None) -> str:
-    return re.sub(r"[“”\"'‘’\s的]", "", name or "")
-
-
 @rule("relations.rate")
 def rate(ex: Extraction):
     """A rate the text states (执行率, 到位率, 完成率) against the two amounts it is the ratio of, at their displayed
@@ -215,7 +207,7 @@ def rate(ex: Extraction):
         if den is None:
             # no budget in the rate's sentence: the year's budget stated earlier in the text; of several (年初预算, 调整后预算)
             # the one that fits, and none fitting says nothing unless the text states only one
-            budgets = [f for f in ex.facts if f.source == "text" and _order(f) < _order(num) and _WHOLE_BUDGET.match(_name_key(f.name))
+            budgets = [f for f in ex.facts if f.source == "text" and order(f) < order(num) and _WHOLE_BUDGET.match(name_key(f.name))
                        and _in(f, num.value.unit)]
             den = next((f for f in budgets if _share_ok(num.value.value, _places(num, num.value.unit), _in(f, num.value.unit),
                                                         _places(f, num.value.unit), pct, dp)), None)

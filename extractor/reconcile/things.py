@@ -47,9 +47,13 @@ WORDS = re.compile(r"[\u4e00-\u9fff]+")
 NAMED = re.compile(r"[“\"《]([^”\"》]{2,40})[”\"》]")
 
 
+#: the roles of figures that are not the year's results: a goals section or paragraph (绩效目标为：…), the plans (下一步)
+NOT_THIS_YEAR = ("goal", "plan")
+
+
 def states_result(f: Fact) -> bool:
     """Does the text figure state the year's result for the whole unit (its words and its section say nothing else)?"""
-    if f.role in ("goal", "plan"):
+    if f.role in NOT_THIS_YEAR:
         return False
     before = f.before or ""
     clause = re.split(r"[，,；;。：:]", before)[-1]
