@@ -41,6 +41,9 @@ class _Span:
     score: float
 
 
+_NOT_REACHED = re.compile(r"(未达到|未能达到|没有达到|没能达到|达不到|未达)\s*$")
+
+
 def build_claims(text: str, spans, at: At | None = None) -> list[Claim]:
     """Claims of one text block; `at` is the block's provenance (offsets are added per claim)."""
     items = sorted((_Span(s.start, s.end, s.label, getattr(s, "score", 1.0)) for s in spans), key=lambda s: s.start)
@@ -55,6 +58,9 @@ def build_claims(text: str, spans, at: At | None = None) -> list[Claim]:
         for fig, metric in pairs:
             value = parse_quantity(text[fig.start : fig.end])
             before = text[max(s_start, fig.start - 8) : fig.start]
+            if value.comparator is None and value.value is not None and _NOT_REACHED.search(before):
+                # 资金拨付及时率未达到100%: a level not reached, whether or not the span took the words in
+                value = value.model_copy(update={"comparator": "<"})
             claim_at = (at.model_copy() if at else At())
             claim_at.start, claim_at.end = fig.start, fig.end
             claims.append(

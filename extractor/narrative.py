@@ -77,7 +77,10 @@ def narrative_texts(doc: Document, indicators: list[Indicator]) -> list[tuple[st
 
 def _column_role(grid, cell) -> str | None:
     """goal / result from the header above the cell (or to its left), if it has one."""
-    heads = [grid[r][cell.col] for r in range(cell.row - 1, max(-1, cell.row - 4), -1)]
+    # a header above must span the cell's columns: one over only part of them heads another block (项目年度目标 over
+    # the 项目实施内容 row below it)
+    heads = [h for r in range(cell.row - 1, max(-1, cell.row - 4), -1) if (h := grid[r][cell.col]) is not None
+             and h.col <= cell.col and cell.col + cell.colspan <= h.col + h.colspan]
     if cell.col > 0:
         heads.append(grid[cell.row][cell.col - 1])
     for above in heads:

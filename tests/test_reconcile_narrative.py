@@ -111,3 +111,28 @@ def test_real_narrative_inconsistencies_of_the_seeds(fmt):
     assert {f for f in found("000_ca8b55daf8c6f90a")} == {("narrative.definition", "12%", "工业技改投资占工业投资比重 12%"),
                                                           ("narrative.definition", "58%", "工业技改投资占工业投资比重 58%")}
     assert found("004_3a7665fe0dde1512") == set()
+
+
+
+def test_a_file_of_several_projects_forms_checks_each_projects_score_against_any_of_its_forms():
+    from extractor.schema import FormInfo
+    forms = [FormInfo(family="f", project=p, totals=Totals(score=s)) for p, s in (("甲项目", 97.84), ("乙项目", 97.06), ("丙项目", 100.0))]
+    claims = [_claim("自评得分", t, measure="score", sentence=f"本项目自评得分{t}。", block=b)
+              for t, b in (("97.84分", "b1"), ("97.06分", "b2"), ("100分", "b3"))]
+    ex = reconcile(_ex(claims, forms=forms, totals=Totals(score=97.84)), all_verdicts=True)
+    assert rules_of(ex) == [("narrative.self_score", "supported")] * 3
+    # a score that no project's form gives is still an error, and restating per project is not a restatement
+    ex = reconcile(_ex([*claims[:2], _claim("自评得分", "95分", measure="score", block="b3")], forms=forms, totals=Totals(score=97.84)))
+    assert rules_of(ex) == [("narrative.self_score", "contradicted")]
+
+
+def test_a_level_the_text_says_was_not_reached_agrees_with_a_lower_figure():
+    funds = Funds(execution_rate=parse_quantity("96%"))
+    claim = _claim("资金拨付及时率", "100%", measure="share", sentence="资金拨付及时率未达到100%。")
+    claim = claim.model_copy(update={"value": parse_quantity("未达到100%")})
+    from extractor.schema import Indicator
+    ind = Indicator(name="补助资金拨付及时率", target=parse_quantity("100%"), actual=parse_quantity("96%"))
+    assert rules_of(reconcile(_ex([claim], indicators=[ind], funds=funds), all_verdicts=True)) == [("narrative.claim_vs_table", "supported")]
+    # the same figure stated as reached is an error
+    reached = claim.model_copy(update={"value": parse_quantity("100%")})
+    assert rules_of(reconcile(_ex([reached], indicators=[ind], funds=funds))) == [("narrative.claim_vs_table", "contradicted")]

@@ -146,8 +146,15 @@ def candidates(ex: Extraction) -> list[Candidate]:
                 out.append(_money(row.key, f"{row.name}（{col}）", kind, row.values[j], "万元", at, f"basic:{row.key}:{j}"))
     out += _table_candidates(ex, {(c.at.table, c.at.row, c.at.col) for c in out if c.at is not None})
     t = ex.totals
+    # a file of several forms (one per project) has a 总分 for each: the text's 本项目自评得分 may restate any of them
+    form_totals = [(i, fm) for i, fm in enumerate(ex.forms) if fm.totals is not None and fm.totals.score is not None]
+    if len(form_totals) > 1:
+        for i, fm in form_totals:
+            out.append(Candidate("总分", f"{fm.project or f'第{i + 1}张表'}的总分", "actual", "score",
+                                 Quantity(text=_plain(fm.totals.score), value=fm.totals.score, unit="分"),
+                                 fm.totals.cells.get("score"), f"totals:score:{i}"))
     if t is not None:
-        if t.score is not None:
+        if t.score is not None and len(form_totals) <= 1:
             out.append(Candidate("总分", "总分", "actual", "score", Quantity(text=_plain(t.score), value=t.score, unit="分"),
                                  t.cells.get("score"), "totals:score"))
         for name, lt in t.by_level1.items():

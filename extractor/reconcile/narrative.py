@@ -33,7 +33,8 @@ GRADE_OF = {"优秀": "优", "优": "优", "良好": "良", "良": "良", "中":
 
 
 def _agree(claim: Claim, cand: Candidate) -> tuple[bool, float | None]:
-    """(agrees, claim value in the candidate's unit)."""
+    """(agrees, claim value in the candidate's unit). A bound the text states (资金拨付及时率未达到100%) agrees with
+    any figure of the table that keeps it."""
     q = claim.value
     if cand.value.unit and q.unit and q.unit != cand.value.unit:
         value = q.scaled(cand.value.unit)
@@ -42,8 +43,19 @@ def _agree(claim: Claim, cand: Candidate) -> tuple[bool, float | None]:
         value, factor = q.value, 1.0
     if value is None or cand.value.value is None:
         return True, value
+    if bool(q.unit) != bool(cand.value.unit) and re.search(r"[^\d.,，%\s]$", (q.text if not q.unit else cand.value.text).strip()):
+        return True, value  # a measure word the parser does not know (2口 against 8.6km): not the same quantity to compare
     tol = max(half_unit(decimals(q.text)) * abs(factor), half_unit(decimals(cand.value.text))) + 1e-9
+    if q.comparator in _BOUNDS and cand.value.comparator is None:
+        return _keeps(cand.value.value, q.comparator, value, tol), value
     return abs(value - cand.value.value) <= tol, value
+
+
+_BOUNDS = ("<", "<=", ">", ">=")
+
+
+def _keeps(x: float, comparator: str, bound: float, tol: float) -> bool:
+    return {"<": x < bound + tol, "<=": x <= bound + tol, ">": x > bound - tol, ">=": x >= bound - tol}[comparator]
 
 
 def _claim_evidence(claim: Claim) -> Evidence:
@@ -92,10 +104,15 @@ def _whole_unit(claim: Claim, facts: dict) -> bool:
 
 
 def _check(ex: Extraction, scores: bool):
+    totals = [c for c in candidates(ex) if c.ref.startswith("totals:score:")]
     for claim, cand, sim in _linked(ex):
         if cand is None or (cand.measure == "score") != scores:
             continue
         ok, value = _agree(claim, cand)
+        if not ok and cand.ref.startswith("totals:score:"):
+            # which project's 总分 a 本项目自评得分 restates: the one it agrees with, if any
+            cand = next((t for t in totals if _agree(claim, t)[0]), cand)
+            ok, value = _agree(claim, cand)
         what = "表中" + cand.label
         if ok:
             yield finding("info", "supported", f"正文“{claim.metric}”{claim.value.text}与{what}{cand.value.text}一致",
@@ -138,9 +155,12 @@ def restated(ex: Extraction):
     reported: set[tuple] = set()
     facts = _text_facts(ex)
     groups: dict[tuple, list[Claim]] = defaultdict(list)
+    several_forms = len(ex.forms) > 1
     for c in ex.claims:
         if not c.metric or c.measure not in COMPARABLE or c.value.value is None or c.value.comparator is not None:
             continue
+        if several_forms and c.measure == "score":
+            continue  # a file of several projects' forms states each project's 自评得分
         name = canonical(c.metric)
         context = _context(c)
         if len(name) < 4 or name in _GENERIC or _BREAKDOWN.search(c.sentence) or len(context) < 2:
