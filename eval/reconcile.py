@@ -383,11 +383,15 @@ def heldout(tagger, folder: Path = HELDOUT) -> list[str]:
 
 
 LAYOUTS = ROOT / "tests" / "layouts"
+# one check made by another reader: a form's execution rate written in a text cell (合计：…支出率92.05%) is checked by
+# the text's rate rule, a budget block the forms' reader did not read by the relations' and tables' sums
+SAME_CHECK = {"funds.execution_rate": ("relations.rate",), "funds.sources_sum": ("relations.parts_sum", "tables.sum_row")}
 
 
 def layout_findings(tagger) -> list[str]:
-    """The layout documents (tests/layouts, and the batches kept apart in heldout/): each gold's planted_rules reported,
-    and errors or warnings of any rule it does not plant (a clean document should have none)."""
+    """The layout documents (tests/layouts, and the batches kept apart in heldout/): each gold's planted_rules reported
+    (by that rule or one making the same check, SAME_CHECK), and errors or warnings of any rule it does not plant (a
+    clean document should have none)."""
     lines = ["| set | documents | planted rules reported | errors and warnings of unplanted rules |", "|---|---|---|---|"]
     notes = []
     for name, folder in (("tests/layouts", LAYOUTS), ("tests/layouts/heldout", LAYOUTS / "heldout")):
@@ -398,11 +402,14 @@ def layout_findings(tagger) -> list[str]:
             doc = g.with_name(g.name.removesuffix(".gold.json") + ".docx")
             result = extract_document(load(doc), tagger=tagger)
             reported = _problems(result.findings)
-            found += len(rules & {f.rule for f in reported})
+            seen = {f.rule for f in reported}
+            hit = {r for r in rules if r in seen or seen & set(SAME_CHECK.get(r, ()))}
+            found += len(hit)
             planted += len(rules)
-            unplanted = [f for f in reported if f.rule not in rules]
+            allowed = rules | {x for r in rules for x in SAME_CHECK.get(r, ())}
+            unplanted = [f for f in reported if f.rule not in allowed]
             extra += len(unplanted)
-            notes += [f"  missed {doc.stem}: {r}" for r in sorted(rules - {f.rule for f in reported})]
+            notes += [f"  missed {doc.stem}: {r}" for r in sorted(rules - hit)]
             notes += [f"  unplanted {doc.stem}: {f.rule} {f.severity}: {f.message[:90]}" for f in unplanted]
         lines.append(f"| {name} | {len(golds)} | {found}/{planted} | {extra} |")
     return lines + notes

@@ -309,6 +309,7 @@ def _products(text: str, facts: list[Fact], at: At) -> list[Relation]:
 # a rate of two amounts the text states (执行率, 到位率, 完成率): (what it counts, what it divides by)
 _RATES = {
     "执行率": (r"(支出|执行|决算|使用)", r"(预算|计划|下达|批复|核定|可用资金)"),
+    "支出率": (r"(支出|执行|决算|使用)", r"(预算|计划|下达|批复|核定|可用资金)"),
     "到位率": (r"(到位|到账|拨付)", r"(下达|计划|预算|应到位|批复|安排)"),
     "完成率": (r"(完成|实际|实现)", r"(计划|目标|任务|预算)"),
     "支付率": (r"(支付|拨付|兑付)", r"(应付|计划|预算|下达|合同)"),
