@@ -138,9 +138,10 @@ def order(f: Fact) -> int:
     return int(f.id[1:]) if f.id[1:].isdigit() else 0
 
 
-def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    lo = max((m.end() for m in _SENTENCE_END.finditer(text, 0, pos)), default=0)
-    m = _SENTENCE_END.search(text, pos)
+def _sentence_bounds(text: str, pos: int, ends: re.Pattern[str] = _SENTENCE_END) -> tuple[int, int]:
+    """The sentence around `pos`; with `_RUN_END`, the run of clauses up to a full stop or ；."""
+    lo = max((m.end() for m in ends.finditer(text, 0, pos)), default=0)
+    m = ends.search(text, pos)
     return lo, m.start() if m else len(text)
 
 
@@ -266,13 +267,6 @@ def _find_base(base_name: str, share: Fact, facts: list[Fact], all_facts: list[F
     return next((x for x in all_facts if x.source == "table" and ok(x)), None)
 
 
-def _clause_run_bounds(text: str, pos: int) -> tuple[int, int]:
-    """The run of clauses around `pos` up to a full stop or ；: each ；-run of `县道…按每公里7,000元安排…；乡道…` is one product."""
-    lo = max((m.end() for m in _RUN_END.finditer(text, 0, pos)), default=0)
-    m = _RUN_END.search(text, pos)
-    return lo, m.start() if m else len(text)
-
-
 def _products(text: str, facts: list[Fact], at: At) -> list[Relation]:
     out: list[Relation] = []
     done: set[tuple[int, int]] = set()
@@ -281,7 +275,8 @@ def _products(text: str, facts: list[Fact], at: At) -> list[Relation]:
         if not m or _PER_TIME.search(m["gap"]) or dimension(f.value.unit) != "money" or f.value.value is None:
             continue
         per = m["per"] or m["per2"]
-        lo, hi = _clause_run_bounds(text, f.at.start)
+        # each ；-run of `县道…按每公里7,000元安排…；乡道…` is one product
+        lo, hi = _sentence_bounds(text, f.at.start, _RUN_END)
         if (lo, hi) in done:
             continue
         # 每人每月300元: times the months the sentence states (补贴6个月), else twelve for a whole year's total
@@ -319,8 +314,9 @@ _RATE_BEFORE_PCT = re.compile(r"(" + "|".join(_RATES) + r")(?:为|达到|达|是
 
 
 def _rates(text: str, facts: list[Fact], at: At, all_facts: list[Fact]) -> list[Relation]:
-    """`实际支出2318.64万元，预算执行率为97.42%` with `全年预算数为2380.00万元` before it: the rate, the amount it counts
-    (in its sentence, named by the rate's own words) and the amount it divides by (nearest before it in the text)."""
+    """`实际支出2318.64万元，预算执行率为97.42%`: the rate, the amount it counts (in its sentence, named by the rate's own
+    words) and the amount it divides by when its sentence names one (else None: relations.rate looks for the year's
+    budget stated before it)."""
     out: list[Relation] = []
     for k, f in enumerate(facts):
         if f.value.unit != "%" or f.value.value is None or f.value.comparator is not None or f.malformed:
