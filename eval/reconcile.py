@@ -320,6 +320,7 @@ HELDOUT = ROOT / "eval" / "narrative_heldout"
 HELDOUT2 = ROOT / "eval" / "narrative_heldout2"
 HELDOUT3 = ROOT / "eval" / "narrative_heldout3"
 HELDOUT4 = ROOT / "eval" / "narrative_heldout4"
+HELDOUT5 = ROOT / "eval" / "narrative_heldout5"
 KIND_NAMES = {"A": "其中 parts ≠ whole", "B": "share of the wrong base", "C": "count × rate ≠ total", "D": "malformed figure",
               "E": "one figure stated twice, differently", "F": "growth rate vs share", "G": "across the year pair"}
 
@@ -436,7 +437,9 @@ def main(argv: list[str] | None = None) -> int:
     worst = max(len(v) for v in false.values())
     print(f"  most in one document: {worst}")
     print("\n## (b) held-out narrative documents\n")
-    print("### eval/narrative_heldout4 (six reports written blind to the rules; measured once, see its README, and a development set since)\n")
+    print("### eval/narrative_heldout5 (six reports written blind to the rules; measured once, see its README, and a development set since)\n")
+    print("\n".join(heldout(tagger, HELDOUT5)))
+    print("\n### eval/narrative_heldout4 (a development set since its first measurement)\n")
     print("\n".join(heldout(tagger, HELDOUT4)))
     print("\n### eval/narrative_heldout3 (a development set since its first measurement)\n")
     print("\n".join(heldout(tagger, HELDOUT3)))

@@ -53,7 +53,7 @@ _PER_MONTH = re.compile(r"每?月")
 _MONTHS = re.compile(r"(\d{1,2})\s*个月")
 # the total a rate adds up to: 共计…, 发放…, 安排建设资金… (a word or two of what the money is may stand between)
 _TOTAL_BEFORE = re.compile(r"(共计|合计|总计|累计|总额|共|计|全年发放|发放|拨付|兑付|安排|下达)"
-                           r"(?:[\u4e00-\u9fff]{0,4}(?:资金|经费|补助|补贴|奖励|奖补))?(?:为|达到|达|发放|支出|拨付|下达|安排|金额|资金)?\s*$")
+                           r"(?:[\u4e00-\u9fff]{0,4}(?:资金|经费|补助|补贴|奖励|奖补))?(?:为|达到|达|发放|支出|支付|拨付|下达|安排|金额|资金)?\s*$")
 # the units a count may be in for a rate per X: 每人 counts 人 and 名, 每村 counts 个 …; any other unit counts itself
 # and what converts to it (每亩 counts 万亩, 每公里 counts 千米)
 _COUNT_OF = {"人": ("人", "名", "人次", "位"), "名": ("人", "名"), "位": ("人", "名", "位"), "次": ("次", "人次"),
@@ -166,10 +166,15 @@ def _parts(text: str, facts: list[Fact], at: At, all_facts: list[Fact]) -> list[
         before = [f for f in facts if lo <= f.at.start < m.start() and _is_part_candidate(text, f)]
         if not after:
             continue
+        # the whole stated right before the list sets what is summed (47.04万元，包括…2,400个…计19.20万元): else the first item
         dim = dimension(after[0].value.unit)
+        if before and any(dimension(f.value.unit) == dimension(before[-1].value.unit) for f in after):
+            dim = dimension(before[-1].value.unit)
         if dim is None or dim in ("ratio", "pp"):
             continue
         parts = [f for f in after if dimension(f.value.unit) == dim]
+        if any(text[:p.at.start].rstrip().endswith("的") for p in parts):
+            continue  # 其中专业技术人员9人、具有高级职称的3人: attributes of the members, which overlap, not parts
         total = next((f for f in reversed(before) if dimension(f.value.unit) == dim), None)
         if total is not None and _COMPARED.search(text[max(lo, total.at.start - 16) : total.at.start]):
             continue  # 较2022年的8.46万元减少…，其中…: the figure compared with is not the whole broken down

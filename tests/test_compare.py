@@ -122,3 +122,12 @@ def test_last_years_result_quoted_in_other_words_is_found(tmp_path):
     a, b = extract(tmp_path / "a.txt", tagger="rules"), extract(tmp_path / "b.txt", tagger="rules")
     [f] = [f for f in compare(a, b).findings if f.rule == "across.last_year_restated"]
     assert f.found == "128家" and f.expected == "120家" and {e.document for e in f.evidence} == {str(tmp_path / "a.txt"), str(tmp_path / "b.txt")}
+
+
+def test_last_years_comparison_figure_is_not_its_result(tmp_path):
+    # the earlier report's 较上年的375家 is 2022's, not 2023's: quoting 412 for 2023 agrees with it
+    (tmp_path / "a.txt").write_text("某县统计局2023年度部门整体支出绩效自评报告\n全县联网直报单位达到412家，较上年的375家增加37家。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("某县统计局2024年度部门整体支出绩效自评报告\n联网直报单位451家，比2023年的412家增加39家。\n", encoding="utf-8")
+    from extractor.pipeline import extract
+    a, b = extract(tmp_path / "a.txt", tagger="rules"), extract(tmp_path / "b.txt", tagger="rules")
+    assert [f for f in compare(a, b).findings if f.rule == "across.last_year_restated" and f.severity == "warning"] == []

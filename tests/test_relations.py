@@ -410,3 +410,27 @@ def test_a_stated_rate_against_its_two_amounts(tmp_path):
 def test_a_completion_rate_of_counts_in_one_sentence(tmp_path):
     ok = _run(tmp_path, "计划实施90公里，实际完成86.4公里，完成率96.00%。\n")
     assert [x.verdict for x in _found(ok, "relations.rate")] == ["supported"]
+
+
+def test_this_years_goals_and_next_years_plans_are_two_years_targets(tmp_path):
+    text = ("二、绩效目标\n统计执法检查不少于35家；统计业务培训不少于1,200人次。\n三、绩效目标完成情况\n全年开展统计执法检查38家。\n"
+            "五、下一步工作计划\n2025年统计执法检查不少于40家；统计业务培训不少于1,300人次。\n")
+    assert _restated(tmp_path, text) == []
+
+
+def test_an_attribute_list_of_staff_is_not_a_breakdown_and_a_whole_sets_what_is_summed(tmp_path):
+    assert _problems(_run(tmp_path, "实有在职人员11人，其中专业技术人员9人，具有高级职称的3人。\n"), "relations.parts_sum") == []
+    text = ("垃圾收集设施购置47.04万元，包括分类垃圾桶2,400个（单价80元）计19.20万元，勾臂式垃圾箱30个（单价5,600元）计16.80万元，"
+            "压缩式垃圾车更换配件10.04万元。\n")
+    [f] = _problems(_run(tmp_path, text, "b.txt"), "relations.parts_sum")
+    assert f.expected == "47.04万元" and f.found == "46.04"
+
+
+def test_an_amount_restated_one_slip_apart_and_people_counted_by_either_measure_word(tmp_path):
+    [f] = _restated(tmp_path, "四、绩效目标完成情况\n电商站点实现农产品网络销售额2,860.40万元。\n"
+                              "六、自评结论\n电商站点全年农产品网络销售额2,680.40万元。\n")
+    assert {e.text for e in f.evidence} == {"2,860.40万元", "2,680.40万元"}
+    # two amounts of one name that are not a slip apart are two amounts
+    assert _restated(tmp_path, "四、完成情况\n项目实际支出1,200.00万元。\n六、自评结论\n项目实际支出980.00万元。\n") == []
+    [f] = _restated(tmp_path, "一、基本情况\n全年在岗农村保洁员326人。\n四、完成情况\n在岗农村保洁员362名。\n")
+    assert f.severity == "warning"

@@ -225,7 +225,7 @@ def _text_restated(a: Extraction, b: Extraction):
     own: dict[tuple, Fact] = {}
     for f in a.facts:
         if f.source == "text" and f.kind != "target" and f.value.value is not None and f.period in (year, None) \
-                and f.measure in ("amount", "count") and f.value.comparator is None:
+                and f.measure in ("amount", "count") and f.value.comparator is None and states_result(f):
             key = _fact_key(f)
             if key:
                 own.setdefault((key, f.measure, f.value.unit), f)

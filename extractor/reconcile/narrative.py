@@ -167,7 +167,8 @@ def restated(ex: Extraction):
             continue  # no subject words before the metric: cannot tell whose figure it is
         named = frozenset(NAMED.findall(c.sentence[: max(0, c.sentence.find(c.metric))]))  # whose: the event its sentence names
         fact = facts.get(_place(c.at))
-        kind = "target" if fact is not None and fact.role in NOT_THIS_YEAR else c.kind
+        # this year's goals and next year's plans are targets of two years: never one group
+        kind = fact.role if fact is not None and fact.role in NOT_THIS_YEAR else c.kind
         groups[(name, context, kind, c.measure, c.period, c.value.unit, named)].append(c)
     for (name, _, kind, measure, period, unit, _named), items in groups.items():
         places = {(c.at.block, c.at.table, c.at.row, c.at.col): c for c in items}
@@ -181,7 +182,7 @@ def restated(ex: Extraction):
         texts = "、".join(c.value.text for c in values.values())
         yield finding(
             "warning", "contradicted",
-            f"正文多处给出“{first.metric}”的不同数值：{texts}（{'目标' if kind == 'target' else '实际'}，同一表述）",
+            f"正文多处给出“{first.metric}”的不同数值：{texts}（{'实际' if kind == 'actual' else '目标'}，同一表述）",
             expected=first.value.text, found=others[0].value.text,
             evidence=[_claim_evidence(c) for c in values.values()],
         )
@@ -265,7 +266,8 @@ def _restated_words(ex: Extraction, reported: set[tuple]):
         before, after = re.sub(r"\s+", "", f.before), re.sub(r"\s+", "", f.after or "")
         if len(_CJK.findall(before + after)) < _SAME_WORDS:
             continue
-        groups[(before, after, f.value.unit, f.value.comparator, f.measure)].append(f)
+        groups[(before, after, f.value.unit, f.value.comparator, f.measure, f.role if f.role in NOT_THIS_YEAR else None,
+                f.period)].append(f)
     for items in groups.values():
         values: dict[float, Fact] = {}
         for f in items:
@@ -282,6 +284,9 @@ def _restated_words(ex: Extraction, reported: set[tuple]):
         )
 
 
+_SAME_UNIT = {"名": "人", "位": "人"}  # one count of people, whichever measure word
+
+
 def _restated_thing(ex: Extraction, reported: set[tuple]):
     """The year's result for one thing in two paragraphs, each worded its own way (治理隐患点19处 | 地质灾害隐患点工程治理17处,
     覆盖28个社区养老服务站 | 全区26个社区养老服务站): `things.same_thing` decides that two figures count one thing."""
@@ -290,10 +295,8 @@ def _restated_thing(ex: Extraction, reported: set[tuple]):
     in_relation = {ref for r in ex.relations for ref in [r.share, r.base, *(r.parts if r.kind == "parts" else [])] if ref}
     results: list[tuple[Fact, str]] = []
     for f in ex.facts:
-        # counts and rates: amounts of money have their own checks (sums, shares, the forms) and their names
-        # (实际支出, 资本性支出) recur for every part of the budget
         if (f.source != "text" or f.at.block is None or f.value.value is None or f.value.comparator is not None or f.malformed
-                or f.measure not in ("count", "share", "level") or dimension(f.value.unit) in (None, "money", "pp")
+                or f.measure not in ("count", "share", "level", "amount") or dimension(f.value.unit) in (None, "pp")
                 or f.id in in_relation or (f.period or year) != year or not states_result(f)):
             continue
         name = thing(f)
@@ -301,10 +304,13 @@ def _restated_thing(ex: Extraction, reported: set[tuple]):
             results.append((f, name))
     for i, (a, ta) in enumerate(results):
         for b, tb in results[i + 1:]:
-            if a.at.block == b.at.block or a.value.unit != b.value.unit or _agree_values(a.value, b.value):
+            if a.at.block == b.at.block or _SAME_UNIT.get(a.value.unit, a.value.unit) != _SAME_UNIT.get(b.value.unit, b.value.unit) \
+                    or _agree_values(a.value, b.value):
                 continue
             if {(a.at.block, a.at.start), (b.at.block, b.at.start)} <= reported:
                 continue
+            if dimension(a.value.unit) == "money" and not slip(a, b):
+                continue  # amounts' names (实际支出, 资本性支出) recur for every part of the budget: only a slip says one amount
             shared = same_thing(a, ta, b, tb)
             if shared is None:
                 continue
