@@ -60,3 +60,10 @@ def test_a_slip_is_one_digit_or_two_neighbours_swapped():
 ])
 def test_what_states_the_years_result(before, role, result):
     assert states_result(_fact(before, "12个", role=role)) is result
+
+
+def test_a_comparison_figure_is_compared_and_a_list_item_is_not():
+    from extractor.reconcile.things import compared
+    assert compared(_fact("全县联网直报单位达到412家，较上年的", "375家"))
+    assert compared(_fact("比上年增加", "37家"))
+    assert not compared(_fact("其中一般公共预算财政拨款收入", "7048.24万元"))

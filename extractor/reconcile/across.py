@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from extractor.reconcile.core import finding
 from extractor.reconcile.linking import canonical
-from extractor.reconcile.things import NOT_THIS_YEAR, same_thing, states_result, thing
+from extractor.reconcile.things import NOT_THIS_YEAR, compared, same_thing, states_result, thing
 from extractor.reconcile.tolerance import agrees, decimals, fmt_plain
 from extractor.schema import Evidence, Extraction, Fact, Finding, Indicator
 
@@ -225,7 +225,7 @@ def _text_restated(a: Extraction, b: Extraction):
     own: dict[tuple, Fact] = {}
     for f in a.facts:
         if f.source == "text" and f.kind != "target" and f.value.value is not None and f.period in (year, None) \
-                and f.measure in ("amount", "count") and f.value.comparator is None and states_result(f):
+                and f.measure in ("amount", "count") and f.value.comparator is None and not compared(f):
             key = _fact_key(f)
             if key:
                 own.setdefault((key, f.measure, f.value.unit), f)

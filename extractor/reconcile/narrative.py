@@ -266,8 +266,9 @@ def _restated_words(ex: Extraction, reported: set[tuple]):
         before, after = re.sub(r"\s+", "", f.before), re.sub(r"\s+", "", f.after or "")
         if len(_CJK.findall(before + after)) < _SAME_WORDS:
             continue
-        groups[(before, after, f.value.unit, f.value.comparator, f.measure, f.role if f.role in NOT_THIS_YEAR else None,
-                f.period)].append(f)
+        # a bound in the goals and the same bound in next year's plans are two years' targets (不少于400家 | 不少于420家)
+        role = f.role if f.value.comparator is not None and f.role in NOT_THIS_YEAR else None
+        groups[(before, after, f.value.unit, f.value.comparator, f.measure, role)].append(f)
     for items in groups.values():
         values: dict[float, Fact] = {}
         for f in items:

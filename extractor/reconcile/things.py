@@ -61,6 +61,14 @@ def states_result(f: Fact) -> bool:
                 or _LIST_ITEM.search(before) or before.count("（") + before.count("(") > before.count("）") + before.count(")"))
 
 
+_COMPARED = re.compile(r"(比|较|相比|同比|上年|去年|增加|减少|增长|下降)")
+
+
+def compared(f: Fact) -> bool:
+    """Is the text figure one that its clause compares with (较上年的375家), or a change (增加37家)?"""
+    return bool(_COMPARED.search(re.split(r"[，,；;。：:]", f.before or "")[-1]))
+
+
 def thing(f: Fact) -> str:
     """What a figure counts: `before|after`, the words of its clause before it (from the last figure on) and, for
     `15处集中供水工程`, the words after its unit."""
