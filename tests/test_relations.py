@@ -434,3 +434,25 @@ def test_an_amount_restated_one_slip_apart_and_people_counted_by_either_measure_
     assert _restated(tmp_path, "四、完成情况\n项目实际支出1,200.00万元。\n六、自评结论\n项目实际支出980.00万元。\n") == []
     [f] = _restated(tmp_path, "一、基本情况\n全年在岗农村保洁员326人。\n四、完成情况\n在岗农村保洁员362名。\n")
     assert f.severity == "warning"
+
+
+@pytest.mark.parametrize("plan, found", [
+    ("五、下一步工作计划\n力争2025年“一套表”联网直报单位达到430家。\n", "430家"),
+    ("五、下一步工作计划\n辅助器具适配服务目标设定为1,150人次。\n", "1,150人次"),
+])
+def test_next_years_target_below_this_years_result(tmp_path, plan, found):
+    text = "三、绩效目标完成情况\n截至年末，“一套表”联网直报单位451家；累计提供辅助器具适配服务1,318人次。\n" + plan
+    (tmp_path / "r.txt").write_text("2024年度部门整体支出绩效自评报告\n" + text, encoding="utf-8")
+    [f] = [f for f in extract(tmp_path / "r.txt", tagger="rules").findings if f.rule == "narrative.target_below_result"]
+    assert f.found == found and f.severity == "warning"
+
+
+@pytest.mark.parametrize("plan", [
+    "五、下一步工作计划\n力争2025年“一套表”联网直报单位达到460家。\n",  # above this year's
+    "五、下一步工作计划\n2025年计划再恢复重建基层社2个。\n",  # more on top of this year's batch
+    "五、下一步工作计划\n2025年计划城关镇联网直报单位达到120家。\n",  # a part of the unit
+])
+def test_targets_that_are_not_below_this_years_result(tmp_path, plan):
+    text = "三、绩效目标完成情况\n截至年末，“一套表”联网直报单位451家，恢复重建基层社3个。\n" + plan
+    (tmp_path / "r.txt").write_text("2024年度部门整体支出绩效自评报告\n" + text, encoding="utf-8")
+    assert [f for f in extract(tmp_path / "r.txt", tagger="rules").findings if f.rule == "narrative.target_below_result"] == []

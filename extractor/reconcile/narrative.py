@@ -12,6 +12,8 @@
 - `narrative.unit_outlier`: an amount in 元 among amounts in 万元 in the same
   sentence (a lost 万 changes the figure ten-thousandfold);
 - `narrative.rating_band`: the stated 评价等次 against the score bands;
+- `narrative.target_below_result`: next year's target for a thing below what the
+  report says this year achieved;
 - `narrative.unverifiable`: claims with nothing to check against (all_verdicts only).
 """
 
@@ -22,7 +24,21 @@ from collections import defaultdict
 
 from extractor.reconcile.core import finding, rule
 from extractor.reconcile.linking import Candidate, _synonym_keys, candidates, canonical, link
-from extractor.reconcile.things import NAMED, NOISE, NOT_THIS_YEAR, WORDS, common, near, same_thing, slip, states_result, thing
+from extractor.reconcile.things import (
+    NAMED,
+    NOISE,
+    NOT_THIS_YEAR,
+    WORDS,
+    achieved,
+    common,
+    near,
+    plan_thing,
+    same_thing,
+    slip,
+    states_result,
+    thing,
+    whole_unit,
+)
 from extractor.reconcile.tolerance import decimals, half_unit
 from extractor.relations import dimension
 from extractor.schema import Claim, Evidence, Extraction, Fact
@@ -324,6 +340,47 @@ def _restated_thing(ex: Extraction, reported: set[tuple]):
                 expected=a.value.text, found=b.value.text,
                 evidence=[Evidence(text=a.value.text, at=a.at), Evidence(text=b.value.text, at=b.at)],
             )
+
+
+def _clause_of(f: Fact) -> str:
+    return re.split(r"[，,；;。：:]", f.before or "")[-1]
+
+
+@rule("narrative.target_below_result")
+def target_below_result(ex: Extraction):
+    """Next year's target for a thing set below what the report says this year achieved (力争2025年联网直报单位达到430家
+    after 451家 this year): a figure of the plans (下一步, or a later year named in its clause) against this year's
+    figure of the same thing (`things.same_thing`), in one unit."""
+    if not ex.year:
+        return
+    year = f"{ex.year}年"
+
+    def later(f: Fact) -> bool:
+        return any(int(y) > ex.year for y in re.findall(r"((?:19|20)\d{2})年", f.before or ""))
+
+    def countable(f: Fact) -> bool:
+        return (f.source == "text" and f.value.value is not None and not f.malformed and f.measure in ("count", "amount", "level")
+                and dimension(f.value.unit) not in (None, "ratio", "pp"))
+
+    # 再恢复重建2个, 另建3处: more on top of a finished batch, not next year's measure of the same work
+    plans = [(f, plan_thing(f)) for f in ex.facts if countable(f) and (f.role == "plan" or later(f))
+             and f.value.comparator in (None, ">=", ">") and whole_unit(f) and not re.search(r"(再|另|还将|继续)", _clause_of(f))]
+    done = [(f, thing(f)) for f in ex.facts if countable(f) and (f.period or year) == year and not later(f) and achieved(f)]
+    for p, tp in plans:
+        for r, tr in done:
+            value = p.value.scaled(r.value.unit) if p.value.unit != r.value.unit else p.value.value
+            if value is None or r.value.value is None or value >= r.value.value or len(tp.replace("|", "")) < 3:
+                continue
+            shared = same_thing(p, tp, r, tr)
+            if shared is None:
+                continue
+            yield finding(
+                "warning", "contradicted",
+                f"下一年度“{shared}”目标{p.value.text}低于本年已实现的{r.value.text}，目标设置偏低：“…{near(p)}”；“…{near(r)}”",
+                expected=f"≥{r.value.text}", found=p.value.text,
+                evidence=[Evidence(text=p.value.text, at=p.at), Evidence(text=r.value.text, at=r.at)],
+            )
+            break
 
 
 def _context(c: Claim) -> str:

@@ -10,7 +10,7 @@ from those words alone, never from a list of names:
   改造提升小型 | 集中 make two things);
 - each name's head (the thing it counts stands at its end, or right after the unit) is in the other name
   (…优良中等路里程 counts 里程, not 农村公路);
-- both or neither name the same event or project in quotes (“…推介会”).
+- two figures whose sentences name events or projects in quotes name the same ones (“春季推介会” | “秋季推介会”).
 
 `states_result` keeps the figures that state the year's result for the whole unit: not a plan, a part, a comparison,
 a running total, a place or part of the unit, or a goal of its section. narrative.restated (one report stating one
@@ -69,6 +69,26 @@ def compared(f: Fact) -> bool:
     return bool(_COMPARED.search(re.split(r"[，,；;。：:]", f.before or "")[-1]))
 
 
+_PLAN_WORDS = re.compile(r"(力争|计划|目标|设定为?|确保|争取|预计|预期|拟|不低于|不少于|以上)")
+
+
+def plan_thing(f: Fact) -> str:
+    """What a target for next year counts, its words of planning left out (力争…联网直报单位达到430家 -> 联网直报单位)."""
+    return "|".join(_PLAN_WORDS.sub("", part) for part in thing(f).split("|"))
+
+
+def whole_unit(f: Fact) -> bool:
+    """Does the figure's text name no place or part of the unit (城关镇, 局机关) before it?"""
+    return not _SUB_SCOPE.search(f.before or "")
+
+
+def achieved(f: Fact) -> bool:
+    """Looser than `states_result`: a figure of the year's work for the whole unit, running totals of the year
+    (累计提供…1,318人次, 截至年末…451家) included; not a goal, plan, comparison, part of the unit or bound."""
+    return (f.role not in NOT_THIS_YEAR and f.value.comparator is None and not compared(f) and whole_unit(f)
+            and not _PLAN.search(re.split(r"[，,；;。]", f.before or "")[-1]))
+
+
 def thing(f: Fact) -> str:
     """What a figure counts: `before|after`, the words of its clause before it (from the last figure on) and, for
     `15处集中供水工程`, the words after its unit."""
@@ -81,7 +101,8 @@ def thing(f: Fact) -> str:
 
 def same_thing(a: Fact, ta: str, b: Fact, tb: str) -> str | None:
     """The words two figures' things share when they count one thing (see the module's rules), else None."""
-    if set(NAMED.findall(a.before or "")) != set(NAMED.findall(b.before or "")):
+    named_a, named_b = set(NAMED.findall(a.before or "")), set(NAMED.findall(b.before or ""))
+    if named_a and named_b and named_a != named_b:
         return None  # each figure belongs to the event or project its sentence names
     shared = max((common(x, y) for x in ta.split("|") for y in tb.split("|")), key=len)
     if len(shared) < 3 or len(shared) < 4 and not slip(a, b):
