@@ -30,6 +30,7 @@ from extractor.reconcile.things import (
     NOT_THIS_YEAR,
     WORDS,
     achieved,
+    clause,
     common,
     near,
     plan_thing,
@@ -342,10 +343,6 @@ def _restated_thing(ex: Extraction, reported: set[tuple]):
             )
 
 
-def _clause_of(f: Fact) -> str:
-    return re.split(r"[，,；;。：:]", f.before or "")[-1]
-
-
 @rule("narrative.target_below_result")
 def target_below_result(ex: Extraction):
     """Next year's target for a thing set below what the report says this year achieved (力争2025年联网直报单位达到430家
@@ -364,7 +361,7 @@ def target_below_result(ex: Extraction):
 
     # 再恢复重建2个, 另建3处: more on top of a finished batch, not next year's measure of the same work
     plans = [(f, plan_thing(f)) for f in ex.facts if countable(f) and (f.role == "plan" or later(f))
-             and f.value.comparator in (None, ">=", ">") and whole_unit(f) and not re.search(r"(再|另|还将|继续)", _clause_of(f))]
+             and f.value.comparator in (None, ">=", ">") and whole_unit(f) and not re.search(r"(再|另|还将|继续)", clause(f))]
     done = [(f, thing(f)) for f in ex.facts if countable(f) and (f.period or year) == year and not later(f) and achieved(f)]
     for p, tp in plans:
         for r, tr in done:

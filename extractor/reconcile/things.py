@@ -51,13 +51,18 @@ NAMED = re.compile(r"[“\"《]([^”\"》]{2,40})[”\"》]")
 NOT_THIS_YEAR = ("goal", "plan")
 
 
+def clause(f: Fact, colon: bool = True) -> str:
+    """The words of the figure's own clause before it; with colon=False a colon does not end the clause
+    (`计划：新建15处` keeps its 计划)."""
+    return re.split(r"[，,；;。：:]" if colon else r"[，,；;。]", f.before or "")[-1]
+
+
 def states_result(f: Fact) -> bool:
     """Does the text figure state the year's result for the whole unit (its words and its section say nothing else)?"""
     if f.role in NOT_THIS_YEAR:
         return False
     before = f.before or ""
-    clause = re.split(r"[，,；;。：:]", before)[-1]
-    return not (_NOT_RESULT.search(clause) or _PLAN.search(before) or _SUB_SCOPE.search(before) or _CIRCUMSTANCE.search(before)
+    return not (_NOT_RESULT.search(clause(f)) or _PLAN.search(before) or _SUB_SCOPE.search(before) or _CIRCUMSTANCE.search(before)
                 or _LIST_ITEM.search(before) or before.count("（") + before.count("(") > before.count("）") + before.count(")"))
 
 
@@ -66,7 +71,7 @@ _COMPARED = re.compile(r"(比|较|相比|同比|上年|去年|增加|减少|增�
 
 def compared(f: Fact) -> bool:
     """Is the text figure one that its clause compares with (较上年的375家), or a change (增加37家)?"""
-    return bool(_COMPARED.search(re.split(r"[，,；;。：:]", f.before or "")[-1]))
+    return bool(_COMPARED.search(clause(f)))
 
 
 _PLAN_WORDS = re.compile(r"(力争|计划|目标|设定为?|确保|争取|预计|预期|拟|不低于|不少于|以上)")
@@ -86,7 +91,7 @@ def achieved(f: Fact) -> bool:
     """Looser than `states_result`: a figure of the year's work for the whole unit, running totals of the year
     (累计提供…1,318人次, 截至年末…451家) included; not a goal, plan, comparison, part of the unit or bound."""
     return (f.role not in NOT_THIS_YEAR and f.value.comparator is None and not compared(f) and whole_unit(f)
-            and not _PLAN.search(re.split(r"[，,；;。]", f.before or "")[-1]))
+            and not _PLAN.search(clause(f, colon=False)))
 
 
 def thing(f: Fact) -> str:
