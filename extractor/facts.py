@@ -73,7 +73,7 @@ def clause_name(text: str, start: int) -> str:
         left -= 1
     name = re.sub(r"\s+", "", text[left:start])
     # a figure earlier in the clause ends the name before it (…1,150.00万元和市级配套资金 -> 市级配套资金)
-    found = [e for _s, e, q in find_quantities(name) if q.value is not None]
+    found = [e for _s, e, q in find_quantities(name) if q.value is not None] if re.search(r"\d", name) else []
     if found:
         name = re.sub(r"^(和|及|与|、|以及)", "", name[found[-1]:])
     name = _LINK_TAIL.sub("", name)

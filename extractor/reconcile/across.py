@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from extractor.reconcile.core import finding
 from extractor.reconcile.linking import canonical
-from extractor.reconcile.things import NOT_THIS_YEAR, compared, same_thing, states_result, thing
+from extractor.reconcile.things import NOT_THIS_YEAR, compared, names_later_year, same_thing, states_result, thing
 from extractor.reconcile.tolerance import agrees, decimals, fmt_plain
 from extractor.schema import Evidence, Extraction, Fact, Finding, Indicator
 
@@ -283,9 +283,7 @@ _PLANNED = re.compile(r"(计划|目标|力争|预计|拟|确保|争取|下一步
 
 
 def _planned(f, year: int | None) -> bool:
-    before = f.before or ""
-    later = [int(y) for y in re.findall(r"((?:19|20)\d{2})年", before) if year and int(y) > year]
-    return f.value.comparator is not None or f.role == "plan" or bool(_PLANNED.search(before)) or bool(later)
+    return f.value.comparator is not None or f.role == "plan" or bool(_PLANNED.search(f.before or "")) or names_later_year(f, year)
 
 
 def _targets(a: Extraction, b: Extraction, both: list[tuple[Indicator, Indicator]]):

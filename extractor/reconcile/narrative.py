@@ -32,6 +32,7 @@ from extractor.reconcile.things import (
     achieved,
     clause,
     common,
+    names_later_year,
     near,
     plan_thing,
     same_thing,
@@ -121,13 +122,14 @@ def _whole_unit(claim: Claim, facts: dict) -> bool:
 
 
 def _check(ex: Extraction, scores: bool):
-    totals = [c for c in candidates(ex) if c.ref.startswith("totals:score:")]
+    totals = None
     for claim, cand, sim in _linked(ex):
         if cand is None or (cand.measure == "score") != scores:
             continue
         ok, value = _agree(claim, cand)
         if not ok and cand.ref.startswith("totals:score:"):
             # which project's 总分 a 本项目自评得分 restates: the one it agrees with, if any
+            totals = totals if totals is not None else [c for c in candidates(ex) if c.ref.startswith("totals:score:")]
             cand = next((t for t in totals if _agree(claim, t)[0]), cand)
             ok, value = _agree(claim, cand)
         what = "表中" + cand.label
@@ -204,7 +206,7 @@ def restated(ex: Extraction):
             evidence=[_claim_evidence(c) for c in values.values()],
         )
     yield from _restated_words(ex, reported)
-    yield from _restated_metric(ex, reported)
+    yield from _restated_metric(ex, reported, facts)
     yield from _restated_thing(ex, reported)
 
 
@@ -221,11 +223,10 @@ def _clause_subject(fact: Fact, metric: str) -> str:
     return re.split(r"[，,：:]", (fact.before or "").split(metric)[0])[-1]
 
 
-def _restated_metric(ex: Extraction, reported: set[tuple]):
+def _restated_metric(ex: Extraction, reported: set[tuple], facts: dict[tuple, Fact]):
     """The whole unit's result for the year given two figures in two places, in any wording (26家 in the
     results, 28家 in the conclusion): same metric (or synonym), measure, unit and year, results only,
     no bound, outside breakdowns and relations, nothing before the metric that makes it a part."""
-    facts = _text_facts(ex)
     in_relation = {ref for r in ex.relations for ref in [r.share, *r.parts] if ref}  # a whole may be restated
     year = f"{ex.year}年" if ex.year else None
     groups: dict[tuple, list[Claim]] = defaultdict(list)
@@ -352,17 +353,15 @@ def target_below_result(ex: Extraction):
         return
     year = f"{ex.year}年"
 
-    def later(f: Fact) -> bool:
-        return any(int(y) > ex.year for y in re.findall(r"((?:19|20)\d{2})年", f.before or ""))
-
     def countable(f: Fact) -> bool:
         return (f.source == "text" and f.value.value is not None and not f.malformed and f.measure in ("count", "amount", "level")
                 and dimension(f.value.unit) not in (None, "ratio", "pp"))
 
     # 再恢复重建2个, 另建3处: more on top of a finished batch, not next year's measure of the same work
-    plans = [(f, plan_thing(f)) for f in ex.facts if countable(f) and (f.role == "plan" or later(f))
+    plans = [(f, plan_thing(f)) for f in ex.facts if countable(f) and (f.role == "plan" or names_later_year(f, ex.year))
              and f.value.comparator in (None, ">=", ">") and whole_unit(f) and not re.search(r"(再|另|还将|继续)", clause(f))]
-    done = [(f, thing(f)) for f in ex.facts if countable(f) and (f.period or year) == year and not later(f) and achieved(f)]
+    done = [(f, thing(f)) for f in ex.facts if countable(f) and (f.period or year) == year and not names_later_year(f, ex.year)
+            and achieved(f)]
     for p, tp in plans:
         for r, tr in done:
             value = p.value.scaled(r.value.unit) if p.value.unit != r.value.unit else p.value.value
@@ -470,10 +469,10 @@ def _definition_in_text(ex: Extraction, reported: set[tuple]):
     shares = [f for f in pct if f.measure == "share"]
     for g in growths:
         for sh in shares:
-            if g.sentence == sh.sentence or not _agree_values(g.value, sh.value) or g.value.text != sh.value.text:
-                continue
+            if g.sentence == sh.sentence or g.value.text != sh.value.text:
+                continue  # the same displayed figure: the same text
             a, b = _subject(g), _subject(sh)
-            common_run = max((common(a, b), common(b, a)), key=len)
+            common_run = common(a, b)
             if len(common_run) < 2 or len(common_run) * 2 < min(len(a), len(b)):
                 continue
             pair = tuple(sorted([(g.at.block, g.at.table, g.at.row, g.at.start), (sh.at.block, sh.at.table, sh.at.row, sh.at.start)], key=str))

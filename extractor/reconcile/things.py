@@ -94,6 +94,11 @@ def achieved(f: Fact) -> bool:
             and not _PLAN.search(clause(f, colon=False)))
 
 
+def names_later_year(f: Fact, year: int | None) -> bool:
+    """Does the figure's text before it name a year after `year` (力争2025年… in a 2024 report)?"""
+    return bool(year) and any(int(y) > year for y in re.findall(r"((?:19|20)\d{2})年", f.before or ""))
+
+
 def thing(f: Fact) -> str:
     """What a figure counts: `before|after`, the words of its clause before it (from the last figure on) and, for
     `15处集中供水工程`, the words after its unit."""
