@@ -17,9 +17,10 @@ import argparse
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-# a word farther than this from the span does not touch it
+# characters read on each side of a span to cut out the word that touches it
 _WINDOW = 8
 
 
@@ -45,9 +46,14 @@ class Split:
         return min(self.inside, self.outside) / max(self.inside + self.outside, 1)
 
 
-def _words(text: str) -> list[str]:
-    from extractor.tagger.words import _jieba
+@lru_cache(maxsize=1)
+def _jieba():
+    from extractor.tagger.jieba_dict import tokenizer
 
+    return tokenizer(private=False)  # only read: no word is added to it
+
+
+def _words(text: str) -> list[str]:
     return [w for w in _jieba().cut(text, HMM=False) if w.strip()]
 
 
