@@ -17,7 +17,6 @@ import argparse
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 # characters read on each side of a span to cut out the word that touches it
@@ -46,15 +45,10 @@ class Split:
         return min(self.inside, self.outside) / max(self.inside + self.outside, 1)
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    from extractor.tagger.jieba_dict import tokenizer
-
-    return tokenizer(private=False)  # only read: no word is added to it
-
-
 def _words(text: str) -> list[str]:
-    return [w for w in _jieba().cut(text, HMM=False) if w.strip()]
+    from extractor.tagger.jieba_dict import reader
+
+    return [w for w in reader().cut(text, HMM=False) if w.strip()]
 
 
 def outer_pairs(text: str, start: int, end: int) -> list[tuple[str, str, str]]:

@@ -234,6 +234,13 @@ def tokenizer(private: bool = True):
 _SHARED_ADDED: dict[str, int] = {}
 
 
+@lru_cache(maxsize=1)
+def reader():
+    """One non-private tokenizer per process for callers that only cut text (the decoder's word
+    constraints, the annotation consistency check): no word is ever added to it."""
+    return tokenizer(private=False)
+
+
 def pos_tokenizer(tk):
     """A `jieba.posseg.POSTokenizer` over `tk` with the trie's tag table, built without the table
     `jieba.posseg` parses from the dictionary file at its import (`_posseg`)."""

@@ -31,11 +31,10 @@ _QUOTED = re.compile(r"[“\"《「『]([^“”\"《》「」『』\d０-９]{1
 _LOOSE = frozenset("年月日为是达比上下至到及和与等各其共约近超")
 
 
-@lru_cache(maxsize=1)
 def _jieba():
-    from extractor.tagger.jieba_dict import tokenizer
+    from extractor.tagger.jieba_dict import reader
 
-    return tokenizer(private=False)  # only read: no word is added to it
+    return reader()
 
 
 def _in_dictionary(word: str) -> bool:
