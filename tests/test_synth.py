@@ -10,7 +10,7 @@ import pytest
 
 from extractor.quantity import find_quantities
 from extractor.tagger.corpus import read_jsonl, read_split, validate
-from training.synth import check, generate, main
+from training.synth import _R, check, generate, main, t_negative
 
 ROOT = Path(__file__).resolve().parents[1]
 ANNOTATIONS = ROOT / "annotations"
@@ -105,17 +105,20 @@ def test_coverage_of_constructions(sample):
     for template in (
         "growth", "level", "light_count", "count_list", "count_before_noun", "share", "fenbie",
         "fenbie_goal", "target", "indicator_row", "fund_row", "budget_narrative", "staff",
-        "forecast", "pool", "mixed_negative", "negative", "list_verbs",
+        "forecast", "pool", "mixed_negative", "negative", "list_verbs", "indicator_table",
     ):
         assert sources[template] > 0, template
     for needle in ("分别", "同比增长", "个百分点", "年度指标值", "实际完成值", "控制在", "以内", "不低于",
                    "左右", "以上", "余", "力争", "确保", "预算数", "决算数", "下达", "计划投资", "占",
-                   "比重", "％", "≥", "≤", "排名全省第", "连续", "〔", "PM2.5", "5G"):
+                   "比重", "％", "≥", "≤", "排名全省第", "连续", "PM2.5", "5G"):
         assert needle in joined, needle
     assert re.search(r"\d-\d+%", joined)  # ranges
     assert re.search(r"\d,\d{3}", joined)  # thousands separators
     assert re.search(r"[十两三五]百?千?余?[个次家人场]", joined)  # Chinese numerals
     assert re.search(r"\d \S", joined)  # PDF spaces inside a figure
+    # document numbers are one negative of eighteen: drawn directly, not left to the sample's luck
+    negatives = "\n".join(t_negative(_R(seed))[0].text for seed in range(200))
+    assert re.search(r"〔20\d\d〕\d+号", negatives)
 
 
 def test_domains_beyond_industry(sample):
@@ -140,3 +143,22 @@ def test_spans_follow_the_guidelines_on_known_shapes(sample):
             else:
                 assert not span.startswith(("不低于", "不少于", "控制在", "达到", "约")), (ex.text, span)
                 assert re.search(r"[0-9０-９一二两三四五六七八九十百千]", span), (ex.text, span)
+
+
+def test_indicator_tables_take_goal_and_result_from_column_order(sample):
+    """Flattened table rows: the goal cell is a TARGET, the next cell the result VALUE, scores unmarked."""
+    tables = [ex for ex in sample if "template=indicator_table" in ex.source]
+    assert len(tables) > 30
+    bare_results = 0
+    for ex in tables:
+        marked = {(e.start, e.end) for e in ex.entities}
+        labels = [e.label for e in sorted(ex.entities, key=lambda e: e.start)]
+        # every row reads METRIC, TARGET, VALUE in that order
+        assert labels == ["METRIC", "TARGET", "VALUE"] * (len(labels) // 3), (ex.text, labels)
+        for e in ex.entities:
+            if e.label == "VALUE":
+                bare_results += bool(re.fullmatch(r"[0-9.,]+", ex.text[e.start : e.end]))
+        # the figures after the result (分值, 得分) are found by the parser but carry no span
+        unmarked = [(s, e) for s, e, _ in find_quantities(ex.text) if (s, e) not in marked]
+        assert len(unmarked) >= len(labels) // 3, ex.text
+    assert bare_results > 10  # `≥3 4`: a result with no unit of its own

@@ -761,6 +761,92 @@ def t_indicator_row(r: _R):
     return s, "indicator_row", dom
 
 
+# Column headers of indicator tables as forms of several provinces print them; the row
+# cells come in the same order, so a row's first figure is the goal and the next the result.
+_TABLE_HEADS = (
+    ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"),
+    ("一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值", "得分"),
+    ("三级指标", "年初目标值(A)", "实际完成值(B)", "得分"),
+    ("指标名称", "指标值", "完成值", "分值", "得分", "偏差原因分析及改进措施"),
+    ("绩效指标", "目标值", "实际值", "得分"),
+    ("二级指标", "三级指标", "预期指标值", "实际完成指标值", "分值", "得分"),
+)
+_COMPARATORS = ("≥", "≥", "≧", "＞", ">", "≤", "≦", "＜", "")
+
+
+def t_indicator_table(r: _R):
+    """A flattened indicator table: rows `name | goal | result | 分值 | 得分` joined by one separator.
+
+    Nothing but the column order tells the goal from the result, the result is
+    often a bare number (`≥3 4`), and scores sit beside them unannotated
+    (guidelines: form scores are not spans).
+    """
+    s = _S()
+    head = r.c(_TABLE_HEADS)
+    sep = r.c((" | ", " | ", "\t", "  ", " "))
+    end = r.c(("", "", " ||||", " |"))
+    levels = len([h for h in head if h in ("一级指标", "二级指标")])
+    score_first = head.index("分值") < head.index("得分") - 1 if "分值" in head else False
+    has_points = "分值" in head
+    if r.p(0.6):
+        s.t(sep.join(head) + end + "\n")
+    numbering = r.c(("", "", "num", "cn", "paren"))
+    for k in range(1, r.i(2, 5) + 1):
+        cells: list = []
+        if levels and (k == 1 or r.p(0.3)):
+            cells += [r.c(("产出指标", "效益指标", "满意度指标"))][: max(0, levels - 1)]
+            cells.append(r.c(("数量指标", "质量指标", "时效指标", "成本指标", "社会效益指标")))
+        lead = {"": "", "num": f"指标{k}{r.c(('.', '：', ':'))}", "cn": f"{'一二三四五'[k - 1]}、",
+                "paren": f"（{k}）"}[numbering]
+        roll = r.i(0, 2)
+        if roll == 0:
+            _, name = _any_rate(r)
+            goal = r.c(_COMPARATORS[:5] + ("",)) + pct(r, 60, 100, r.c((0, 0, 1)))
+            actual = pct(r, 60, 100, r.c((0, 1, 2)))
+        else:
+            _, name, unit = _any_count(r) if roll == 1 else _any_money(r)
+            goal = _fig_for(r, unit)
+            actual = _fig_for(r, unit)
+            if r.p(0.5):  # the unit stated once, in the name or not at all: bare numbers in the cells
+                goal, actual = re.sub(r"[^0-9.,]+$", "", goal), re.sub(r"[^0-9.,]+$", "", actual)
+                gloss = r.c((f"（{unit}）", f"({unit})", ""))
+            else:
+                gloss = ""
+            if not re.match(r"^[0-9]", goal) or not re.match(r"^[0-9]", actual):
+                return t_indicator_row(r)
+            goal = r.c(_COMPARATORS) + goal
+            name_cell = (lead, name, gloss)
+        if roll == 0:
+            name_cell = (lead, name, "")
+        points = r.c((5, 10, 10, 15, 20))
+        got = points if r.p(0.6) else float(r.f(points * 0.5, points, 1))
+        row = [("t", c) for c in cells] + [("name", name_cell)]
+        if score_first:
+            row.append(("o", str(points)))
+        row += [("g", goal), ("v", actual)]
+        if has_points and not score_first:
+            row.append(("o", str(points)))
+        row.append(("o", str(got)))
+        if head[-1].startswith("偏差") and r.p(0.5):
+            row.append(("t", r.c(("无偏差", "按计划完成", "无"))))
+        for j, (kind, cell) in enumerate(row):
+            if j:
+                s.t(sep)
+            if kind == "name":
+                s.t(cell[0]).m(cell[1]).t(cell[2])
+            elif kind == "g":
+                s.g(cell)
+            elif kind == "v":
+                s.v(cell)
+            elif kind == "o":
+                s.o(cell)
+            else:
+                s.t(cell)
+        s.t(end + "\n")
+    s.text = s.text.rstrip("\n")
+    return s, "indicator_table", "form"
+
+
 def t_indicator_repeat(r: _R):
     """Rows whose 年度指标值 repeats the indicator name (D13, D14).
 
@@ -978,7 +1064,7 @@ def t_list_verbs(r: _R):
 TEMPLATES = (
     (t_growth, 14), (t_level, 14), (t_light_count, 4), (t_count_list, 8), (t_count_before_noun, 6),
     (t_share, 6), (t_fenbie, 6), (lambda r: t_fenbie(r, goal=True), 4), (t_target, 22),
-    (t_indicator_row, 14), (t_indicator_repeat, 5), (t_fund_row, 7), (t_budget_narrative, 6), (t_staff, 2), (t_forecast, 3),
+    (t_indicator_row, 14), (t_indicator_table, 8), (t_indicator_repeat, 5), (t_fund_row, 7), (t_budget_narrative, 6), (t_staff, 2), (t_forecast, 3),
     (t_score, 1), (t_pool, 2), (t_mixed_negative, 4), (t_negative, 6), (t_list_verbs, 2),
 )
 
