@@ -136,3 +136,55 @@ def test_viterbi_finds_the_best_valid_label_sequence():
     rows = [[0.1, 0.0, 0.0, 0.0, 0.9, 0.0, 0.0]]
     assert LABELS[viterbi(rows)[0]] != "I-VALUE"
     assert viterbi([]) == []
+
+
+def test_viterbi_keeps_spans_off_forbidden_edges():
+    """Against brute force: with chunks where no span may begin or end, the best sequence that respects them."""
+    import itertools
+    import math
+    import random
+
+    from extractor.tagger.encoding import viterbi
+
+    def spans(seq):
+        out, cur = [], None
+        for t, j in enumerate(seq):
+            lab = LABELS[j]
+            if lab.startswith("I-") and cur is not None and cur[2] == lab[2:]:
+                cur[1] = t
+                continue
+            if lab.startswith("I-"):
+                return None  # not IOB2
+            if cur:
+                out.append(cur)
+            cur = [t, t, lab[2:]] if lab != "O" else None
+        return out + ([cur] if cur else [])
+
+    rng = random.Random(11)
+    for _ in range(60):
+        n = rng.randint(1, 4)
+        rows = [[rng.random() ** 3 + 1e-6 for _ in LABELS] for _ in range(n)]
+        no_start = [rng.random() < 0.35 for _ in range(n)]
+        no_end = [rng.random() < 0.35 for _ in range(n)]
+
+        def ok(seq):
+            found = spans(seq)
+            return found is not None and all(not no_start[s] and not no_end[e] for s, e, _ in found)
+
+        best = max((seq for seq in itertools.product(range(len(LABELS)), repeat=n) if ok(seq)),
+                   key=lambda seq: sum(math.log(rows[t][j]) for t, j in enumerate(seq)))
+        assert tuple(viterbi(rows, None, no_start, no_end)) == best
+
+
+def test_edge_flags_read_separators_and_brackets():
+    from extractor.tagger.encoding import edge_flags
+    from extractor.tagger.pretokenize import pretokenize
+
+    text = "“三公”经费、部门的（预算）"
+    chunks = pretokenize(text)
+    no_start, no_end = edge_flags(text, chunks)
+    marks = {text[s:e]: (a, b) for (s, e), a, b in zip(chunks, no_start, no_end)}
+    assert marks["“"] == (False, True)  # a quote may open a span, never close it
+    assert marks["”"] == (True, False)
+    assert marks["、"] == (True, True) and marks["的"] == (True, True)
+    assert marks["经"] == (False, False)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from extractor.tagger.pretokenize import encode_words, pretokenize
 from extractor.tagger.roles import PREFIX, check_role
 
@@ -212,24 +214,52 @@ _CONTINUES = [[_continues(a, b) for b in LABELS] for a in LABELS]
 _START = [not lab.startswith("I-") for lab in LABELS]
 
 
-def viterbi(rows, glued: list[bool] | None = None) -> list[int]:
+# No span of the guidelines (nor of any annotation file) begins or ends on a separator or 的; an
+# opening bracket or quote may begin one (`“三公”经费`) but never end it, a closing one the reverse.
+_NO_EDGE = frozenset("、，,。；;：:的")
+_OPENING = frozenset("“‘\"(（《「【[")
+_CLOSING = frozenset("”’)）》」】]")
+_SPAN_ROWS = np.array([lab != "O" for lab in LABELS])
+_B_COLS = np.array([lab.startswith("B-") for lab in LABELS])
+
+
+def edge_flags(text: str, chunks: list[tuple[int, int]]) -> tuple[list[bool], list[bool]]:
+    """(no span may start at chunk k, no span may end at chunk k) from the chunks' own characters."""
+    words = [text[s:e].strip() for s, e in chunks]
+    no_start = [w in _NO_EDGE or w in _CLOSING for w in words]
+    no_end = [w in _NO_EDGE or w in _OPENING for w in words]
+    return no_start, no_end
+
+
+def viterbi(rows, glued: list[bool] | None = None, no_start: list[bool] | None = None,
+            no_end: list[bool] | None = None) -> list[int]:
     """The best label sequence under IOB2 constraints, from per-chunk label probabilities.
 
     `glued[t]` (optional) says chunk t is in one word with chunk t-1: no span may start or end between them.
+    `no_start[t]` / `no_end[t]` (optional) forbid a span to begin / to end at chunk t (`edge_flags`).
     """
-    import numpy as np
-
     if len(rows) == 0:
         return []
     logp = np.log(np.maximum(np.asarray(rows, dtype=np.float64), 1e-12))
     step = np.where(np.array(_ALLOWED), 0.0, -np.inf)  # [previous, current]
     inside = np.where(np.array(_CONTINUES), 0.0, -np.inf)
     score = np.where(np.array(_START), logp[0], -np.inf)
+    if no_start is not None and no_start[0]:
+        score[_B_COLS] = -np.inf
     back = np.zeros(logp.shape, dtype=np.int64)
     for t in range(1, len(logp)):
-        cand = score[:, None] + (inside if glued is not None and glued[t] else step)
+        trans = inside if glued is not None and glued[t] else step
+        if (no_end is not None and no_end[t - 1]) or (no_start is not None and no_start[t]):
+            trans = trans.copy()
+            if no_end is not None and no_end[t - 1]:
+                trans[_SPAN_ROWS] = inside[_SPAN_ROWS]  # an open span must go on
+            if no_start is not None and no_start[t]:
+                trans[:, _B_COLS] = -np.inf
+        cand = score[:, None] + trans
         back[t] = cand.argmax(axis=0)  # the first best, as a left-to-right scan would pick
         score = cand.max(axis=0) + logp[t]
+    if no_end is not None and no_end[-1]:
+        score = np.where(_SPAN_ROWS, -np.inf, score)
     path = [int(score.argmax())]
     for t in range(len(logp) - 1, 0, -1):
         path.append(int(back[t][path[-1]]))
@@ -258,8 +288,9 @@ def decode(window: Window, probs, score_probs=None) -> list[tuple[int, int, str,
     order = sorted(first)
     rows = [probs[first[c]] for c in order]
     stuck = glued(window.text)
+    no_start, no_end = edge_flags(window.text, [chunks[c] for c in order])
     path = viterbi(rows, [k > 0 and chunks[c][0] in stuck and chunks[order[k - 1]][1] == chunks[c][0]
-                          for k, c in enumerate(order)])
+                          for k, c in enumerate(order)], no_start, no_end)
     spans: list[tuple[int, int, str, float]] = []
     cur: list | None = None  # [start, end, label, weakest probability]
 
