@@ -67,9 +67,10 @@ def quantize(src: Path, out: Path) -> None:
     from onnx import TensorProto
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    # reduce_range: 7-bit weights, so that u8 x s8 products cannot saturate on CPUs without VNNI (AVX2 only);
+    # full 8-bit weights: 7-bit ones (reduce_range, against u8 x s8 saturation on CPUs without VNNI) changed
+    # more of the fp32 model's labels on dev, on such a CPU, than 8-bit ones (docs/benchmarks.md, tagger-W7);
     # the fused nodes (Attention, SkipLayerNormalization) are outside ONNX's shape inference, hence the default type
-    quantize_dynamic(str(src), str(out), weight_type=QuantType.QInt8, per_channel=True, reduce_range=True,
+    quantize_dynamic(str(src), str(out), weight_type=QuantType.QInt8, per_channel=True, reduce_range=False,
                      extra_options={"DefaultTensorType": TensorProto.FLOAT})
 
 
