@@ -107,3 +107,15 @@ def test_a_directory_without_onnx_is_refused_when_onnx_is_asked(tmp_path):
         shutil.copy(SHIPPED / name, tmp_path / name)
     with pytest.raises(FileNotFoundError, match="training.export_onnx"):
         TokenTagger.load(tmp_path, runtime="onnx")
+
+
+def test_the_fp16_check_of_an_export_reads_the_weights_not_a_stale_graph(tmp_path):
+    """`training.export --force` over a shipped directory: the old model.onnx (another vocabulary) is still there."""
+    import shutil
+
+    from training.export import dev_f1
+
+    target = tmp_path / "tagger"
+    shutil.copytree(SHIPPED, target)
+    (target / ONNX_FILE).write_bytes(b"not an onnx graph")
+    assert dev_f1(target) > 0.8

@@ -35,6 +35,9 @@ placed as `/work/shared/annotation-guidelines.md` and the decisions D1..D28 of
 - indicator rows `name，年度指标值T，实际完成值V` with comparators ≥ ≤ ＞ ＜ > < ＜=,
   ranges (10-15%), qualitative targets (no TARGET), rankings after the actual
   (`15.7%（排名全省第5位）`, not annotated);
+- flattened indicator tables (`t_indicator_table`): rows joined by one separator, under one of
+  several real header rows or none, where only the column order tells the goal (TARGET) from
+  the result (VALUE), results often bare numbers (`≥3 4`), 分值/得分 cells unannotated;
 - table rows of the 基础数据表 / fund block (决算数 V, 预算数 T, 执行数 V, 执行率 M+V,
   `其中：一般公共预算：3432.27` T, `其中：基本支出：2788.76` V);
 - approximations 左右/以上/以内/余/多, Chinese numerals (十余万元, 两千余人次, 三次),
