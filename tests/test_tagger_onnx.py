@@ -27,13 +27,15 @@ def test_the_shipped_model_runs_on_onnx_by_default_and_says_what_it_was_checked_
     assert {"dev", "test", "blind"} <= set(record["strict_f1"])
 
 
-def test_onnx_and_torch_give_the_same_strict_f1_on_a_held_out_seed():
+def test_onnx_and_torch_give_the_same_strict_f1_on_held_out_text():
     from extractor.tagger.model import TokenTagger
     from extractor.tagger.roles import role_of_source
     from extractor.tagger.spans import score
 
-    # seed_000 is in the test split: neither chosen on nor trained on
-    examples = read_jsonl(ROOT / "annotations" / "seed_000.jsonl")
+    # seeds 000 and 004 (test) and the blind set: neither chosen on nor trained on. Seed 000 alone (33
+    # texts) put the 85% below at one text's distance: tagger-W7's int8 graph keeps 28 of them
+    examples = [ex for name in ("seed_000.jsonl", "seed_004.jsonl", "blind_handwritten.jsonl")
+                for ex in read_jsonl(ROOT / "annotations" / name)]
     roles = [role_of_source(ex.source) for ex in examples]
     f1 = {}
     spans = {}
@@ -42,7 +44,7 @@ def test_onnx_and_torch_give_the_same_strict_f1_on_a_held_out_seed():
         spans[runtime] = tagger.predict([ex.text for ex in examples], roles=roles)
         f1[runtime] = score(examples, spans[runtime])["micro"]["f1"]
     assert f1["torch"] > 0.8
-    # 44 passages: one span moves F1 by about half a point; int8 may not lose more than one or two
+    # about 680 spans: int8 may not lose more than a few
     assert f1["onnx"] >= f1["torch"] - 0.012, f1
     same = sum([(s.start, s.end, s.label) for s in a] == [(s.start, s.end, s.label) for s in b]
                for a, b in zip(spans["onnx"], spans["torch"]))
