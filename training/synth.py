@@ -776,6 +776,39 @@ _TABLE_HEADS = (
 _COMPARATORS = ("≥", "≥", "≧", "＞", ">", "≤", "≦", "＜", "")
 
 
+# What each header word's column holds, so that a row's cells come in its header's order
+_COLUMN_KIND = {"一级指标": "level", "二级指标": "level", "三级指标": "name", "指标名称": "name", "绩效指标": "name",
+                "年度指标值": "goal", "年初目标值(A)": "goal", "指标值": "goal", "目标值": "goal", "预期指标值": "goal",
+                "实际完成值": "result", "实际完成值(B)": "result", "完成值": "result", "实际值": "result",
+                "实际完成指标值": "result", "分值": "points", "得分": "got", "偏差原因分析及改进措施": "note"}
+_LEVELS = {"一级指标": ("产出指标", "效益指标", "满意度指标"),
+           "二级指标": ("数量指标", "质量指标", "时效指标", "成本指标", "社会效益指标")}
+
+
+def _table_row(r: _R, k: int, numbering: str) -> dict | None:
+    """One row's cells by column kind: the name (lead, name, unit gloss), goal and result; None if unusable."""
+    lead = {"": "", "num": f"指标{k}{r.c(('.', '：', ':'))}", "cn": f"{'一二三四五'[k - 1]}、",
+            "paren": f"（{k}）"}[numbering]
+    gloss = ""
+    roll = r.i(0, 2)
+    if roll == 0:
+        _, name = _any_rate(r)
+        goal = r.c(_COMPARATORS[:5] + ("",)) + pct(r, 60, 100, r.c((0, 0, 1)))
+        result = pct(r, 60, 100, r.c((0, 1, 2)))
+    else:
+        _, name, unit = _any_count(r) if roll == 1 else _any_money(r)
+        goal, result = _fig_for(r, unit), _fig_for(r, unit)
+        if r.p(0.5):  # the unit stated once, in the name or not at all: bare numbers in the cells
+            goal, result = re.sub(r"[^0-9.,]+$", "", goal), re.sub(r"[^0-9.,]+$", "", result)
+            gloss = r.c((f"（{unit}）", f"({unit})", ""))
+        if not re.match(r"^[0-9]", goal) or not re.match(r"^[0-9]", result):
+            return None  # 十余人, 两千余人次: no cell of a form is written so
+        goal = r.c(_COMPARATORS) + goal
+    points = r.c((5, 10, 10, 15, 20))
+    return {"name": (lead, name, gloss), "goal": goal, "result": result, "points": str(points),
+            "got": str(points if r.p(0.6) else float(r.f(points * 0.5, points, 1)))}
+
+
 def t_indicator_table(r: _R):
     """A flattened indicator table: rows `name | goal | result | 分值 | 得分` joined by one separator.
 
@@ -787,63 +820,35 @@ def t_indicator_table(r: _R):
     head = r.c(_TABLE_HEADS)
     sep = r.c((" | ", " | ", "\t", "  ", " "))
     end = r.c(("", "", " ||||", " |"))
-    levels = len([h for h in head if h in ("一级指标", "二级指标")])
-    score_first = head.index("分值") < head.index("得分") - 1 if "分值" in head else False
-    has_points = "分值" in head
     if r.p(0.6):
         s.t(sep.join(head) + end + "\n")
     numbering = r.c(("", "", "num", "cn", "paren"))
     for k in range(1, r.i(2, 5) + 1):
-        cells: list = []
-        if levels and (k == 1 or r.p(0.3)):
-            cells += [r.c(("产出指标", "效益指标", "满意度指标"))][: max(0, levels - 1)]
-            cells.append(r.c(("数量指标", "质量指标", "时效指标", "成本指标", "社会效益指标")))
-        lead = {"": "", "num": f"指标{k}{r.c(('.', '：', ':'))}", "cn": f"{'一二三四五'[k - 1]}、",
-                "paren": f"（{k}）"}[numbering]
-        roll = r.i(0, 2)
-        if roll == 0:
-            _, name = _any_rate(r)
-            goal = r.c(_COMPARATORS[:5] + ("",)) + pct(r, 60, 100, r.c((0, 0, 1)))
-            actual = pct(r, 60, 100, r.c((0, 1, 2)))
-        else:
-            _, name, unit = _any_count(r) if roll == 1 else _any_money(r)
-            goal = _fig_for(r, unit)
-            actual = _fig_for(r, unit)
-            if r.p(0.5):  # the unit stated once, in the name or not at all: bare numbers in the cells
-                goal, actual = re.sub(r"[^0-9.,]+$", "", goal), re.sub(r"[^0-9.,]+$", "", actual)
-                gloss = r.c((f"（{unit}）", f"({unit})", ""))
-            else:
-                gloss = ""
-            if not re.match(r"^[0-9]", goal) or not re.match(r"^[0-9]", actual):
-                return t_indicator_row(r)
-            goal = r.c(_COMPARATORS) + goal
-            name_cell = (lead, name, gloss)
-        if roll == 0:
-            name_cell = (lead, name, "")
-        points = r.c((5, 10, 10, 15, 20))
-        got = points if r.p(0.6) else float(r.f(points * 0.5, points, 1))
-        row = [("t", c) for c in cells] + [("name", name_cell)]
-        if score_first:
-            row.append(("o", str(points)))
-        row += [("g", goal), ("v", actual)]
-        if has_points and not score_first:
-            row.append(("o", str(points)))
-        row.append(("o", str(got)))
-        if head[-1].startswith("偏差") and r.p(0.5):
-            row.append(("t", r.c(("无偏差", "按计划完成", "无"))))
-        for j, (kind, cell) in enumerate(row):
+        row = _table_row(r, k, numbering)
+        if row is None:
+            return t_indicator_row(r)
+        # level cells are written on a group's first row only, as merged cells flatten
+        show_levels = k == 1 or r.p(0.3)
+        cells = [(_COLUMN_KIND[h], h) for h in head
+                 if _COLUMN_KIND[h] != "level" or show_levels]
+        if cells[-1][0] == "note" and r.p(0.5):
+            cells.pop()
+        for j, (kind, h) in enumerate(cells):
             if j:
                 s.t(sep)
-            if kind == "name":
-                s.t(cell[0]).m(cell[1]).t(cell[2])
-            elif kind == "g":
-                s.g(cell)
-            elif kind == "v":
-                s.v(cell)
-            elif kind == "o":
-                s.o(cell)
+            if kind == "level":
+                s.t(r.c(_LEVELS[h]))
+            elif kind == "name":
+                lead, name, gloss = row["name"]
+                s.t(lead).m(name).t(gloss)
+            elif kind == "goal":
+                s.g(row["goal"])
+            elif kind == "result":
+                s.v(row["result"])
+            elif kind in ("points", "got"):
+                s.o(row[kind])
             else:
-                s.t(cell)
+                s.t(r.c(("无偏差", "按计划完成", "无")))
         s.t(end + "\n")
     s.text = s.text.rstrip("\n")
     return s, "indicator_table", "form"
