@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from extractor.tagger.consistency import main, splits
-from extractor.tagger.corpus import Example
+from extractor.tagger.corpus import Example, write_jsonl
 from extractor.tagger.markup import parse
 
 
@@ -46,9 +44,7 @@ def test_a_scope_word_before_the_name_is_read_at_the_start():
 
 
 def _write(folder, lines):
-    with (folder / "a.jsonl").open("w", encoding="utf-8") as f:
-        for ex in _examples(lines):
-            f.write(json.dumps(ex.model_dump(), ensure_ascii=False) + "\n")
+    write_jsonl(folder / "a.jsonl", _examples(lines))
 
 
 def test_the_command_prints_the_table(tmp_path, capsys):

@@ -773,7 +773,8 @@ _TABLE_HEADS = (
     ("绩效指标", "目标值", "实际值", "得分"),
     ("二级指标", "三级指标", "预期指标值", "实际完成指标值", "分值", "得分"),
 )
-_COMPARATORS = ("≥", "≥", "≧", "＞", ">", "≤", "≦", "＜", "")
+_AT_LEAST = ("≥", "≥", "≧", "＞", ">")
+_COMPARATORS = _AT_LEAST + ("≤", "≦", "＜", "")
 
 
 # What each header word's column holds, so that a row's cells come in its header's order
@@ -793,7 +794,7 @@ def _table_row(r: _R, k: int, numbering: str) -> dict | None:
     roll = r.i(0, 2)
     if roll == 0:
         _, name = _any_rate(r)
-        goal = r.c(_COMPARATORS[:5] + ("",)) + pct(r, 60, 100, r.c((0, 0, 1)))
+        goal = r.c(_AT_LEAST + ("",)) + pct(r, 60, 100, r.c((0, 0, 1)))
         result = pct(r, 60, 100, r.c((0, 1, 2)))
     else:
         _, name, unit = _any_count(r) if roll == 1 else _any_money(r)
