@@ -1069,11 +1069,212 @@ def t_list_verbs(r: _R):
     return s.end(r), "list_verbs", "industry"
 
 
+# ---------------------------------------------------------------------------
+# Status from context (real-dev DECISIONS T1-T8): the same figure shape is a
+# VALUE or a TARGET by what the sentence around it says, not by its own words
+# ---------------------------------------------------------------------------
+
+_PROJECT_GROUPS = ("重点建设项目", "重点工程项目", "重大项目", "市级重点项目", "县级重点项目", "省市重点项目",
+                   "政府投资项目", "基本建设项目", "固定资产投资项目")
+_PROJECT_KINDS = ("产业发展", "城镇建设", "基础设施建设", "社会民生", "生态环境", "乡村振兴", "交通水利",
+                  "教育卫生", "文化旅游", "新型基础设施", "现代农业", "商贸物流")
+
+
+def _investment(s: _S, r: _R, fig, lead: str, unit: str) -> None:
+    """`总投资N` (总投资 whole) or `<lead>投资N` with only 投资 the METRIC (D21)."""
+    if lead == "总":
+        s.m("总投资")
+    else:
+        s.t(lead).m("投资")
+    fig(money(r, unit))
+
+
+def t_project_portfolio(r: _R):
+    """Project counts: listed or with 共/确定 a VALUE, under 计划/安排/批复 a TARGET (T6); 总投资 and
+    年度计划投资 TARGETs, 完成投资 a VALUE, whatever the counts are."""
+    s = _S()
+    planned = r.p(0.4)
+    fig = s.g if planned else s.v
+    unit = r.c(("亿元", "亿元", "万元"))
+    s.t(_time(r, 0.6)).t(_region(r, 0.5))
+    if planned:
+        s.t(r.c(("计划实施", "安排", "批复", "计划安排", "年度计划实施", "计划新开工")))
+        s.m(r.c(_PROJECT_GROUPS)).t(r.c(("", "共"))).g(count(r, r.c(("项", "个"))))
+    else:
+        lead = r.c(("", "确定", "谋划确定", "纳入"))
+        s.t(lead).m(r.c(_PROJECT_GROUPS)).t(r.c(("共", "共有", "")) if not lead else "").v(count(r, r.c(("项", "个"))))
+    if r.p(0.5):
+        s.t(r.c(("，其中：", "，其中", "。其中，")))
+        for j, kind in enumerate(r.r.sample(_PROJECT_KINDS, r.i(2, 4))):
+            if j:
+                s.t(r.c(("；", "，")))
+            s.m(kind + "项目")
+            fig(f"{r.i(1, 60)}项")
+            if r.p(0.35):
+                levels = r.r.sample(["省级", "市级", "县级"], r.i(2, 3))
+                s.t("（")
+                for k, lev in enumerate(levels):
+                    # a level of the breakdown is scope (M1), not a METRIC
+                    s.t(("、" if k else "") + lev)
+                    fig(f"{r.i(1, 30)}项")
+                s.t("）")
+            elif r.p(0.5):
+                s.t("，").t(r.c(("年度计划", "当年计划"))).m("投资").g(money(r, unit))
+    s.t(r.c(("，", "。", "；")))
+    _investment(s, r, s.g, r.c(("总", "总", "计划总")), unit)
+    s.t("，")
+    _investment(s, r, s.g, r.c(("年度计划", "当年计划", "年度计划完成")), unit)
+    if r.p(0.5):
+        s.t(r.c(("；", "。", "，"))).t(r.c(("1-11月", "截至目前", "全年", "上半年")) + r.c(("已", "累计", "", "共")))
+        _investment(s, r, s.v, "完成", unit)
+        if r.p(0.6):
+            s.t(r.c(("，占年度计划的", "，完成年度计划的", "，为年度计划投资的"))).v(pct(r, 40, 130, 1))
+    return s.end(r), "project_portfolio", "finance"
+
+
+_ECONOMY_MONEY = ("地区生产总值", "第一产业增加值", "第二产业增加值", "第三产业增加值", "固定资产投资",
+                  "社会消费品零售总额", "一般公共预算收入", "税收收入", "外贸进出口总额", "规模以上工业总产值",
+                  "建筑业总产值", "农林牧渔业总产值", "旅游总收入", "批发零售业销售额")
+
+
+def t_plan_progress(r: _R):
+    """`X N亿元，完成年计划M亿元的P%，增长G%`: the actual a VALUE, the plan figure a TARGET and the
+    ratio a VALUE, both without a METRIC of their own (M7)."""
+    s = _S()
+    s.t(_time(r, 0.5)).t(_region(r, 0.4))
+    names = r.r.sample(_ECONOMY_MONEY, r.i(1, 3))
+    for j, name in enumerate(names):
+        if j:
+            s.t(r.c(("；", "；", "，")))
+        unit = r.c(("亿元", "亿元", "万元"))
+        s.m(name).t(r.c(("", "", "完成", "实现", "达到"))).v(money(r, unit))
+        form = r.i(0, 3)
+        if form == 0:
+            s.t(r.c(("，完成年计划", "，完成年度计划", "，为年计划"))).g(money(r, unit)).t("的").v(pct(r, 60, 130, 1))
+        elif form == 1:
+            s.t(r.c(("，完成年计划的", "，为年度计划的", "，完成年度目标任务的", "，占年度计划的"))).v(pct(r, 60, 130, 1))
+        elif form == 2:
+            s.t(r.c(("（年计划", "（年度目标"))).g(money(r, unit)).t("）")
+        if r.p(0.3):
+            s.t(r.c(("（主要是重点项目投产滞后）", "（主要是部分企业停产检修）", "（未达预期目标）", "（超额完成任务）")))
+        if r.p(0.7):
+            s.t(r.c(("，增长", "，同比增长", "，下降", "，同比下降"))).v(pct(r, 0.1, 15, 1))
+    return s.end(r), "plan_progress", "industry"
+
+
+# the three parts of the 三公经费, each in the wordings reports use
+_FEE_ITEMS = (("因公出国（境）费", "因公出国（境）经费", "因公出国（境）费用"), ("公务接待费",),
+              ("公务用车购置及运行维护费", "公务用车购置及运行费"))
+
+
+def t_final_accounts(r: _R):
+    """决算 statements: `财政拨款安排的“三公”经费支出N万元，比年初预算减少M万元` is the outturn, a
+    VALUE, and the difference a VALUE (T3, T8); a budget year's `预算安排N万元` is a TARGET."""
+    s = _S()
+    y = r.i(2020, 2025)
+    outturn = r.p(0.7)
+    fig = s.v if outturn else s.g
+    s.t(f"{y}年" + r.c(("度", "", "")))
+    if outturn:
+        s.t(r.c(("一般公共预算财政拨款安排的", "财政拨款安排的", "一般公共预算安排", "本部门", "")))
+        head = r.c(("“三公”经费", "三公经费", "“三公”经费", "会议费", "培训费"))
+        s.m(head).t(r.c(("支出", "支出决算为", "决算支出", "实际支出")))
+    else:
+        head = r.c(("“三公”经费", "三公经费", "会议费", "培训费"))
+        s.m(head).t(r.c(("预算安排", "预算数为", "预算")))
+    fig(money(r, "万元"))
+    if r.p(0.8):
+        s.t(r.c(("，比年初预算", "，较年初预算", "，比上年", "，较上年")) if outturn else r.c(("，比上年预算", "，较上年")))
+        s.t(r.c(("增加", "减少"))).v(money(r, "万元"))
+        if r.p(0.3):
+            s.t(r.c(("，主要原因是严格控制公务活动", "，主要是压减一般性支出", "，主要原因是新增执法车辆")))
+    if head in ("会议费", "培训费"):
+        return s.end(r, ("。", "。", "；")), "final_accounts", "finance"
+    s.t(r.c(("。其中：", "，其中：", "。其中，")))
+    for j, item in enumerate(r.c(names) for names in r.r.sample(_FEE_ITEMS, 3)):
+        if j:
+            s.t("；")
+        s.m(item).t(r.c(("", "支出", "")) if outturn else "").t(r.c(("", "为")))
+        fig(money(r, "万元") if r.p(0.85) else "0万元")
+        roll = r.i(0, 3)
+        if roll == 0 and outturn:
+            s.t(r.c(("，与年初预算持平", "，和年初预算持平", "，与上年持平")))
+        elif roll == 1:
+            s.t(r.c(("，比年初预算", "，较上年")) if outturn else "，比上年").t(r.c(("减少", "增加"))).v(money(r, "万元"))
+        elif roll == 2 and outturn:
+            s.t(r.c(("，下降", "，增长"))).v(pct(r, 0.5, 60, 1))
+    return s.end(r, ("。", "。", "；")), "final_accounts", "finance"
+
+
+_GOAL_HEADS = ("主要预期目标：", "年度主要目标：", "{y}年工作目标：", "{y}年主要预期目标是：", "{y}年重点工作安排：",
+               "下一步工作计划：", "总体目标：", "年度绩效目标：", "明年主要目标：", "{y}年，")
+def _goal_item(r: _R, s: _S) -> None:
+    roll = r.i(0, 3)
+    if roll == 0:
+        name = r.c(INDUSTRY_GROWTH)[0] if r.p(0.5) else _any_money(r)[1]
+        s.m(name).t(r.c(("增长", "同比增长", "增长", "增速"))).g(pct(r, 2, 15, r.c((0, 1))) + r.c(("", "左右", "以上", "")))
+    elif roll == 1:
+        dom, name, unit = _any_money(r) if r.p(0.5) else _any_count(r)
+        s.m(name).t(r.c(("", "达到", "突破", "稳定在", "保持在"))).g(_fig_for(r, unit) + r.c(("", "", "以上")))
+    elif roll == 2:
+        # a building verb stays outside the METRIC (M1)
+        verb, name, units = r.c(LIGHT_COUNTS)
+        s.t(verb).m(name).g(_fig_for(r, r.c(units)))
+    else:
+        dom, name = _any_rate(r)
+        verb = r.c(("达到", "不低于", "保持在", ""))
+        s.m(name).t(verb).g(pct(r, 60, 100, r.c((0, 1))) + ("" if verb == "不低于" else r.c(("", "以上"))))
+
+
+def t_goal_list(r: _R):
+    """A goal list: after one heading every item is a TARGET, with no cue word of its own (T1, T4);
+    `底线目标…；奋斗目标…` pairs."""
+    s = _S()
+    y = r.i(2022, 2026)
+    if r.p(0.25):
+        dom, name, unit = _any_money(r)
+        s.t(f"{y}年" if r.p(0.5) else "").m(name).t(r.c(("：", "，")))
+        for j, head in enumerate(("底线目标", "奋斗目标")):
+            if j:
+                s.t("；")
+            s.t(head).g(money(r, unit)).t("，增长").g(pct(r, 2, 15, r.c((0, 1))))
+        return s.end(r), "goal_list", dom
+    s.t(r.c(_GOAL_HEADS).format(y=y))
+    for j in range(r.i(2, 5)):
+        if j:
+            s.t(r.c(("；", "，", "；")))
+        _goal_item(r, s)
+    return s.end(r), "goal_list", "mixed"
+
+
+_BUDGET_YEAR = ("一般公共预算收入", "税收收入", "一般公共预算支出", "政府性基金预算收入", "政府性基金预算支出",
+                "基本支出", "项目支出", "非税收入", "国有资本经营预算收入")
+
+
+def t_budget_plan(r: _R):
+    """A budget of the coming year: `安排N亿元，增长P%` are both TARGETs (a plan); a difference to last
+    year's budget is still a VALUE (T8)."""
+    s = _S()
+    s.t(f"{r.i(2022, 2026)}年").t(r.c(("，", "", "预算，"))).t(_region(r, 0.6))
+    for j, name in enumerate(r.r.sample(_BUDGET_YEAR, r.i(1, 3))):
+        if j:
+            s.t(r.c(("；", "，")))
+        unit = r.c(("亿元", "万元"))
+        s.m(name).t(r.c(("安排", "预算安排", "预计安排", "预算数为", "计划"))).g(money(r, unit))
+        roll = r.i(0, 2)
+        if roll == 0:
+            s.t(r.c(("，增长", "，同比增长", "，下降"))).g(pct(r, 0.5, 12, 1))
+        elif roll == 1:
+            s.t(r.c(("，比上年预算增加", "，较上年预算减少", "，比上年年初预算增加"))).v(money(r, unit))
+    return s.end(r), "budget_plan", "finance"
+
+
 TEMPLATES = (
     (t_growth, 14), (t_level, 14), (t_light_count, 4), (t_count_list, 8), (t_count_before_noun, 6),
     (t_share, 6), (t_fenbie, 6), (lambda r: t_fenbie(r, goal=True), 4), (t_target, 22),
     (t_indicator_row, 14), (t_indicator_table, 8), (t_indicator_repeat, 5), (t_fund_row, 7), (t_budget_narrative, 6), (t_staff, 2), (t_forecast, 3),
     (t_score, 1), (t_pool, 2), (t_mixed_negative, 4), (t_negative, 6), (t_list_verbs, 2),
+    (t_project_portfolio, 4), (t_plan_progress, 4), (t_final_accounts, 3), (t_goal_list, 6), (t_budget_plan, 3),
 )
 
 
