@@ -106,6 +106,7 @@ def test_coverage_of_constructions(sample):
         "growth", "level", "light_count", "count_list", "count_before_noun", "share", "fenbie",
         "fenbie_goal", "target", "indicator_row", "fund_row", "budget_narrative", "staff",
         "forecast", "pool", "mixed_negative", "negative", "list_verbs", "indicator_table",
+        "project_portfolio", "plan_progress", "final_accounts", "goal_list", "budget_plan",
     ):
         assert sources[template] > 0, template
     for needle in ("分别", "同比增长", "个百分点", "年度指标值", "实际完成值", "控制在", "以内", "不低于",
@@ -162,3 +163,43 @@ def test_indicator_tables_take_goal_and_result_from_column_order(sample):
         unmarked = [(s, e) for s, e, _ in find_quantities(ex.text) if (s, e) not in marked]
         assert len(unmarked) >= len(labels) // 3, ex.text
     assert bare_results > 10  # `≥3 4`: a result with no unit of its own
+
+
+def _figures(ex):
+    """(text before the figure, figure, label) of every VALUE/TARGET, in order."""
+    ents = sorted((e for e in ex.entities if e.label != "METRIC"), key=lambda e: e.start)
+    return [(ex.text[: e.start], ex.text[e.start : e.end], e.label) for e in ents]
+
+
+def test_status_follows_the_sentence_not_the_figure(sample):
+    """Where the figure's own words do not tell VALUE from TARGET, the sentence does (DECISIONS T1-T8)."""
+    by = {}
+    for ex in sample:
+        by.setdefault(ex.source.split("template=")[1].split()[0], []).append(ex)
+    for ex in by["goal_list"]:
+        # after a goal heading every item is a goal, cue word or not
+        assert {lab for _, _, lab in _figures(ex)} == {"TARGET"}, ex.text
+    for ex in by["project_portfolio"]:
+        for before, fig, lab in _figures(ex):
+            if before.endswith(("总投资", "年度计划投资", "当年计划投资")):
+                assert lab == "TARGET", (ex.text, fig)
+            if before.endswith("完成投资") and not before.endswith("计划完成投资"):
+                assert lab == "VALUE", (ex.text, fig)
+        first = _figures(ex)[0]
+        planned = re.search("计划|安排|批复", first[0])
+        assert first[2] == ("TARGET" if planned else "VALUE"), (ex.text, first)
+    for ex in by["final_accounts"]:
+        for before, fig, lab in _figures(ex):
+            if re.search("(预算|上年)(增加|减少)$", before):
+                assert lab == "VALUE", (ex.text, fig)  # a difference
+            elif re.search("决算|实际支出", ex.text):
+                assert lab == "VALUE", (ex.text, fig)  # the outturn, 安排 or not
+    for ex in by["plan_progress"]:
+        for before, fig, lab in _figures(ex):
+            if re.search("(年计划|年度计划|年度目标)$", before):
+                assert lab == "TARGET", (ex.text, fig)
+            if before.endswith("的"):
+                assert lab == "VALUE", (ex.text, fig)
+    for ex in by["budget_plan"]:
+        for before, fig, lab in _figures(ex):
+            assert lab == ("VALUE" if before.endswith(("增加", "减少")) else "TARGET"), (ex.text, fig)

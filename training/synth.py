@@ -42,6 +42,11 @@ placed as `/work/shared/annotation-guidelines.md` and the decisions D1..D28 of
   `其中：一般公共预算：3432.27` T, `其中：基本支出：2788.76` V);
 - approximations 左右/以上/以内/余/多, Chinese numerals (十余万元, 两千余人次, 三次),
   百分之N, full-width ％, spaces inside figures as PDF text has them (`150 家`);
+- status read from the sentence, not the figure (real-dev DECISIONS T1-T8): project portfolios
+  (listed counts VALUE, counts under 计划/安排/批复 TARGET, 总投资/年度计划投资 TARGET, 完成投资
+  VALUE), progress against a plan (`完成年计划M的P%`: M a TARGET, P a VALUE, neither with a
+  METRIC), 决算 outturns against 年初预算 (VALUE, also after 安排) and their differences, goal
+  lists whose items have no cue word, budgets of the coming year (`安排N，增长P%`: TARGETs);
 - reported scores (`自评综合得分为96.5分`);
 - roles (`extractor.tagger.roles`): about a fifth of the result-shaped sentences
   are goal-cell items (`role=goal` in `source`, an optional list number in
