@@ -1,6 +1,6 @@
 """Strict entity scores of the shipped model and the rule baseline, and the ablation table.
 
-    python -m eval.tagger [--model models/tagger] [--splits real-dev,test,dev,ood,blind|FILE.jsonl,…] [--errors]
+    python -m eval.tagger [--model models/tagger] [--splits real-dev,test,dev,ood,blind,status|FILE.jsonl,…] [--errors]
                           [--real-dev ../shared/real-dev/real-dev.jsonl] [--without GENRE,…]
 
 Scores are entity-level exact match, seqeval strict on character-level BIO
@@ -8,7 +8,8 @@ Scores are entity-level exact match, seqeval strict on character-level BIO
 result cell) as the pipeline tells them, read from the annotation's `source`
 (`extractor.tagger.roles`); a last table scores them without roles. `test` is annotations/README.md's test split,
 never trained on; `ood` is the hand-written out-of-domain set
-(annotations/README-ood.md). `real-dev` is the team's set of real published
+(annotations/README-ood.md); `status` the hand-written set where the sentence,
+not the figure, tells VALUE from TARGET (eval/tagger_status/README.md). `real-dev` is the team's set of real published
 passages (`--real-dev`, outside this repository, never trained on): it comes
 first, with the error classes by label and by genre (`eval.tagger_errors`);
 `--errors` prints those for every split. The ablation table is read from
@@ -25,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 REAL_DEV = ROOT.parent / "shared" / "real-dev" / "real-dev.jsonl"
+# hand-written passages whose hard part is VALUE against TARGET, evaluation only (eval/tagger_status/README.md)
+STATUS = ROOT / "eval" / "tagger_status" / "passages.jsonl"
 
 
 def split_examples(name: str, real_dev: Path = REAL_DEV):
@@ -32,6 +35,8 @@ def split_examples(name: str, real_dev: Path = REAL_DEV):
 
     if name == "real-dev":
         return load_examples([real_dev]) if real_dev.exists() else []
+    if name == "status":
+        return load_examples([STATUS])
     if name.endswith(".jsonl"):  # one annotation file, e.g. seed_001.jsonl alone of the dev split
         return load_examples([ROOT / "annotations" / name])
     return load_examples(split_files(name))
@@ -155,7 +160,7 @@ def calibration_report(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, default=ROOT / "models" / "tagger")
-    ap.add_argument("--splits", default="real-dev,test,dev,ood,blind")
+    ap.add_argument("--splits", default="real-dev,test,dev,ood,blind,status")
     ap.add_argument("--runtime", default="auto", choices=("auto", "onnx", "torch"),
                     help="run the model's model.onnx (auto when present) or its transformers weights")
     ap.add_argument("--real-dev", type=Path, default=REAL_DEV, help="the real-dev JSONL (kept outside the repository)")
