@@ -1119,8 +1119,8 @@ def t_project_portfolio(r: _R):
                 levels = r.r.sample(["省级", "市级", "县级"], r.i(2, 3))
                 s.t("（")
                 for k, lev in enumerate(levels):
-                    # a level of the breakdown is scope (M1), not a METRIC
-                    s.t(("、" if k else "") + lev)
+                    # each level of the breakdown is the METRIC of its count, as real-dev's gold has it
+                    s.t("、" if k else "").m(lev)
                     fig(f"{r.i(1, 30)}项")
                 s.t("）")
             elif r.p(0.5):
