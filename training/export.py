@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def dev_f1(path: Path) -> float:
+def dev_scores(path: Path) -> dict:
+    """Dev strict scores of a model directory's weights, in the form `training.train` writes to tagger.json."""
     from extractor.tagger.model import TokenTagger
     from extractor.tagger.roles import role_of_source
     from extractor.tagger.spans import score
@@ -30,7 +31,13 @@ def dev_f1(path: Path) -> float:
     # the weights are what is checked: a directory being replaced (--force) still holds the old model.onnx
     tagger = TokenTagger.load(path, runtime="torch")
     roles = [role_of_source(ex.source) for ex in dev]
-    return score(dev, tagger.predict([ex.text for ex in dev], roles=roles))["micro"]["f1"]
+    s = score(dev, tagger.predict([ex.text for ex in dev], roles=roles))
+    return {"files": [p.name for p in split_files("dev")], "f1": s["micro"]["f1"],
+            **{f"f1_{lab}": s[lab]["f1"] for lab in ("METRIC", "VALUE", "TARGET")}}
+
+
+def dev_f1(path: Path) -> float:
+    return dev_scores(path)["f1"]
 
 
 def export(src: Path, out: Path) -> dict:

@@ -58,23 +58,10 @@ def average(runs: list[Path]) -> dict:
     return {k: v / len(runs) for k, v in total.items()}
 
 
-def dev_scores(path: Path) -> dict:
-    """Dev strict scores of a model directory, in the form `training.train` writes to tagger.json."""
-    from extractor.tagger.model import TokenTagger
-    from extractor.tagger.roles import role_of_source
-    from extractor.tagger.spans import score
-    from training.train import load_examples, split_files
-
-    dev = load_examples(split_files("dev"))
-    tagger = TokenTagger.load(path, runtime="torch")
-    s = score(dev, tagger.predict([ex.text for ex in dev], roles=[role_of_source(ex.source) for ex in dev]))
-    return {"files": [p.name for p in split_files("dev")], "f1": s["micro"]["f1"],
-            **{f"f1_{lab}": s[lab]["f1"] for lab in ("METRIC", "VALUE", "TARGET")}}
-
-
 def soup(runs: list[Path], out: Path) -> dict:
     from safetensors.torch import save_file
 
+    from training.export import dev_scores
     from training.train import write_model_card
 
     weights = average(runs)
@@ -112,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     except SoupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    from training.export import dev_scores
+
     # each member scored as the soup is (decoder included), not by the figure its training logged
     for run in args.runs:
         print(f"{run}: dev F1 {dev_scores(run)['f1']:.4f}")
