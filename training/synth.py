@@ -1086,9 +1086,9 @@ _PROJECT_KINDS = ("产业发展", "城镇建设", "基础设施建设", "社会�
 
 
 def _investment(s: _S, r: _R, fig, lead: str, unit: str) -> None:
-    """`总投资N` (总投资 whole) or `<lead>投资N` with only 投资 the METRIC (D21)."""
-    if lead == "总":
-        s.m("总投资")
+    """`<lead>投资N` with only 投资 the METRIC (D21), but 总投资 whole (N11): `计划[总投资]`, `年度计划[投资]`."""
+    if lead.endswith("总"):
+        s.t(lead[:-1]).m("总投资")
     else:
         s.t(lead).m("投资")
     fig(money(r, unit))
