@@ -913,6 +913,15 @@ def t_fund_row(r: _R):
     return s, "fund_row", "finance"
 
 
+def _investment(s: _S, r: _R, fig, lead: str, unit: str) -> None:
+    """`<lead>投资N` with only 投资 the METRIC (D21), but 总投资 whole (N11): `计划[总投资]`, `年度计划[投资]`."""
+    if lead.endswith("总"):
+        s.t(lead[:-1]).m("总投资")
+    else:
+        s.t(lead).m("投资")
+    fig(money(r, unit))
+
+
 def t_budget_narrative(r: _R):
     s = _S()
     name = r.c(BUDGET_MONEY)
@@ -935,32 +944,12 @@ def t_budget_narrative(r: _R):
             s.m(it).v(money(r, "万元"))
     else:
         proj = r.c(("碳谷产业基地项目", "城区供水管网改造工程", "农村公路提质改造工程", "县人民医院综合楼", "智慧校园建设项目"))
-        s.t(proj).t(r.c(("计划投资", "总投资", "计划总投资"))).g(money(r, r.c(("亿元", "万元"))))
-        s.t(r.c(("，已完成投资", "，累计完成投资", "，完成投资"))).v(money(r, r.c(("亿元", "万元"))))
+        s.t(proj)
+        _investment(s, r, s.g, r.c(("计划", "总", "计划总")), r.c(("亿元", "万元")))
+        _investment(s, r, s.v, r.c(("，已完成", "，累计完成", "，完成")), r.c(("亿元", "万元")))
         if r.p(0.5):
             s.t("，占计划投资的").v(pct(r, 30, 130, 1))
-        # the METRIC of 计划投资/完成投资 is 投资 (D21): rebuild with it marked
-        s = _rebuild_investment(s)
     return s.end(r), "budget_narrative", "finance"
-
-
-def _rebuild_investment(s: _S) -> _S:
-    """Mark 投资 in 计划投资/总投资/完成投资 as the METRIC (D21, N11: 总投资 stays whole)."""
-    out = _S()
-    text = s.text
-    ents = sorted(s.ents)
-    p = 0
-    for a, b, lab in ents:
-        seg = text[p:a]
-        m = re.search(r"(总投资|投资)$", seg)
-        if m:
-            out.t(seg[: m.start()]).m(m.group(1))
-        else:
-            out.t(seg)
-        out._e(text[a:b], lab)
-        p = b
-    out.t(text[p:])
-    return out
 
 
 def t_staff(r: _R):
@@ -1083,15 +1072,6 @@ _PROJECT_GROUPS = ("重点建设项目", "重点工程项目", "重大项目", "
                    "政府投资项目", "基本建设项目", "固定资产投资项目")
 _PROJECT_KINDS = ("产业发展", "城镇建设", "基础设施建设", "社会民生", "生态环境", "乡村振兴", "交通水利",
                   "教育卫生", "文化旅游", "新型基础设施", "现代农业", "商贸物流")
-
-
-def _investment(s: _S, r: _R, fig, lead: str, unit: str) -> None:
-    """`<lead>投资N` with only 投资 the METRIC (D21), but 总投资 whole (N11): `计划[总投资]`, `年度计划[投资]`."""
-    if lead.endswith("总"):
-        s.t(lead[:-1]).m("总投资")
-    else:
-        s.t(lead).m("投资")
-    fig(money(r, unit))
 
 
 def t_project_portfolio(r: _R):
