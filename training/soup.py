@@ -32,6 +32,10 @@ class SoupError(ValueError):
     pass
 
 
+def _labels(run: Path) -> list[str]:
+    return json.loads((run / "tagger.json").read_text(encoding="utf-8"))["labels"]
+
+
 def average(runs: list[Path]) -> dict:
     """The uniform average of the runs' tensors, in float32."""
     from safetensors.torch import load_file
@@ -39,12 +43,11 @@ def average(runs: list[Path]) -> dict:
     if len(runs) < 2:
         raise SoupError("a soup needs at least two runs")
     first = runs[0]
+    vocab, labels = (first / "tokenizer.json").read_bytes(), _labels(first)
     for run in runs[1:]:
-        for name in ("tokenizer.json",):
-            if (first / name).read_bytes() != (run / name).read_bytes():
-                raise SoupError(f"{run}: its {name} differs from {first}'s; only runs of one base can be averaged")
-        labels = [json.loads((p / "tagger.json").read_text(encoding="utf-8"))["labels"] for p in (first, run)]
-        if labels[0] != labels[1]:
+        if (run / "tokenizer.json").read_bytes() != vocab:
+            raise SoupError(f"{run}: its tokenizer.json differs from {first}'s; only runs of one base can be averaged")
+        if _labels(run) != labels:
             raise SoupError(f"{run}: its labels differ from {first}'s")
     total = {k: v.float().clone() for k, v in load_file(first / WEIGHTS).items()}
     for run in runs[1:]:
