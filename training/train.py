@@ -82,7 +82,8 @@ def to_dataset(tokenizer, examples, max_tokens: int, hints: list | None = None):
 
 
 class HintCollator:
-    """DataCollatorForTokenClassification, plus `hint_ids` padded with NO_HINT to the batch's width."""
+    """DataCollatorForTokenClassification, plus `hint_ids` padded with NO_HINT to the batch's width and, when
+    distilling, the teachers' log-probabilities (`training.distill.TARGETS`) padded with zero rows."""
 
     def __init__(self, tokenizer):
         from transformers import DataCollatorForTokenClassification
@@ -94,11 +95,17 @@ class HintCollator:
 
         from extractor.tagger.encoding import NO_HINT
 
+        from training.distill import TARGETS
+
         hints = [f.pop("hint_ids") for f in features] if "hint_ids" in features[0] else None
+        soft = [f.pop(TARGETS) for f in features] if TARGETS in features[0] else None
         batch = self.inner(features)
+        width = batch["input_ids"].shape[1]
         if hints is not None:
-            width = batch["input_ids"].shape[1]
             batch["hint_ids"] = torch.tensor([h + [NO_HINT] * (width - len(h)) for h in hints], dtype=torch.long)
+        if soft is not None:
+            n_labels = len(soft[0][0])
+            batch[TARGETS] = torch.tensor([t + [[0.0] * n_labels] * (width - len(t)) for t in soft], dtype=torch.float)
         return batch
 
 
@@ -139,6 +146,10 @@ def dev_scorer(tokenizer, examples, max_tokens: int, hints: list | None = None):
     return compute
 
 
+def _version(run: Path) -> str:
+    return json.loads((Path(run) / "tagger.json").read_text(encoding="utf-8"))["version"]
+
+
 def train(
     out: Path,
     base: str | Path = DEFAULT_BASE,
@@ -159,6 +170,9 @@ def train(
     exclude_gold: tuple[str, ...] | list[str] = (),
     gold_repeat: int = 1,
     hints: bool = False,
+    teachers: tuple[Path, ...] | list[Path] = (),
+    distill_alpha: float = 0.5,
+    distill_temperature: float = 2.0,
     command: str = "",
     limit: int | None = None,
 ) -> dict:
@@ -223,6 +237,15 @@ def train(
         encoder.layer = encoder.layer[:layers]
         model.config.num_hidden_layers = layers
     train_ds = to_dataset(tokenizer, train_examples, max_tokens, train_hints).shuffle(seed=seed)
+    trainer_cls = Trainer
+    if teachers:
+        from training.distill import add_soft_targets, distill_trainer, load_teachers
+
+        t0 = time.time()
+        student_tokens = json.loads((Path(base) / "tokenizer.json").read_text(encoding="utf-8"))
+        train_ds = add_soft_targets(train_ds, load_teachers(list(teachers), student_tokens, list(LABELS)))
+        print(f"soft targets from {len(teachers)} teachers for {len(train_ds)} windows in {time.time() - t0:.0f} s")
+        trainer_cls = distill_trainer(distill_alpha, distill_temperature)
     dev_ds = to_dataset(tokenizer, dev, max_tokens, dev_hints)
     work = out.parent / (out.name + ".work")
     args = TrainingArguments(
@@ -247,8 +270,10 @@ def train(
         use_cpu=True,
         dataloader_num_workers=0,
         include_for_metrics=["inputs"],
+        # the soft targets are no argument of the model's forward; the distilling Trainer takes them out itself
+        remove_unused_columns=not teachers,
     )
-    trainer = Trainer(
+    trainer = trainer_cls(
         model=model,
         args=args,
         train_dataset=train_ds,
@@ -286,6 +311,11 @@ def train(
             "silver_seed": silver_seed,
             "data_sha256_16": data_hash(train_examples),
         },
+        "distill": {
+            "teachers": [_version(t) for t in teachers],
+            "alpha": distill_alpha,
+            "temperature": distill_temperature,
+        } if teachers else None,
         "dev": {"files": [p.name for p in split_files("dev")], **{k.removeprefix("eval_"): v for k, v in metrics.items()}},
         "train_seconds": round(seconds, 1),
         "date": dt.datetime.now().isoformat(timespec="seconds"),
@@ -324,6 +354,9 @@ def write_model_card(out: Path, meta: dict, extra: str = "") -> None:
         + (f" + {meta['train']['silver_synth']} generated sentences labelled by the rule tagger"
            f" (training/silver.py, seed {meta['train']['silver_seed']})" if meta["train"].get("silver_synth") else ""),
         f"- data hash (sha256 of the training examples, first 16 hex): `{meta['train']['data_sha256_16']}`",
+        *([f"- distilled (training/distill.py) from {', '.join(d['teachers'])}: gold labels weighted {d['alpha']},"
+           f" the teachers' averaged soft targets {1 - d['alpha']:g} at temperature {d['temperature']:g}"]
+          if (d := meta.get("distill")) else []),
         f"- selected on dev ({', '.join(meta['dev']['files'])}) strict micro F1 = {dev['f1']:.4f}"
         f" (METRIC {dev['f1_METRIC']:.4f}, VALUE {dev['f1_VALUE']:.4f}, TARGET {dev['f1_TARGET']:.4f})",
         f"- trained {meta['date']} in {meta['train_seconds']:.0f} s on CPU, seed {meta['seed']}",
@@ -360,14 +393,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--hints", action="store_true",
                     help="the model also reads the rule tagger's labels (extractor/tagger/hinted.py; noise: training/hints.py)")
+    ap.add_argument("--teachers", type=Path, nargs="+", default=[], metavar="RUN",
+                    help="trained taggers whose averaged predictions the model also learns from (training/distill.py)")
+    ap.add_argument("--distill-alpha", type=float, default=0.5, help="weight of the gold labels against the teachers' soft targets")
+    ap.add_argument("--distill-temperature", type=float, default=2.0, help="softens both distributions in the soft-target loss")
     args = ap.parse_args(argv)
-    meta = train(
-        out=args.out, base=args.base, synth=args.synth, synth_seed=args.synth_seed, synth_vocab=args.synth_vocab,
-        silver=args.silver,
-        silver_synth=args.silver_synth, silver_seed=args.silver_seed,
-        layers=args.layers or None, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
-        use_gold=not args.no_gold, exclude_gold=args.exclude_gold, gold_repeat=args.gold_repeat, hints=args.hints, patience=args.patience, command="python -m training.train " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:])),
-    )
+    from training.distill import TeacherError
+
+    try:
+        meta = train(
+            out=args.out, base=args.base, synth=args.synth, synth_seed=args.synth_seed, synth_vocab=args.synth_vocab,
+            silver=args.silver, silver_synth=args.silver_synth, silver_seed=args.silver_seed,
+            layers=args.layers or None, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
+            use_gold=not args.no_gold, exclude_gold=args.exclude_gold, gold_repeat=args.gold_repeat,
+            hints=args.hints, patience=args.patience,
+            teachers=args.teachers, distill_alpha=args.distill_alpha, distill_temperature=args.distill_temperature,
+            command="python -m training.train " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:])),
+        )
+    except TeacherError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     print(json.dumps({"dev": meta["dev"], "train_seconds": meta["train_seconds"]}, ensure_ascii=False, indent=2))
     return 0
 
