@@ -1,6 +1,6 @@
 """Strict entity scores of the shipped model and the rule baseline, and the ablation table.
 
-    python -m eval.tagger [--model models/tagger] [--splits real-dev,test,dev,ood,blind,status|FILE.jsonl,…] [--errors]
+    python -m eval.tagger [--model models/tagger | --ensemble RUN RUN …] [--splits real-dev,test,dev,ood,blind,status|FILE.jsonl,…] [--errors]
                           [--real-dev ../shared/real-dev/real-dev.jsonl] [--without GENRE,…]
 
 Scores are entity-level exact match, seqeval strict on character-level BIO
@@ -129,6 +129,53 @@ def studied_table(examples, predicted: dict) -> str:
     return "real-dev by source page: strict micro F1 (eval/studied_pages.py)\n" + subset_f1(examples, predicted, groups, "passages")
 
 
+HELD_OUT = ("test", "ood", "blind", "status")
+
+
+class Ensemble:
+    """Several taggers of one tokenizer read as one: the mean of their per-token log-probabilities, decoded
+    as a single model's logits. It measures what `training.distill` teaches a single model to approach; it is
+    no product runtime (it costs one model per member)."""
+
+    def __init__(self, taggers):
+        self.taggers = taggers
+        self.version = "ensemble of " + ", ".join(t.version for t in taggers)
+        self.runtime = taggers[0].runtime
+
+    def predict(self, texts: list[str], roles: list[str | None] | None = None):
+        import numpy as np
+
+        from extractor.tagger.model import TokenTagger
+
+        def log_softmax(z):
+            z = z - z.max(-1, keepdims=True)
+            return z - np.log(np.exp(z).sum(-1, keepdims=True))
+
+        runs = [t.window_logits(texts, roles=roles) for t in self.taggers]
+        mean = []
+        for parts in zip(*runs, strict=True):
+            i, w, _ = parts[0]
+            if any(p[1].input_ids != w.input_ids for p in parts):
+                raise ValueError("ensemble members read different tokens; they must share one tokenizer")
+            mean.append((i, w, np.mean([log_softmax(p[2]) for p in parts], axis=0)))
+        return TokenTagger.decode(len(texts), mean)
+
+
+def pooled_table(held_out: dict) -> str:
+    """Markdown: strict micro F1 over the spans of several held-out splits together (per-split counts from
+    `span_counts`), the measure the ship rules compare runs on: one small split moves by single spans."""
+    import numpy as np
+
+    names = "+".join(held_out)
+    lines = [f"### pooled held-out ({names}): strict micro F1 over all their spans",
+             "| tagger | gold spans | F1 | 95% interval (2000 bootstrap resamples of the texts) |", "|---|---|---|---|"]
+    for tagger in next(iter(held_out.values())):
+        counts = np.concatenate([c[tagger] for c in held_out.values()])
+        lo, hi = f1_interval(counts)
+        lines.append(f"| {tagger} | {counts[:, 2].sum():.0f} | {_f1(counts.sum(axis=0)):.4f} | {lo:.3f} … {hi:.3f} |")
+    return "\n".join(lines) + "\n"
+
+
 def calibration_report(args) -> int:
     """ECE before (T = 1) and after the model's fitted temperature, and the reliability diagrams, per split."""
     from eval.calibration import ece, reliability
@@ -160,6 +207,8 @@ def calibration_report(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, default=ROOT / "models" / "tagger")
+    ap.add_argument("--ensemble", type=Path, nargs="+", default=[], metavar="RUN",
+                    help="score the mean of these models' predictions in place of --model (eval.tagger.Ensemble)")
     ap.add_argument("--splits", default="real-dev,test,dev,ood,blind,status")
     ap.add_argument("--runtime", default="auto", choices=("auto", "onnx", "torch"),
                     help="run the model's model.onnx (auto when present) or its transformers weights")
@@ -178,9 +227,11 @@ def main(argv: list[str] | None = None) -> int:
     from extractor.tagger.roles import role_of_source
     from extractor.tagger.spans import score
 
-    taggers = {"model": load_tagger(args.model, runtime=args.runtime), "rules": load_tagger(rules=True)}
-    print(f"model: {args.model} ({taggers['model'].version}, run on {taggers['model'].runtime})\n")
-    unroled, compared = [], []
+    model = (Ensemble([load_tagger(m, runtime=args.runtime) for m in args.ensemble]) if args.ensemble
+             else load_tagger(args.model, runtime=args.runtime))
+    taggers = {"model": model, "rules": load_tagger(rules=True)}
+    print(f"model: {' + '.join(map(str, args.ensemble)) or args.model} ({model.version}, run on {model.runtime})\n")
+    unroled, compared, held_out = [], [], {}
     for split in args.splits.split(","):
         examples = _examples(split, args)
         if not examples:
@@ -206,6 +257,10 @@ def main(argv: list[str] | None = None) -> int:
         if split == "real-dev":
             print(studied_table(examples, predicted) + "\n")
         compared.append((split, *paired_bootstrap(counts["model"], counts["rules"])))
+        if split in HELD_OUT:
+            held_out[split] = counts
+    if len(held_out) > 1:
+        print(pooled_table(held_out))
     print("### model minus rules: strict micro F1, with a 95% interval from 2000 paired bootstrap resamples of the texts")
     print("| split | difference | 95% interval | resamples where the model is not better |\n|---|---|---|---|")
     for split, diff, lo, hi, not_better in compared:
@@ -217,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {split} | {name} | {f1:.3f} |")
     print()
     ablation = args.model / "ablation.json"
-    if ablation.exists():
+    if ablation.exists() and not args.ensemble:
         data = json.loads(ablation.read_text(encoding="utf-8"))
         print(f"### ablation (dev strict micro F1; `{data['command']}`)")
         print("(the silver and hints rows' dev figures are biased upward: the rules behind them were written with dev in view)")

@@ -133,3 +133,37 @@ def test_without_leaves_out_the_written_passages_of_those_genres(capsys):
           "--without", ",".join(g for g in genres if g != "reviews")])
     out = capsys.readouterr().out
     assert f"### written_dev.jsonl ({len(kept)} texts" in out
+
+
+# ------------------------------------------------------------ pooled held-out and ensembles
+
+def test_pooled_table_sums_the_spans_of_its_splits(blind):
+    import re
+
+    from eval.tagger import pooled_table
+
+    half = len(blind) // 2
+    first = span_counts(blind[:half], [_spans(ex) for ex in blind[:half]])
+    second = span_counts(blind[half:], [_spans(ex, drop_every=2) for ex in blind[half:]])
+    table = pooled_table({"a": {"model": first}, "b": {"model": second}})
+    row = next(line for line in table.splitlines() if line.startswith("| model |"))
+    gold, f1 = re.match(r"\| model \| (\d+) \| ([\d.]+) \|", row).groups()
+    assert int(gold) == sum(len(ex.entities) for ex in blind)
+    # the pooled figure is the F1 of all spans together, not the mean of the two splits' F1s
+    both = span_counts(blind, [_spans(ex) for ex in blind[:half]] + [_spans(ex, drop_every=2) for ex in blind[half:]])
+    assert float(f1) == pytest.approx(2 * both[:, 0].sum() / (both[:, 1].sum() + both[:, 2].sum()), abs=1e-4)
+    assert "### pooled held-out (a+b)" in table
+
+
+def test_an_ensemble_of_a_model_with_itself_tags_as_the_model(blind):
+    from eval.tagger import ROOT, Ensemble
+    from extractor.tagger import load_tagger
+    from extractor.tagger.roles import role_of_source
+
+    tagger = load_tagger(ROOT / "models" / "tagger")
+    texts, roles = [ex.text for ex in blind[:30]], [role_of_source(ex.source) for ex in blind[:30]]
+    alone = tagger.predict(texts, roles=roles)
+    pair = Ensemble([tagger, tagger]).predict(texts, roles=roles)
+    assert [[(s.start, s.end, s.label) for s in spans] for spans in pair] == \
+           [[(s.start, s.end, s.label) for s in spans] for spans in alone]
+    assert sum(map(len, alone)) > 30

@@ -26,11 +26,16 @@ class TeacherError(ValueError):
     pass
 
 
-def load_teachers(runs: list[Path], tokenizer: dict, labels: list[str]):
-    """The teachers' torch models, in eval mode, after checking they read and label as the student does
-    (`tokenizer`: the student's parsed tokenizer.json; a saved run rewrites the file, so bytes may differ)."""
+def load_teachers(runs: list[Path], base: Path, labels: list[str]):
+    """The teachers' torch models in float32 and eval mode (a shipped tagger keeps float16 weights), after
+    checking they read as the student's `base` does and label as it will."""
     from extractor.tagger.hinted import model_class
 
+    base_tokens = Path(base) / "tokenizer.json"
+    if not base_tokens.is_file():
+        raise TeacherError(f"{base}: no tokenizer.json to check the teachers' against (the base must be a local folder)")
+    # compared parsed: a saved run rewrites the file, so its bytes may differ
+    tokenizer = json.loads(base_tokens.read_text(encoding="utf-8"))
     models = []
     for run in runs:
         meta_path = run / "tagger.json"
@@ -42,7 +47,7 @@ def load_teachers(runs: list[Path], tokenizer: dict, labels: list[str]):
         if json.loads((run / "tokenizer.json").read_text(encoding="utf-8")) != tokenizer:
             raise TeacherError(f"{run}: its tokenizer.json differs from the student's base; a teacher must read the same tokens")
         model = model_class(meta).from_pretrained(str(run))
-        models.append((model.eval(), bool(meta.get("hints"))))
+        models.append((model.float().eval(), bool(meta.get("hints"))))
     return models
 
 

@@ -190,6 +190,11 @@ def train(
     from extractor.tagger.encoding import LABELS
 
     set_seed(seed)
+    teacher_models = None
+    if teachers:  # checked first: a wrong teacher should not cost the data generation
+        from training.distill import load_teachers
+
+        teacher_models = load_teachers(list(teachers), Path(base), list(LABELS))
     torch.set_num_threads(max(1, torch.get_num_threads()))
     gold_files = split_files("train", exclude=tuple(exclude_gold)) if use_gold else []
     gold_train = load_examples(gold_files)
@@ -238,12 +243,11 @@ def train(
         model.config.num_hidden_layers = layers
     train_ds = to_dataset(tokenizer, train_examples, max_tokens, train_hints).shuffle(seed=seed)
     trainer_cls = Trainer
-    if teachers:
-        from training.distill import add_soft_targets, distill_trainer, load_teachers
+    if teacher_models:
+        from training.distill import add_soft_targets, distill_trainer
 
         t0 = time.time()
-        student_tokens = json.loads((Path(base) / "tokenizer.json").read_text(encoding="utf-8"))
-        train_ds = add_soft_targets(train_ds, load_teachers(list(teachers), student_tokens, list(LABELS)))
+        train_ds = add_soft_targets(train_ds, teacher_models)
         print(f"soft targets from {len(teachers)} teachers for {len(train_ds)} windows in {time.time() - t0:.0f} s")
         trainer_cls = distill_trainer(distill_alpha, distill_temperature)
     dev_ds = to_dataset(tokenizer, dev, max_tokens, dev_hints)
