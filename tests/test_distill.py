@@ -126,3 +126,62 @@ def test_the_teachers_are_checked_against_the_base_folder(tmp_path):
     (base / "tokenizer.json").unlink()
     with pytest.raises(TeacherError, match="no tokenizer.json"):
         load_teachers([SHIPPED], base, list(LABELS))
+
+
+def test_unlabelled_windows_teach_through_the_teachers_only():
+    """On a window without gold its "O" labels mark where to learn, not what: changing them moves nothing."""
+    student, teacher = _logits(6), torch.log_softmax(_logits(7), -1)
+    labels = torch.tensor([[0, 1, -100, 2, 0], [-100, 0, 0, 0, -100]])
+    has_gold = torch.tensor([1, 0])
+    relabelled = labels.clone()
+    relabelled[1, 1:4] = 3
+    loss = distill_loss(student, labels, teacher, 0.5, 2.0, has_gold)
+    assert torch.isclose(loss, distill_loss(student, relabelled, teacher, 0.5, 2.0, has_gold))
+    # ... while the soft targets on it still count
+    other = teacher.clone()
+    other[1] = torch.log_softmax(_logits(8)[1], -1)
+    assert not torch.isclose(loss, distill_loss(student, labels, other, 0.5, 2.0, has_gold))
+    # a batch of unlabelled windows alone still gives a finite loss
+    assert torch.isfinite(distill_loss(student, labels, teacher, 0.5, 2.0, torch.tensor([0, 0])))
+
+
+def test_unlabelled_text_is_read_as_passages_without_spans_and_refused_with_spans(tmp_path):
+    from training.distill import read_unlabelled
+
+    plain = tmp_path / "plain.txt"
+    plain.write_text("# genre: test\n全年完成植树造林1200亩。\n指标\\t目标值\\t完成值\\n造林面积\\t1000亩\\t1200亩\n", encoding="utf-8")
+    examples = read_unlabelled(plain)
+    assert [ex.text for ex in examples] == ["全年完成植树造林1200亩。", "指标\t目标值\t完成值\n造林面积\t1000亩\t1200亩"]
+    assert all(not ex.entities for ex in examples)
+    marked = tmp_path / "marked.txt"
+    marked.write_text("完成[植树造林]{M}[1200亩]{V}。\n", encoding="utf-8")
+    with pytest.raises(TeacherError, match="carry spans"):
+        read_unlabelled(marked)
+    with pytest.raises(TeacherError, match="no such unlabelled"):
+        read_unlabelled(tmp_path / "absent.txt")
+
+
+def test_windows_say_whether_their_labels_are_gold():
+    from transformers import AutoTokenizer
+
+    from training.distill import GOLD
+    from training.train import HintCollator, load_examples, split_files, to_dataset
+
+    gold = load_examples(split_files("train"))[:3]
+    tokenizer = AutoTokenizer.from_pretrained(str(SHIPPED))
+    unlabelled = [ex.model_copy(update={"entities": []}) for ex in gold[:2]]
+    ds = to_dataset(tokenizer, gold + unlabelled, 160, gold=[True] * 3 + [False] * 2)
+    assert ds[GOLD] == [1] * (len(ds) - 2) + [0, 0]
+    batch = HintCollator(tokenizer)([dict(ds[i]) for i in range(len(ds))])
+    assert batch[GOLD].tolist() == ds[GOLD]
+    assert GOLD not in to_dataset(tokenizer, gold, 160).column_names
+
+
+def test_unlabelled_text_without_teachers_is_refused_with_one_line(tmp_path):
+    text = tmp_path / "u.txt"
+    text.write_text("全年完成植树造林1200亩。\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "training.train", "--out", str(tmp_path / "run"), "--synth", "0",
+                           "--base", str(BASE), "--unlabelled", str(text)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == ["error: unlabelled text needs teachers to label it (--teachers RUN …)"]

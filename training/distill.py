@@ -12,6 +12,12 @@ The teachers read exactly the student's inputs (the same token ids and the
 same noisy rule hints), so the soft targets line up token by token with no
 re-alignment. Teachers must share the student's tokenizer and label list;
 anything else is refused with a one-line error.
+
+Text without annotation can be added (`--unlabelled FILE`: the project's inline
+markup with no spans, e.g. annotations/unlabelled/passages.txt): on its
+windows the student learns from the soft targets alone. On generated text the
+teachers already agree with the labels, so the soft targets there add little;
+report-like text is where an ensemble and a single run differ.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ import json
 from pathlib import Path
 
 TARGETS = "teacher_logprobs"
+# 1 where a window's labels are gold, 0 on unlabelled text (its "O" labels only mark the tokens to learn on)
+GOLD = "has_gold"
 
 
 class TeacherError(ValueError):
@@ -84,13 +92,31 @@ def add_soft_targets(dataset, teachers, batch_size: int = 64):
     return dataset.add_column(TARGETS, targets)
 
 
-def distill_loss(student_logits, labels, teacher_logprobs, alpha: float, temperature: float):
-    """alpha x cross-entropy on the gold labels + (1 - alpha) x T^2 x KL(teacher_T || student_T) on labelled tokens."""
+def read_unlabelled(path: Path):
+    """The passages of an unlabelled file (inline markup, one passage a line) as examples without entities."""
+    from extractor.tagger.markup import MarkupError, read_markup
+
+    if not path.is_file():
+        raise TeacherError(f"{path}: no such unlabelled text file")
+    try:
+        examples = read_markup(path, prefix=f"unlabelled-{path.stem}", source=f"unlabelled text, {path.name}")
+    except MarkupError as err:
+        raise TeacherError(str(err).splitlines()[0]) from None
+    marked = [ex.id for ex in examples if ex.entities]
+    if marked:
+        raise TeacherError(f"{path}: {len(marked)} passages carry spans (first {marked[0]}); unlabelled text has none")
+    return examples
+
+
+def distill_loss(student_logits, labels, teacher_logprobs, alpha: float, temperature: float, has_gold=None):
+    """alpha x cross-entropy on the gold labels + (1 - alpha) x T^2 x KL(teacher_T || student_T), both over the
+    labelled tokens; windows with `has_gold` 0 (unlabelled text) add to the second term only."""
     import torch
     import torch.nn.functional as F
 
     keep = labels != -100
-    hard = F.cross_entropy(student_logits[keep], labels[keep])
+    gold = keep if has_gold is None else keep & has_gold.bool()[:, None]
+    hard = F.cross_entropy(student_logits[gold], labels[gold]) if gold.any() else student_logits.sum() * 0.0
     t = temperature
     teacher = torch.softmax(teacher_logprobs[keep] / t, dim=-1)
     student = torch.log_softmax(student_logits[keep] / t, dim=-1)
@@ -105,10 +131,12 @@ def distill_trainer(alpha: float, temperature: float):
     class DistillTrainer(Trainer):
         def compute_loss(self, model, inputs, return_outputs=False, **kwargs):
             teacher = inputs.pop(TARGETS, None)
+            has_gold = inputs.pop(GOLD, None)
             if teacher is None:  # evaluation batches carry no soft targets
                 return super().compute_loss(model, inputs, return_outputs=return_outputs, **kwargs)
+            labels = inputs.pop("labels")  # the model's own loss would count unlabelled text's "O" labels as gold
             outputs = model(**inputs)
-            loss = distill_loss(outputs.logits, inputs["labels"], teacher, alpha, temperature)
+            loss = distill_loss(outputs.logits, labels, teacher, alpha, temperature, has_gold)
             return (loss, outputs) if return_outputs else loss
 
     return DistillTrainer

@@ -62,14 +62,18 @@ def data_hash(examples) -> str:
     return h.hexdigest()[:16]
 
 
-def to_dataset(tokenizer, examples, max_tokens: int, hints: list | None = None):
-    """Token ids and labels per window; with `hints` (per example: spans, or None = withheld) also hint ids."""
+def to_dataset(tokenizer, examples, max_tokens: int, hints: list | None = None, gold: list[bool] | None = None):
+    """Token ids and labels per window; with `hints` (per example: spans, or None = withheld) also hint ids;
+    with `gold` (per example: are its labels annotations?) a `training.distill.GOLD` flag per window."""
     from datasets import Dataset
 
     from extractor.tagger.encoding import NO_HINT, encode
     from extractor.tagger.roles import role_of_source
 
-    rows = {"input_ids": [], "labels": []} | ({"hint_ids": []} if hints is not None else {})
+    from training.distill import GOLD
+
+    rows = {"input_ids": [], "labels": []} | ({"hint_ids": []} if hints is not None else {}) | \
+        ({GOLD: []} if gold is not None else {})
     for i, ex in enumerate(examples):
         spans = [e.model_dump() for e in ex.entities]
         hint = hints[i] if hints is not None else None
@@ -78,6 +82,8 @@ def to_dataset(tokenizer, examples, max_tokens: int, hints: list | None = None):
             rows["labels"].append(w.labels)
             if hints is not None:
                 rows["hint_ids"].append(w.hint_ids if hint is not None else [NO_HINT] * len(w.input_ids))
+            if gold is not None:
+                rows[GOLD].append(int(gold[i]))
     return Dataset.from_dict(rows)
 
 
@@ -95,10 +101,11 @@ class HintCollator:
 
         from extractor.tagger.encoding import NO_HINT
 
-        from training.distill import TARGETS
+        from training.distill import GOLD, TARGETS
 
         hints = [f.pop("hint_ids") for f in features] if "hint_ids" in features[0] else None
         soft = [f.pop(TARGETS) for f in features] if TARGETS in features[0] else None
+        has_gold = [f.pop(GOLD) for f in features] if GOLD in features[0] else None
         batch = self.inner(features)
         width = batch["input_ids"].shape[1]
         if hints is not None:
@@ -106,6 +113,8 @@ class HintCollator:
         if soft is not None:
             n_labels = len(soft[0][0])
             batch[TARGETS] = torch.tensor([t + [[0.0] * n_labels] * (width - len(t)) for t in soft], dtype=torch.float)
+        if has_gold is not None:
+            batch[GOLD] = torch.tensor(has_gold, dtype=torch.long)
         return batch
 
 
@@ -173,6 +182,7 @@ def train(
     teachers: tuple[Path, ...] | list[Path] = (),
     distill_alpha: float = 0.5,
     distill_temperature: float = 2.0,
+    unlabelled: tuple[Path, ...] | list[Path] = (),
     command: str = "",
     limit: int | None = None,
 ) -> dict:
@@ -190,11 +200,16 @@ def train(
     from extractor.tagger.encoding import LABELS
 
     set_seed(seed)
-    teacher_models = None
+    teacher_models, unlabelled_examples = None, []
     if teachers:  # checked first: a wrong teacher should not cost the data generation
-        from training.distill import load_teachers
+        from training.distill import load_teachers, read_unlabelled
 
         teacher_models = load_teachers(list(teachers), Path(base), list(LABELS))
+        unlabelled_examples = [ex for path in unlabelled for ex in read_unlabelled(Path(path))]
+    elif unlabelled:
+        from training.distill import TeacherError
+
+        raise TeacherError("unlabelled text needs teachers to label it (--teachers RUN …)")
     torch.set_num_threads(max(1, torch.get_num_threads()))
     gold_files = split_files("train", exclude=tuple(exclude_gold)) if use_gold else []
     gold_train = load_examples(gold_files)
@@ -212,10 +227,11 @@ def train(
         extra += silver_examples(silver_synth, silver_seed)
     # the gold is a few hundred real sentences beside thousands of generated ones:
     # repeating it keeps real report text a fair share of every epoch
-    train_examples = gold_train * max(1, gold_repeat) + extra
+    train_examples = gold_train * max(1, gold_repeat) + extra + unlabelled_examples
+    gold_flags = [True] * (len(train_examples) - len(unlabelled_examples)) + [False] * len(unlabelled_examples)
     if limit:
         # smoke tests of the loop: a few examples, the gold first
-        train_examples = train_examples[:limit]
+        train_examples, gold_flags = train_examples[:limit], gold_flags[:limit]
     tokenizer = AutoTokenizer.from_pretrained(base)
     if hints:
         from extractor.tagger.hinted import HintedBertForTokenClassification
@@ -241,7 +257,8 @@ def train(
         encoder = model.base_model.encoder
         encoder.layer = encoder.layer[:layers]
         model.config.num_hidden_layers = layers
-    train_ds = to_dataset(tokenizer, train_examples, max_tokens, train_hints).shuffle(seed=seed)
+    train_ds = to_dataset(tokenizer, train_examples, max_tokens, train_hints,
+                          gold_flags if unlabelled_examples else None).shuffle(seed=seed)
     trainer_cls = Trainer
     if teacher_models:
         from training.distill import add_soft_targets, distill_trainer
@@ -314,6 +331,8 @@ def train(
             "silver_synth": silver_synth,
             "silver_seed": silver_seed,
             "data_sha256_16": data_hash(train_examples),
+            "unlabelled": [str(p) for p in unlabelled],
+            "unlabelled_examples": len(unlabelled_examples),
         },
         "distill": {
             "teachers": [_version(t) for t in teachers],
@@ -359,7 +378,9 @@ def write_model_card(out: Path, meta: dict, extra: str = "") -> None:
            f" (training/silver.py, seed {meta['train']['silver_seed']})" if meta["train"].get("silver_synth") else ""),
         f"- data hash (sha256 of the training examples, first 16 hex): `{meta['train']['data_sha256_16']}`",
         *([f"- distilled (training/distill.py) from {', '.join(d['teachers'])}: gold labels weighted {d['alpha']},"
-           f" the teachers' averaged soft targets {1 - d['alpha']:g} at temperature {d['temperature']:g}"]
+           f" the teachers' averaged soft targets {1 - d['alpha']:g} at temperature {d['temperature']:g}"
+           + (f"; {meta['train']['unlabelled_examples']} unlabelled passages ({', '.join(meta['train']['unlabelled'])})"
+              " learnt from the soft targets alone" if meta["train"].get("unlabelled_examples") else "")]
           if (d := meta.get("distill")) else []),
         f"- selected on dev ({', '.join(meta['dev']['files'])}) strict micro F1 = {dev['f1']:.4f}"
         f" (METRIC {dev['f1_METRIC']:.4f}, VALUE {dev['f1_VALUE']:.4f}, TARGET {dev['f1_TARGET']:.4f})",
@@ -401,6 +422,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="trained taggers whose averaged predictions the model also learns from (training/distill.py)")
     ap.add_argument("--distill-alpha", type=float, default=0.5, help="weight of the gold labels against the teachers' soft targets")
     ap.add_argument("--distill-temperature", type=float, default=2.0, help="softens both distributions in the soft-target loss")
+    ap.add_argument("--unlabelled", type=Path, nargs="+", default=[], metavar="FILE",
+                    help="passages without annotation (markup with no spans) learnt from the teachers' soft targets alone")
     args = ap.parse_args(argv)
     from training.distill import TeacherError
 
@@ -412,7 +435,7 @@ def main(argv: list[str] | None = None) -> int:
             use_gold=not args.no_gold, exclude_gold=args.exclude_gold, gold_repeat=args.gold_repeat,
             hints=args.hints, patience=args.patience,
             teachers=args.teachers, distill_alpha=args.distill_alpha, distill_temperature=args.distill_temperature,
-            command="python -m training.train " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:])),
+            unlabelled=args.unlabelled, command="python -m training.train " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:])),
         )
     except TeacherError as err:
         print(f"error: {err}", file=sys.stderr)
