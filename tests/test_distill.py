@@ -185,3 +185,12 @@ def test_unlabelled_text_without_teachers_is_refused_with_one_line(tmp_path):
                           timeout=300)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.strip().splitlines() == ["error: unlabelled text needs teachers to label it (--teachers RUN …)"]
+
+
+def test_the_bundled_unlabelled_passages_read_without_spans():
+    from training.distill import read_unlabelled
+
+    examples = read_unlabelled(ROOT / "annotations" / "unlabelled" / "passages.txt")
+    assert len(examples) == 300 and not any(ex.entities for ex in examples)
+    assert len({ex.text for ex in examples}) == 300
+    assert sum("\t" in ex.text or "\n" in ex.text for ex in examples) >= 25  # the form rows keep their layout
