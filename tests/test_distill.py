@@ -101,7 +101,7 @@ def test_soft_targets_line_up_with_the_student_tokens():
     tokenizer = AutoTokenizer.from_pretrained(str(SHIPPED))
     ds = to_dataset(tokenizer, examples, 160, rule_spans(examples))
     teacher = load_teachers([SHIPPED], BASE, list(LABELS))
-    one, two = add_soft_targets(ds, teacher), add_soft_targets(ds, teacher * 2)
+    one, two = add_soft_targets(ds, teacher, HintCollator(tokenizer)), add_soft_targets(ds, teacher * 2, HintCollator(tokenizer))
     right = total = 0
     for row_one, row_two in zip(one, two, strict=True):
         soft = torch.tensor(row_one[TARGETS])

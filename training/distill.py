@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, NamedTuple
 
 TARGETS = "teacher_logprobs"
 # 1 where a window's labels are gold, 0 on unlabelled text (its "O" labels only mark the tokens to learn on)
@@ -34,7 +35,13 @@ class TeacherError(ValueError):
     pass
 
 
-def load_teachers(runs: list[Path], base: Path, labels: list[str]):
+class Teacher(NamedTuple):
+    model: Any  # a torch token classifier in eval mode
+    hinted: bool  # reads the rule hints (extractor/tagger/hinted.py)
+    version: str  # from its tagger.json, for the student's model card
+
+
+def load_teachers(runs: list[Path], base: Path, labels: list[str]) -> list[Teacher]:
     """The teachers' torch models in float32 and eval mode (a shipped tagger keeps float16 weights), after
     checking they read as the student's `base` does and label as it will."""
     from extractor.tagger.hinted import model_class
@@ -55,40 +62,30 @@ def load_teachers(runs: list[Path], base: Path, labels: list[str]):
         if json.loads((run / "tokenizer.json").read_text(encoding="utf-8")) != tokenizer:
             raise TeacherError(f"{run}: its tokenizer.json differs from the student's base; a teacher must read the same tokens")
         model = model_class(meta).from_pretrained(str(run))
-        models.append((model.float().eval(), bool(meta.get("hints"))))
+        models.append(Teacher(model.float().eval(), bool(meta.get("hints")), meta["version"]))
     return models
 
 
-def add_soft_targets(dataset, teachers, batch_size: int = 64):
-    """`dataset` with a column of the teachers' mean log-probabilities per token ([tokens x labels])."""
+def add_soft_targets(dataset, teachers: list[Teacher], collate, batch_size: int = 64):
+    """`dataset` with a column of the teachers' mean log-probabilities per token ([tokens x labels]);
+    `collate` is the student's collator (`training.train.HintCollator`), so teachers read batches padded as it does."""
     import torch
 
     rows = dataset.to_dict()
-    has_hints = "hint_ids" in rows
-    n = len(rows["input_ids"])
-    targets: list = [None] * n
-    order = sorted(range(n), key=lambda k: len(rows["input_ids"][k]))
+    keys = [k for k in ("input_ids", "labels", "hint_ids") if k in rows]
+    lengths = [len(ids) for ids in rows["input_ids"]]
+    targets: list = [None] * len(lengths)
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
     with torch.inference_mode():
-        for b in range(0, n, batch_size):
+        for b in range(0, len(order), batch_size):
             idx = order[b : b + batch_size]
-            width = max(len(rows["input_ids"][k]) for k in idx)
-            ids = torch.zeros((len(idx), width), dtype=torch.long)
-            mask = torch.zeros((len(idx), width), dtype=torch.long)
-            hint_ids = torch.zeros((len(idx), width), dtype=torch.long)
-            for r, k in enumerate(idx):
-                m = len(rows["input_ids"][k])
-                ids[r, :m] = torch.tensor(rows["input_ids"][k])
-                mask[r, :m] = 1
-                if has_hints:
-                    hint_ids[r, :m] = torch.tensor(rows["hint_ids"][k])
-            total = None
-            for model, hinted in teachers:
-                kwargs = {"hint_ids": hint_ids} if hinted and has_hints else {}
-                logp = torch.log_softmax(model(input_ids=ids, attention_mask=mask, **kwargs).logits.float(), dim=-1)
-                total = logp if total is None else total + logp
+            batch = collate([{k: rows[k][i] for k in keys} for i in idx])
+            inputs = {"input_ids": batch["input_ids"], "attention_mask": batch["attention_mask"]}
+            total = sum(torch.log_softmax(t.model(**inputs, **({"hint_ids": batch["hint_ids"]} if t.hinted and "hint_ids" in batch
+                                                              else {})).logits.float(), dim=-1) for t in teachers)
             mean = (total / len(teachers)).numpy()
-            for r, k in enumerate(idx):
-                targets[k] = mean[r, : len(rows["input_ids"][k])].round(4).tolist()
+            for r, i in enumerate(idx):
+                targets[i] = mean[r, : lengths[i]].round(4).tolist()
     return dataset.add_column(TARGETS, targets)
 
 

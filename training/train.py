@@ -25,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+from training.distill import GOLD, TARGETS
+
 ROOT = Path(__file__).resolve().parent.parent
 ANNOTATIONS = ROOT / "annotations"
 
@@ -70,8 +72,6 @@ def to_dataset(tokenizer, examples, max_tokens: int, hints: list | None = None, 
     from extractor.tagger.encoding import NO_HINT, encode
     from extractor.tagger.roles import role_of_source
 
-    from training.distill import GOLD
-
     rows = {"input_ids": [], "labels": []} | ({"hint_ids": []} if hints is not None else {}) | \
         ({GOLD: []} if gold is not None else {})
     for i, ex in enumerate(examples):
@@ -100,8 +100,6 @@ class HintCollator:
         import torch
 
         from extractor.tagger.encoding import NO_HINT
-
-        from training.distill import GOLD, TARGETS
 
         hints = [f.pop("hint_ids") for f in features] if "hint_ids" in features[0] else None
         soft = [f.pop(TARGETS) for f in features] if TARGETS in features[0] else None
@@ -153,10 +151,6 @@ def dev_scorer(tokenizer, examples, max_tokens: int, hints: list | None = None):
         return out
 
     return compute
-
-
-def _version(run: Path) -> str:
-    return json.loads((Path(run) / "tagger.json").read_text(encoding="utf-8"))["version"]
 
 
 def train(
@@ -264,7 +258,7 @@ def train(
         from training.distill import add_soft_targets, distill_trainer
 
         t0 = time.time()
-        train_ds = add_soft_targets(train_ds, teacher_models)
+        train_ds = add_soft_targets(train_ds, teacher_models, HintCollator(tokenizer))
         print(f"soft targets from {len(teachers)} teachers for {len(train_ds)} windows in {time.time() - t0:.0f} s")
         trainer_cls = distill_trainer(distill_alpha, distill_temperature)
     dev_ds = to_dataset(tokenizer, dev, max_tokens, dev_hints)
@@ -335,7 +329,7 @@ def train(
             "unlabelled_examples": len(unlabelled_examples),
         },
         "distill": {
-            "teachers": [_version(t) for t in teachers],
+            "teachers": [t.version for t in teacher_models],
             "alpha": distill_alpha,
             "temperature": distill_temperature,
         } if teachers else None,
