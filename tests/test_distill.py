@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from extractor.tagger.encoding import LABELS
-from training.distill import TARGETS, TeacherError, add_soft_targets, distill_loss, load_teachers
+from training.distill import TARGETS, DistillError, add_soft_targets, distill_loss, load_teachers
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "models" / "tagger"
@@ -76,7 +76,7 @@ def test_a_teacher_that_reads_or_labels_otherwise_is_refused(tmp_path, case, wor
         run = _fake_run(tmp_path, tokenizer_edit=lambda t: t["model"]["vocab"].append(["新词甲", -20.0]))
     else:
         run = tmp_path
-    with pytest.raises(TeacherError, match=words) as err:
+    with pytest.raises(DistillError, match=words) as err:
         load_teachers([run], BASE, list(LABELS))
     assert str(run) in str(err.value) and "\n" not in str(err.value)
 
@@ -124,7 +124,7 @@ def test_the_teachers_are_checked_against_the_base_folder(tmp_path):
     base = tmp_path / "base"
     shutil.copytree(BASE, base, ignore=shutil.ignore_patterns("*.safetensors", "*.onnx"))
     (base / "tokenizer.json").unlink()
-    with pytest.raises(TeacherError, match="no tokenizer.json"):
+    with pytest.raises(DistillError, match="no tokenizer.json"):
         load_teachers([SHIPPED], base, list(LABELS))
 
 
@@ -155,9 +155,9 @@ def test_unlabelled_text_is_read_as_passages_without_spans_and_refused_with_span
     assert all(not ex.entities for ex in examples)
     marked = tmp_path / "marked.txt"
     marked.write_text("完成[植树造林]{M}[1200亩]{V}。\n", encoding="utf-8")
-    with pytest.raises(TeacherError, match="carry spans"):
+    with pytest.raises(DistillError, match="carry spans"):
         read_unlabelled(marked)
-    with pytest.raises(TeacherError, match="no such unlabelled"):
+    with pytest.raises(DistillError, match="no such unlabelled"):
         read_unlabelled(tmp_path / "absent.txt")
 
 

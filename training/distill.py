@@ -31,8 +31,8 @@ TARGETS = "teacher_logprobs"
 GOLD = "has_gold"
 
 
-class TeacherError(ValueError):
-    pass
+class DistillError(ValueError):
+    """A teacher or an unlabelled file the student cannot learn from; the CLI prints it as one line."""
 
 
 class Teacher(NamedTuple):
@@ -48,19 +48,19 @@ def load_teachers(runs: list[Path], base: Path, labels: list[str]) -> list[Teach
 
     base_tokens = Path(base) / "tokenizer.json"
     if not base_tokens.is_file():
-        raise TeacherError(f"{base}: no tokenizer.json to check the teachers' against (the base must be a local folder)")
+        raise DistillError(f"{base}: no tokenizer.json to check the teachers' against (the base must be a local folder)")
     # compared parsed: a saved run rewrites the file, so its bytes may differ
     tokenizer = json.loads(base_tokens.read_text(encoding="utf-8"))
     models = []
     for run in runs:
         meta_path = run / "tagger.json"
         if not meta_path.is_file():
-            raise TeacherError(f"{run}: not a trained tagger (no tagger.json)")
+            raise DistillError(f"{run}: not a trained tagger (no tagger.json)")
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if meta["labels"] != labels:
-            raise TeacherError(f"{run}: its labels {meta['labels']} are not the student's {labels}")
+            raise DistillError(f"{run}: its labels {meta['labels']} are not the student's {labels}")
         if json.loads((run / "tokenizer.json").read_text(encoding="utf-8")) != tokenizer:
-            raise TeacherError(f"{run}: its tokenizer.json differs from the student's base; a teacher must read the same tokens")
+            raise DistillError(f"{run}: its tokenizer.json differs from the student's base; a teacher must read the same tokens")
         model = model_class(meta).from_pretrained(str(run))
         models.append(Teacher(model.float().eval(), bool(meta.get("hints")), meta["version"]))
     return models
@@ -94,14 +94,14 @@ def read_unlabelled(path: Path):
     from extractor.tagger.markup import MarkupError, read_markup
 
     if not path.is_file():
-        raise TeacherError(f"{path}: no such unlabelled text file")
+        raise DistillError(f"{path}: no such unlabelled text file")
     try:
         examples = read_markup(path, prefix=f"unlabelled-{path.stem}", source=f"unlabelled text, {path.name}")
     except MarkupError as err:
-        raise TeacherError(str(err).splitlines()[0]) from None
+        raise DistillError(str(err).splitlines()[0]) from None
     marked = [ex.id for ex in examples if ex.entities]
     if marked:
-        raise TeacherError(f"{path}: {len(marked)} passages carry spans (first {marked[0]}); unlabelled text has none")
+        raise DistillError(f"{path}: {len(marked)} passages carry spans (first {marked[0]}); unlabelled text has none")
     return examples
 
 

@@ -201,9 +201,9 @@ def train(
         teacher_models = load_teachers(list(teachers), Path(base), list(LABELS))
         unlabelled_examples = [ex for path in unlabelled for ex in read_unlabelled(Path(path))]
     elif unlabelled:
-        from training.distill import TeacherError
+        from training.distill import DistillError
 
-        raise TeacherError("unlabelled text needs teachers to label it (--teachers RUN …)")
+        raise DistillError("unlabelled text needs teachers to label it (--teachers RUN …)")
     torch.set_num_threads(max(1, torch.get_num_threads()))
     gold_files = split_files("train", exclude=tuple(exclude_gold)) if use_gold else []
     gold_train = load_examples(gold_files)
@@ -419,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--unlabelled", type=Path, nargs="+", default=[], metavar="FILE",
                     help="passages without annotation (markup with no spans) learnt from the teachers' soft targets alone")
     args = ap.parse_args(argv)
-    from training.distill import TeacherError
+    from training.distill import DistillError
 
     try:
         meta = train(
@@ -431,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
             teachers=args.teachers, distill_alpha=args.distill_alpha, distill_temperature=args.distill_temperature,
             unlabelled=args.unlabelled, command="python -m training.train " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:])),
         )
-    except TeacherError as err:
+    except DistillError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(json.dumps({"dev": meta["dev"], "train_seconds": meta["train_seconds"]}, ensure_ascii=False, indent=2))
