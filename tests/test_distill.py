@@ -187,10 +187,19 @@ def test_unlabelled_text_without_teachers_is_refused_with_one_line(tmp_path):
     assert proc.stderr.strip().splitlines() == ["error: unlabelled text needs teachers to label it (--teachers RUN …)"]
 
 
-def test_the_bundled_unlabelled_passages_read_without_spans():
+@pytest.mark.parametrize("name, count", [("passages.txt", 300), ("passages2.txt", 360)])
+def test_the_bundled_unlabelled_passages_read_without_spans(name, count):
     from training.distill import read_unlabelled
 
-    examples = read_unlabelled(ROOT / "annotations" / "unlabelled" / "passages.txt")
-    assert len(examples) == 300 and not any(ex.entities for ex in examples)
-    assert len({ex.text for ex in examples}) == 300
+    examples = read_unlabelled(ROOT / "annotations" / "unlabelled" / name)
+    assert len(examples) == count and not any(ex.entities for ex in examples)
+    assert len({ex.text for ex in examples}) == count
     assert sum("\t" in ex.text or "\n" in ex.text for ex in examples) >= 25  # the form rows keep their layout
+
+
+def test_the_two_unlabelled_sets_share_no_passage():
+    from training.distill import read_unlabelled
+
+    folder = ROOT / "annotations" / "unlabelled"
+    first, second = ({ex.text for ex in read_unlabelled(folder / n)} for n in ("passages.txt", "passages2.txt"))
+    assert not first & second
