@@ -135,3 +135,49 @@ def test_the_int8_gate_allows_one_span_on_small_splits_and_half_a_point_on_large
     # the test split's 141 spans: one span (0.0071) is chance, two are not
     assert 1 / 141 <= tolerance(141) < 2 / 141
     assert tolerance(1854) == tolerance(857) == TOLERANCE == 0.005
+
+
+def test_int8_keep_leaves_the_feed_forward_layers_in_float32_and_only_them(tmp_path):
+    import onnx
+    from test_tagger_hints import _tiny_hinted_model
+
+    from training.export_onnx import export_fp32, kept_nodes, optimize, quantize
+
+    path = _tiny_hinted_model(tmp_path)
+    config = json.loads((path / "config.json").read_text())
+    raw, fused = tmp_path / "raw.onnx", tmp_path / "fused.onnx"
+    export_fp32(path, raw)
+    optimize(raw, fused, config)
+    layers = config["num_hidden_layers"]
+    assert kept_nodes(fused, "none") == []
+    assert len(kept_nodes(fused, "ffn-out")) == layers
+    assert len(kept_nodes(fused, "ffn")) == 2 * layers
+
+    def float_matmuls(keep):
+        quantize(fused, tmp_path / f"{keep}.onnx", keep)
+        return sorted(n.name for n in onnx.load(str(tmp_path / f"{keep}.onnx")).graph.node if n.op_type == "MatMul")
+
+    assert float_matmuls("none") == []
+    assert float_matmuls("ffn") == sorted(kept_nodes(fused, "ffn"))
+    assert set(float_matmuls("ffn-out")) < set(float_matmuls("ffn"))
+
+
+def test_int8_fidelity_compares_the_choices_on_dev_beside_the_default(tmp_path, monkeypatch):
+    from test_tagger_hints import _tiny_hinted_model
+
+    import eval.int8_fidelity as fidelity
+    import eval.tagger
+
+    path = _tiny_hinted_model(tmp_path)
+    from training.train import load_examples, split_files
+
+    dev = load_examples(split_files("dev"))[:12]
+    monkeypatch.setattr(eval.tagger, "split_examples", lambda name: dev)
+    rows = fidelity.fidelity(path, ["none", "ffn"], repeat=1)
+    assert [r["keep"] for r in rows] == ["none", "ffn"]
+    assert rows[0]["tokens"] == rows[1]["tokens"] > 0
+    # more float32 weights: a larger file and logits nearer the torch model's
+    assert rows[1]["bytes"] > rows[0]["bytes"]
+    assert rows[1]["mse"] <= rows[0]["mse"]
+    printed = fidelity.table(rows, path)
+    assert "| none |" in printed and "| ffn |" in printed and "× none" in printed

@@ -1,6 +1,6 @@
 """Write a tagger directory's `model.onnx`: the encoder for ONNX Runtime, int8 weights, checked against torch.
 
-    python -m training.export_onnx models/tagger [--fp32] [--splits real-dev,dev,test,ood,blind]
+    python -m training.export_onnx models/tagger [--fp32 | --int8-keep none|ffn-out|ffn] [--splits real-dev,dev,test,ood,blind]
 
 The transformers weights are exported with torch's ONNX exporter (dynamic
 batch and length), the graph's attention, GELU and LayerNorm are fused by
@@ -66,7 +66,32 @@ def optimize(src: Path, out: Path, config: dict) -> None:
     opt.save_model_to_file(str(out))
 
 
-def quantize(src: Path, out: Path) -> None:
+# Linear layers that may stay in float32 while the rest is int8: the feed-forward block's matrices, whose
+# inputs (after GELU) have the widest range, so per-tensor activation scales lose most there
+# (docs/benchmarks.md, tagger-D2; `python -m eval.int8_fidelity` measures each choice)
+KEEP_FP32 = {
+    "none": (),
+    "ffn-out": (r"/layer\.\d+/output/dense/MatMul$",),
+    "ffn": (r"/layer\.\d+/output/dense/MatMul$", r"/layer\.\d+/intermediate/dense/MatMul$"),
+}
+
+
+def kept_nodes(graph_file: Path, keep: str) -> list[str]:
+    """The names of the graph's nodes that `keep` (a KEEP_FP32 key) leaves in float32."""
+    import re
+
+    import onnx
+
+    patterns = [re.compile(p) for p in KEEP_FP32[keep]]
+    if not patterns:
+        return []
+    names = [n.name for n in onnx.load(str(graph_file)).graph.node if any(p.search(n.name) for p in patterns)]
+    if not names:
+        raise SystemExit(f"{graph_file}: no node matches the --int8-keep {keep} patterns; the graph's names changed")
+    return names
+
+
+def quantize(src: Path, out: Path, keep: str = "none") -> None:
     from onnx import TensorProto
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -74,7 +99,7 @@ def quantize(src: Path, out: Path) -> None:
     # more of the fp32 model's labels on dev, on such a CPU, than 8-bit ones (docs/benchmarks.md, tagger-W7);
     # the fused nodes (Attention, SkipLayerNormalization) are outside ONNX's shape inference, hence the default type
     quantize_dynamic(str(src), str(out), weight_type=QuantType.QInt8, per_channel=True, reduce_range=False,
-                     extra_options={"DefaultTensorType": TensorProto.FLOAT})
+                     nodes_to_exclude=kept_nodes(src, keep), extra_options={"DefaultTensorType": TensorProto.FLOAT})
 
 
 def split_scores(model_dir: Path, runtime: str, splits: list[str], onnx_file: Path | None = None) -> dict:
@@ -111,7 +136,7 @@ def tolerance(gold_spans: int) -> float:
 SPLITS = ("real-dev", "dev", "test", "ood", "blind", "status")
 
 
-def export(model_dir: Path, int8: bool = True, splits: tuple[str, ...] = SPLITS) -> dict:
+def export(model_dir: Path, int8: bool = True, splits: tuple[str, ...] = SPLITS, keep: str = "none") -> dict:
     from extractor.tagger.encoders import ONNX_FILE
 
     config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
@@ -120,7 +145,7 @@ def export(model_dir: Path, int8: bool = True, splits: tuple[str, ...] = SPLITS)
         export_fp32(model_dir, raw)
         optimize(raw, fused, config)
         if int8:
-            quantize(fused, final)
+            quantize(fused, final, keep)
         else:
             fused.replace(final)
         torch_f1 = split_scores(model_dir, "torch", list(splits))
@@ -129,6 +154,7 @@ def export(model_dir: Path, int8: bool = True, splits: tuple[str, ...] = SPLITS)
         over = [s for s in torch_f1 if torch_f1[s]["f1"] - onnx_f1[s]["f1"] > tolerance(torch_f1[s]["spans"]) + 1e-9]
         record = {
             "dtype": "int8" if int8 else "float32",
+            "kept_fp32": keep if int8 else "all",
             "opset": OPSET,
             "mb": round(final.stat().st_size / 2**20, 1),
             "strict_f1": {s: {"torch_fp32": torch_f1[s]["f1"], "onnx": onnx_f1[s]["f1"]} for s in torch_f1},
@@ -150,13 +176,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("model_dir", type=Path)
     ap.add_argument("--fp32", action="store_true", help="keep float32 weights (no int8 quantization)")
+    ap.add_argument("--int8-keep", choices=sorted(KEEP_FP32), default="none",
+                    help="Linear layers left in float32 (eval.int8_fidelity measures what each choice costs and keeps)")
     ap.add_argument("--splits", default=",".join(SPLITS),
                     help="the splits the export is checked on (real-dev when ../shared/real-dev is there)")
     args = ap.parse_args(argv)
     if not (args.model_dir / "tagger.json").exists():
         print(f"error: {args.model_dir}: not a tagger model directory (no tagger.json)", file=sys.stderr)
         return 2
-    print(json.dumps(export(args.model_dir, int8=not args.fp32, splits=tuple(args.splits.split(","))), indent=2))
+    print(json.dumps(export(args.model_dir, int8=not args.fp32, splits=tuple(args.splits.split(",")), keep=args.int8_keep), indent=2))
     return 0
 
 
