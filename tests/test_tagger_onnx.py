@@ -137,6 +137,18 @@ def test_the_int8_gate_allows_one_span_on_small_splits_and_half_a_point_on_large
     assert tolerance(1854) == tolerance(857) == TOLERANCE == 0.005
 
 
+def test_the_int8_gate_compares_unrounded_f1_so_one_lost_span_passes_and_two_do_not():
+    from training.export_onnx import refused_splits
+
+    def f1(true_positives, predicted=144, gold=141):
+        return {"f1": 2 * true_positives / (predicted + gold), "spans": gold}
+
+    # one true positive of 141 lost: 0.94035 → 0.93333; rounded to 4 places the drop (0.0071) exceeds 1/141
+    assert refused_splits({"test": f1(134)}, {"test": f1(133)}) == []
+    assert round(f1(134)["f1"], 4) - round(f1(133)["f1"], 4) > 1 / 141
+    assert refused_splits({"test": f1(134)}, {"test": f1(132)}) == ["test"]
+
+
 def test_int8_keep_leaves_the_feed_forward_layers_in_float32_and_only_them(tmp_path):
     import onnx
     from test_tagger_hints import _tiny_hinted_model
