@@ -203,3 +203,10 @@ def test_the_two_unlabelled_sets_share_no_passage():
     folder = ROOT / "annotations" / "unlabelled"
     first, second = ({ex.text for ex in read_unlabelled(folder / n)} for n in ("passages.txt", "passages2.txt"))
     assert not first & second
+
+
+def test_the_model_card_names_a_repeated_unlabelled_file_once_with_its_count():
+    from training.train import _times
+
+    assert _times(["u/a.txt"] * 4 + ["u/b.txt"] * 4) == "u/a.txt ×4, u/b.txt ×4"
+    assert _times(["u/a.txt"]) == "u/a.txt"

@@ -23,6 +23,7 @@ import random
 import shlex
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from training.distill import GOLD, TARGETS
@@ -344,6 +345,12 @@ def train(
     return meta
 
 
+def _times(paths: list[str]) -> str:
+    """`a ×4, b` for a list of file names in which a file given n times stands once."""
+    counts = Counter(paths)
+    return ", ".join(f"{p} ×{n}" if n > 1 else p for p, n in counts.items())
+
+
 def write_model_card(out: Path, meta: dict, extra: str = "") -> None:
     """models/<name>/README.md: base, data and its hash, metrics, date, command."""
     dev = meta["dev"]
@@ -373,7 +380,7 @@ def write_model_card(out: Path, meta: dict, extra: str = "") -> None:
         f"- data hash (sha256 of the training examples, first 16 hex): `{meta['train']['data_sha256_16']}`",
         *([f"- distilled (training/distill.py) from {', '.join(d['teachers'])}: gold labels weighted {d['alpha']},"
            f" the teachers' averaged soft targets {1 - d['alpha']:g} at temperature {d['temperature']:g}"
-           + (f"; {meta['train']['unlabelled_examples']} unlabelled passages ({', '.join(meta['train']['unlabelled'])})"
+           + (f"; {meta['train']['unlabelled_examples']} unlabelled passages, repeats counted ({_times(meta['train']['unlabelled'])})"
               " learnt from the soft targets alone" if meta["train"].get("unlabelled_examples") else "")]
           if (d := meta.get("distill")) else []),
         f"- selected on dev ({', '.join(meta['dev']['files'])}) strict micro F1 = {dev['f1']:.4f}"
