@@ -66,8 +66,8 @@ def optimize(src: Path, out: Path, config: dict) -> None:
     opt.save_model_to_file(str(out))
 
 
-# Linear layers that may stay in float32 while the rest is int8: the feed-forward block's matrices, whose
-# inputs (after GELU) have the widest range, so per-tensor activation scales lose most there
+# Linear layers that may stay in float32 while the rest is int8: the feed-forward block's. The output layer
+# reads GELU's activations, the widest-ranged input of any Linear, where one per-tensor scale loses most
 # (docs/benchmarks.md, tagger-D2; `python -m eval.int8_fidelity` measures each choice)
 KEEP_FP32 = {
     "none": (),
