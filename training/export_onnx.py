@@ -102,19 +102,32 @@ def quantize(src: Path, out: Path, keep: str = "none") -> None:
                      nodes_to_exclude=kept_nodes(src, keep), extra_options={"DefaultTensorType": TensorProto.FLOAT})
 
 
+def fused_graph(model_dir: Path, folder: Path) -> Path:
+    """The model's float32 graph with attention, GELU and LayerNorm fused, written into `folder`."""
+    config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    raw, fused = folder / "raw.onnx", folder / "fused.onnx"
+    export_fp32(model_dir, raw)
+    optimize(raw, fused, config)
+    return fused
+
+
+def onnx_tagger(model_dir: Path, graph: Path):
+    """The directory's tagger (tokenizer, labels, temperature) running `graph`, a graph not yet in the directory."""
+    from extractor.tagger.encoders import OnnxEncoder, load_tokenizer
+    from extractor.tagger.model import TokenTagger
+
+    tokenizer, pad_id = load_tokenizer(model_dir)
+    meta = json.loads((model_dir / "tagger.json").read_text(encoding="utf-8"))
+    return TokenTagger(OnnxEncoder(graph), tokenizer, meta, pad_id=pad_id)
+
+
 def split_scores(model_dir: Path, runtime: str, splits: list[str], onnx_file: Path | None = None) -> dict:
     from eval.tagger import split_examples
-    from extractor.tagger.encoders import OnnxEncoder, load_tokenizer
     from extractor.tagger.model import TokenTagger
     from extractor.tagger.roles import role_of_source
     from extractor.tagger.spans import score
 
-    if onnx_file is None:
-        tagger = TokenTagger.load(model_dir, runtime=runtime)
-    else:  # a graph not yet in the directory
-        tokenizer, pad_id = load_tokenizer(model_dir)
-        meta = json.loads((model_dir / "tagger.json").read_text(encoding="utf-8"))
-        tagger = TokenTagger(OnnxEncoder(onnx_file), tokenizer, meta, pad_id=pad_id)
+    tagger = TokenTagger.load(model_dir, runtime=runtime) if onnx_file is None else onnx_tagger(model_dir, onnx_file)
     out = {}
     for split in splits:
         examples = split_examples(split)  # real-dev only measures, when ../shared has it
@@ -146,11 +159,8 @@ SPLITS = ("real-dev", "dev", "test", "ood", "blind", "status")
 def export(model_dir: Path, int8: bool = True, splits: tuple[str, ...] = SPLITS, keep: str = "none") -> dict:
     from extractor.tagger.encoders import ONNX_FILE
 
-    config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
-        raw, fused, final = Path(tmp) / "raw.onnx", Path(tmp) / "fused.onnx", Path(tmp) / "final.onnx"
-        export_fp32(model_dir, raw)
-        optimize(raw, fused, config)
+        fused, final = fused_graph(model_dir, Path(tmp)), Path(tmp) / "final.onnx"
         if int8:
             quantize(fused, final, keep)
         else:
